@@ -1,0 +1,131 @@
+"""Reading the catalogue: bundled data/ plus the user's overlay, validated, loaded once."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..paths import bundled_data_dir, user_data_dir
+from .schema import SCHEMA_VERSION, CatalogError, Invalid, parse_device, parse_model
+from .types import Catalog, Device, Model
+
+_cache: dict[tuple[str, str], Catalog] = {}
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any] | None, CatalogError | None]:
+    """Parse one TOML file; a syntax error becomes a CatalogError with the line tomllib names."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh), None
+    except tomllib.TOMLDecodeError as e:
+        return None, CatalogError(str(path), "", "", f"not valid TOML: {e}")
+    except (OSError, UnicodeDecodeError) as e:
+        return None, CatalogError(str(path), "", "", f"cannot be read: {e}")
+
+
+def _entries(path: Path, table: str, origin: str, errors: list[CatalogError]) -> Iterable[tuple[int, dict[str, Any]]]:
+    doc, err = read_toml(path)
+    if err:
+        errors.append(err)
+        return
+    assert doc is not None
+    version = doc.get("schema")
+    if version != SCHEMA_VERSION:
+        errors.append(
+            CatalogError(str(path), "", "schema", f"is {version!r}; this llmtui reads schema = {SCHEMA_VERSION}")
+        )
+        return
+    extra = set(doc) - {"schema", table}
+    if extra:
+        errors.append(
+            CatalogError(str(path), "", ", ".join(sorted(extra)), f"unknown top-level key; expected [[{table}]]")
+        )
+    rows = doc.get(table, [])
+    if not isinstance(rows, list):
+        errors.append(CatalogError(str(path), "", table, f"must be an array of tables ([[{table}]])"))
+        return
+    yield from enumerate(rows)
+
+
+def load_models(paths: Iterable[Path], origin: str, errors: list[CatalogError]) -> list[Model]:
+    out: list[Model] = []
+    for path in paths:
+        for i, raw in _entries(path, "models", origin, errors):
+            label = _label(raw, i, "models")
+            try:
+                out.append(parse_model(raw, origin=origin, file=str(path)))
+            except Invalid as e:
+                errors.append(CatalogError(str(path), label, e.field, e.message))
+    return out
+
+
+def load_devices(paths: Iterable[Path], origin: str, errors: list[CatalogError]) -> list[Device]:
+    out: list[Device] = []
+    for path in paths:
+        for i, raw in _entries(path, "devices", origin, errors):
+            label = _label(raw, i, "devices")
+            try:
+                out.append(parse_device(raw, origin=origin, file=str(path)))
+            except Invalid as e:
+                errors.append(CatalogError(str(path), label, e.field, e.message))
+    return out
+
+
+def _label(raw: Any, i: int, table: str) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        return f"{table} '{raw['id']}'"
+    return f"{table}[{i}]"
+
+
+def _merge_unique(bundled: list[Any], user: list[Any], kind: str, errors: list[CatalogError]) -> list[Any]:
+    """Bundled entries by id, each user entry replacing the bundled one with its id."""
+    merged: dict[str, Any] = {}
+    for item in bundled:
+        if item.id in merged:
+            errors.append(CatalogError(item.file, f"{kind} '{item.id}'", "id", "is used twice"))
+            continue
+        merged[item.id] = item
+    seen_user: set[str] = set()
+    for item in user:
+        if item.id in seen_user:
+            errors.append(CatalogError(item.file, f"{kind} '{item.id}'", "id", "is used twice in your files"))
+            continue
+        seen_user.add(item.id)
+        merged[item.id] = item
+    return list(merged.values())
+
+
+def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, use_cache: bool = True) -> Catalog:
+    """The bundled catalogue merged with the user's overlay. Broken entries are skipped and reported
+    in `catalog.warnings`; a broken user file never stops the app."""
+    data_dir = data_dir or bundled_data_dir()
+    user_dir = user_dir if user_dir is not None else user_data_dir()
+    key = (str(data_dir), str(user_dir))
+    if use_cache and key in _cache:
+        return _cache[key]
+    errors: list[CatalogError] = []
+    models = load_models(sorted((data_dir / "models").glob("*.toml")), "bundled", errors)
+    devices = load_devices(sorted((data_dir / "hardware").glob("*.toml")), "bundled", errors)
+    user_models = load_models(sorted((user_dir / "models").glob("*.toml")), "user", errors)
+    user_devices = load_devices(sorted((user_dir / "hardware").glob("*.toml")), "user", errors)
+    catalog = Catalog(
+        models=_merge_unique(models, user_models, "models", errors),
+        devices=_merge_unique(devices, user_devices, "devices", errors),
+        warnings=[str(e) for e in errors],
+    )
+    if use_cache:
+        _cache[key] = catalog
+    return catalog
+
+
+def validate_files(paths: Iterable[Path]) -> list[CatalogError]:
+    """Every error in the given catalogue files (models/ or hardware/ decided by folder)."""
+    errors: list[CatalogError] = []
+    for path in paths:
+        if path.parent.name == "hardware":
+            load_devices([path], "bundled", errors)
+        else:
+            load_models([path], "bundled", errors)
+    return errors

@@ -1,0 +1,298 @@
+"""Field-by-field validation of catalogue TOML, with errors that name file, entry and field."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .types import Arch, Device, Model, Price, Score
+
+SCHEMA_VERSION = 1
+
+TAGS = frozenset(
+    ["chat", "coding", "reasoning", "math", "long-context", "multilingual", "creative", "vision", "tool-use", "edge"]
+)
+DEVICE_KINDS = frozenset({"gpu", "apu", "mac", "system", "cpu"})
+MEMORY_KINDS = frozenset({"dedicated", "unified"})
+PRICE_KINDS = frozenset({"launch MSRP", "street", "cloud hourly", "system"})
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_PCI = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{4}$")
+
+
+@dataclass(frozen=True)
+class CatalogError:
+    file: str
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.entry}" if self.entry else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class Invalid(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+Check = Callable[[Any], str | None]
+
+
+def _rng(lo: float, hi: float) -> Check:
+    def check(v: Any) -> str | None:
+        return None if lo <= v <= hi else f"{v} is outside the sane range {lo:g}..{hi:g}"
+
+    return check
+
+
+def _match(rx: re.Pattern[str], what: str) -> Check:
+    def check(v: Any) -> str | None:
+        return None if rx.match(v) else f"'{v}' is not {what}"
+
+    return check
+
+
+def _one_of(options: frozenset[str]) -> Check:
+    def check(v: Any) -> str | None:
+        return None if v in options else f"'{v}' is not one of {', '.join(sorted(options))}"
+
+    return check
+
+
+def _nonempty(v: Any) -> str | None:
+    return None if str(v).strip() else "must not be empty"
+
+
+# field -> (python type, required, check)
+Spec = dict[str, tuple[type, bool, Check | None]]
+
+MODEL_SPEC: Spec = {
+    "id": (str, True, _match(_SLUG, "a lowercase slug (a-z, 0-9, . _ + -)")),
+    "name": (str, True, _nonempty),
+    "family": (str, True, _nonempty),
+    "hf_repo": (str, True, _nonempty),
+    "license": (str, True, _nonempty),
+    "released": (str, True, _match(_DATE, "a date like 2024-09-19 or 2024-09")),
+    "tags": (list, False, None),
+    "params_b": (float, True, _rng(0.01, 5000)),
+    "active_params_b": (float, True, _rng(0.01, 5000)),
+    "params_source": (str, False, None),
+    "notes": (str, False, None),
+    "arch": (dict, True, None),
+    "scores": (list, False, None),
+    "arch_from": (str, False, None),
+}
+
+ARCH_SPEC: Spec = {
+    "source": (str, False, None),
+    "type": (str, True, _nonempty),
+    "layers": (int, True, _rng(1, 1000)),
+    "hidden": (int, True, _rng(32, 100_000)),
+    "heads": (int, True, _rng(1, 1024)),
+    "kv_heads": (int, True, _rng(1, 1024)),
+    "head_dim": (int, False, _rng(8, 1024)),
+    "ffn": (int, False, _rng(0, 1_000_000)),
+    "vocab": (int, True, _rng(256, 2_000_000)),
+    "max_ctx": (int, True, _rng(256, 100_000_000)),
+    "ctx_note": (str, False, None),
+    "tied_embeddings": (bool, False, None),
+    "qkv_bias": (bool, False, None),
+    "experts": (int, False, _rng(0, 4096)),
+    "experts_per_token": (int, False, _rng(0, 256)),
+    "expert_ffn": (int, False, _rng(0, 1_000_000)),
+    "shared_experts": (int, False, _rng(0, 64)),
+    "shared_expert_ffn": (int, False, _rng(0, 1_000_000)),
+    "dense_layers": (int, False, _rng(0, 1000)),
+    "moe_every": (int, False, _rng(1, 64)),
+    "kv_lora_rank": (int, False, _rng(0, 65536)),
+    "q_lora_rank": (int, False, _rng(0, 65536)),
+    "qk_rope_dim": (int, False, _rng(0, 4096)),
+    "qk_nope_dim": (int, False, _rng(0, 4096)),
+    "v_head_dim": (int, False, _rng(0, 4096)),
+    "sliding_window": (int, False, _rng(0, 10_000_000)),
+    "full_attn_every": (int, False, _rng(0, 1000)),
+    "nextn_layers": (int, False, _rng(0, 16)),
+}
+
+SCORE_SPEC: Spec = {
+    "benchmark": (str, True, _nonempty),
+    "value": (float, True, _rng(0, 100)),
+    "source": (str, True, _nonempty),
+    "detail": (str, False, None),
+}
+
+DEVICE_SPEC: Spec = {
+    "id": (str, True, _match(_SLUG, "a lowercase slug (a-z, 0-9, . _ + -)")),
+    "vendor": (str, True, _nonempty),
+    "name": (str, True, _nonempty),
+    "aliases": (list, False, None),
+    "kind": (str, True, _one_of(DEVICE_KINDS)),
+    "memory": (str, True, _one_of(MEMORY_KINDS)),
+    "memory_gib": (list, False, None),
+    "memory_type": (str, False, None),
+    "bandwidth_gbs": (float, True, _rng(1, 50_000)),
+    "fp16_tflops": (float, False, _rng(0, 20_000)),
+    "fp32_tflops": (float, False, _rng(0, 20_000)),
+    "power_w": (float, False, _rng(0, 20_000)),
+    "pci_ids": (list, False, None),
+    "gpu_cores": (int, False, _rng(0, 100_000)),
+    "source": (str, True, _nonempty),
+    "fp16_source": (str, False, None),
+    "fp32_source": (str, False, None),
+    "notes": (str, False, None),
+    "prices": (list, False, None),
+}
+
+PRICE_SPEC: Spec = {
+    "usd": (float, True, _rng(0.01, 10_000_000)),
+    "kind": (str, True, _one_of(PRICE_KINDS)),
+    "date": (str, True, _match(_DATE, "a date like 2024-09-19 or 2024-09")),
+    "source": (str, True, _nonempty),
+    "memory_gib": (float, False, _rng(0, 100_000)),
+    "detail": (str, False, None),
+}
+
+
+def _check_table(raw: Any, spec: Spec, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise Invalid(prefix.rstrip(".") or "entry", "must be a table")
+    out: dict[str, Any] = {}
+    for key in raw:
+        if key not in spec:
+            close = difflib.get_close_matches(key, list(spec), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise Invalid(prefix + key, f"unknown field{hint}")
+    for key, (typ, required, check) in spec.items():
+        if key not in raw:
+            if required:
+                raise Invalid(prefix + key, "is missing")
+            continue
+        value = raw[key]
+        if typ is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if (typ is int and isinstance(value, bool)) or not isinstance(value, typ):
+            raise Invalid(prefix + key, f"must be {_type_name(typ)}, got {value!r}")
+        if check is not None:
+            problem = check(value)
+            if problem:
+                raise Invalid(prefix + key, problem)
+        out[key] = value
+    return out
+
+
+def _type_name(t: type) -> str:
+    return {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }.get(t, t.__name__)
+
+
+def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
+    """A validated Model from one [[models]] table; raises Invalid naming the field."""
+    f = _check_table(raw, MODEL_SPEC)
+    a = _check_table(f["arch"], ARCH_SPEC, "arch.")
+    tags = tuple(f.get("tags", ()))
+    for t in tags:
+        if t not in TAGS:
+            raise Invalid("tags", f"'{t}' is not a known use-case tag ({', '.join(sorted(TAGS))})")
+    if f["active_params_b"] > f["params_b"] * 1.0001:
+        raise Invalid("active_params_b", f"{f['active_params_b']} is more than params_b {f['params_b']}")
+    a.setdefault("head_dim", a["hidden"] // a["heads"])
+    is_mla = a.get("kv_lora_rank", 0) > 0
+    if not is_mla and a["heads"] % a["kv_heads"]:
+        raise Invalid("arch.kv_heads", f"{a['kv_heads']} does not divide heads {a['heads']}")
+    if a.get("experts", 0) > 1:
+        if not 1 <= a.get("experts_per_token", 0) <= a["experts"]:
+            raise Invalid("arch.experts_per_token", "must be between 1 and experts for a MoE model")
+        if a.get("expert_ffn", 0) <= 0:
+            raise Invalid("arch.expert_ffn", "is missing for a MoE model")
+        if a.get("dense_layers", 0) >= a["layers"]:
+            raise Invalid("arch.dense_layers", "must be fewer than layers")
+    elif a.get("ffn", 0) <= 0:
+        raise Invalid("arch.ffn", "is missing for a dense model")
+    if is_mla and (a.get("qk_rope_dim", 0) <= 0 or a.get("qk_nope_dim", 0) <= 0):
+        raise Invalid("arch.qk_rope_dim", "MLA models need qk_rope_dim and qk_nope_dim")
+    if a.get("full_attn_every", 0) and not a.get("sliding_window", 0):
+        raise Invalid("arch.full_attn_every", "needs sliding_window")
+    a.setdefault("ffn", 0)
+    scores = []
+    for i, s in enumerate(f.get("scores", ())):
+        try:
+            sc = _check_table(s, SCORE_SPEC)
+        except Invalid as e:
+            raise Invalid(f"scores[{i}].{e.field}", e.message) from None
+        scores.append(Score(**sc))
+    return Model(
+        id=f["id"],
+        name=f["name"],
+        family=f["family"],
+        hf_repo=f["hf_repo"],
+        license=f["license"],
+        released=f["released"],
+        params_b=f["params_b"],
+        active_params_b=f["active_params_b"],
+        arch=Arch(**a),
+        tags=tags,
+        params_source=f.get("params_source", ""),
+        notes=f.get("notes", ""),
+        scores=tuple(scores),
+        origin=origin,
+        arch_from=f.get("arch_from", ""),
+        file=file,
+    )
+
+
+def parse_device(raw: Any, *, origin: str = "bundled", file: str = "") -> Device:
+    f = _check_table(raw, DEVICE_SPEC)
+    mem = f.get("memory_gib", [])
+    if f["kind"] == "cpu" and not mem:
+        pass  # a memory platform (channels x speed): the size is the build's --ram
+    elif not mem or not all(isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in mem):
+        raise Invalid("memory_gib", "must be a non-empty list of positive sizes in GB")
+    for pid in f.get("pci_ids", ()):
+        if not isinstance(pid, str) or not _PCI.match(pid):
+            raise Invalid("pci_ids", f"'{pid}' is not a PCI id like 10de:2684 (lowercase hex)")
+    for alias in f.get("aliases", ()):
+        if not isinstance(alias, str) or not alias.strip():
+            raise Invalid("aliases", "every alias must be non-empty text")
+    prices = []
+    for i, p in enumerate(f.get("prices", ())):
+        try:
+            pr = _check_table(p, PRICE_SPEC)
+        except Invalid as e:
+            raise Invalid(f"prices[{i}].{e.field}", e.message) from None
+        prices.append(Price(**pr))
+    return Device(
+        id=f["id"],
+        vendor=f["vendor"],
+        name=f["name"],
+        kind=f["kind"],
+        memory=f["memory"],
+        memory_gib=tuple(float(x) for x in mem),
+        bandwidth_gbs=f["bandwidth_gbs"],
+        source=f["source"],
+        aliases=tuple(f.get("aliases", ())),
+        memory_type=f.get("memory_type", ""),
+        fp16_tflops=f.get("fp16_tflops", 0.0),
+        fp32_tflops=f.get("fp32_tflops", 0.0),
+        power_w=f.get("power_w", 0.0),
+        pci_ids=tuple(f.get("pci_ids", ())),
+        gpu_cores=f.get("gpu_cores", 0),
+        fp16_source=f.get("fp16_source", ""),
+        notes=f.get("notes", ""),
+        prices=tuple(prices),
+        origin=origin,
+        file=file,
+    )

@@ -1,0 +1,193 @@
+"""Typed catalogue records: what a model and a device are, as everything else sees them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Arch:
+    """Architecture facts, named after config.json, that the estimator needs."""
+
+    type: str
+    layers: int
+    hidden: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    ffn: int
+    vocab: int
+    max_ctx: int
+    source: str = ""
+    tied_embeddings: bool = False
+    qkv_bias: bool = False
+    ctx_note: str = ""
+    # Mixture of experts
+    experts: int = 0
+    experts_per_token: int = 0
+    expert_ffn: int = 0
+    shared_experts: int = 0
+    shared_expert_ffn: int = 0
+    dense_layers: int = 0
+    moe_every: int = 1
+    # Multi-head latent attention (DeepSeek V2/V3, Kimi K2)
+    kv_lora_rank: int = 0
+    q_lora_rank: int = 0
+    qk_rope_dim: int = 0
+    qk_nope_dim: int = 0
+    v_head_dim: int = 0
+    # Sliding-window or chunked attention: 1 layer in `full_attn_every` sees the whole context
+    sliding_window: int = 0
+    full_attn_every: int = 0
+    nextn_layers: int = 0
+
+    @property
+    def is_moe(self) -> bool:
+        return self.experts > 1
+
+    @property
+    def is_mla(self) -> bool:
+        return self.kv_lora_rank > 0
+
+    def is_moe_layer(self, i: int) -> bool:
+        if not self.is_moe or i < self.dense_layers:
+            return False
+        step = max(1, self.moe_every)
+        return (i + 1) % step == 0 if step > 1 else True
+
+    def is_swa_layer(self, i: int) -> bool:
+        """True when layer i only attends to a window (full attention on every N-th layer)."""
+        if self.sliding_window <= 0:
+            return False
+        if self.full_attn_every <= 0:
+            return True  # every layer windowed (Mistral 7B v0.1 style)
+        return (i + 1) % self.full_attn_every != 0
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    benchmark: str
+    value: float
+    source: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    id: str
+    name: str
+    family: str
+    hf_repo: str
+    license: str
+    released: str
+    params_b: float
+    active_params_b: float
+    arch: Arch
+    tags: tuple[str, ...] = ()
+    params_source: str = ""
+    notes: str = ""
+    scores: tuple[Score, ...] = ()
+    origin: str = "bundled"  # bundled | user | imported
+    arch_from: str = ""  # set when the architecture was borrowed from another model
+    file: str = ""  # where the entry came from, for error messages
+
+    @property
+    def is_moe(self) -> bool:
+        return self.arch.is_moe
+
+    def score(self, benchmark: str) -> Score | None:
+        want = benchmark.lower()
+        for s in self.scores:
+            if s.benchmark.lower() == want:
+                return s
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    usd: float
+    kind: str
+    date: str
+    source: str
+    memory_gib: float = 0.0
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    id: str
+    vendor: str
+    name: str
+    kind: str  # gpu | apu | mac | system | cpu
+    memory: str  # dedicated | unified
+    memory_gib: tuple[float, ...]
+    bandwidth_gbs: float
+    source: str
+    aliases: tuple[str, ...] = ()
+    memory_type: str = ""
+    fp16_tflops: float = 0.0
+    fp32_tflops: float = 0.0
+    power_w: float = 0.0
+    pci_ids: tuple[str, ...] = ()
+    gpu_cores: int = 0
+    fp16_source: str = ""
+    notes: str = ""
+    prices: tuple[Price, ...] = ()
+    origin: str = "bundled"
+    file: str = ""
+
+    @property
+    def unified(self) -> bool:
+        return self.memory == "unified"
+
+    def price_for(self, memory_gib: float | None = None) -> Price | None:
+        """The price of this device with `memory_gib` (or its smallest option), if one is known."""
+        if not self.prices:
+            return None
+        if memory_gib is None:
+            memory_gib = min(self.memory_gib)
+        matching = [p for p in self.prices if p.memory_gib in (0.0, memory_gib)]
+        return min(matching, key=lambda p: p.usd) if matching else None
+
+
+@dataclass
+class Catalog:
+    models: list[Model] = field(default_factory=list)
+    devices: list[Device] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._model_index: dict[str, Model] = {}
+        self._device_index: dict[str, Device] = {}
+        self.reindex()
+
+    def reindex(self) -> None:
+        self._model_index = {}
+        for m in self.models:
+            self._model_index[m.id.lower()] = m
+            self._model_index.setdefault(m.hf_repo.lower(), m)
+        self._device_index = {}
+        for d in self.devices:
+            for key in (d.id, d.name, *d.aliases):
+                self._device_index.setdefault(_norm(key), d)
+
+    def model(self, key: str) -> Model | None:
+        """A model by catalogue id or Hugging Face repo id, case-insensitive."""
+        return self._model_index.get(key.strip().lower())
+
+    def device(self, key: str) -> Device | None:
+        """A device by id, name or alias, ignoring case, spaces and dashes."""
+        return self._device_index.get(_norm(key))
+
+    def model_keys(self) -> list[str]:
+        return [m.id for m in self.models]
+
+    def device_keys(self) -> list[str]:
+        keys: list[str] = []
+        for d in self.devices:
+            keys.extend([d.id, d.name, *d.aliases])
+        return keys
+
+
+def _norm(key: str) -> str:
+    return "".join(ch for ch in key.lower() if ch.isalnum())
