@@ -1,0 +1,312 @@
+"""A Build: the hardware an estimate is for. Detected, described on the command line, or saved.
+
+Parsing of what users type lives here too: "2x RTX 3090", "RTX 5090 + RTX 4090",
+"M4 Max 40-core 128GB", "64GB".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+
+from .catalog.types import Catalog, Device
+from .units import GB, GiB, MiB, UnitError, parse_size
+
+NETWORKS: dict[str, tuple[float, float, str]] = {
+    # name: (GB/s, per-hop latency in ms for one token's activations, label)
+    # Latencies are our assumptions for a round trip through the engine's RPC layer, not measurements.
+    "1gbe": (0.125, 1.0, "1 Gigabit Ethernet"),
+    "10gbe": (1.25, 0.5, "10 Gigabit Ethernet"),
+    "25gbe": (3.125, 0.3, "25 Gigabit Ethernet"),
+    "100gbe": (12.5, 0.2, "100 Gigabit Ethernet / InfiniBand"),
+    "tb4": (5.0, 0.3, "Thunderbolt 4 networking (40 Gb/s)"),
+    "tb5": (10.0, 0.2, "Thunderbolt 5 networking (80 Gb/s)"),
+}
+
+# Host memory bandwidth when nothing better is known: dual-channel DDR5-5600 (2 x 8 B x 5600 MT/s).
+DEFAULT_RAM_BANDWIDTH_GBS = 89.6
+
+
+class BuildError(ValueError):
+    """Hardware that cannot be understood; the message names it and the closest matches."""
+
+
+@dataclass(frozen=True, slots=True)
+class GPU:
+    """One accelerator of a build (a GPU, or the GPU side of a unified-memory machine)."""
+
+    name: str
+    vendor: str
+    memory_bytes: int
+    bandwidth_gbs: float
+    unified: bool = False
+    catalog_id: str = ""
+    fp16_tflops: float = 0.0
+    free_bytes: int | None = None  # measured free memory (detected machines only)
+    usable_bytes: int | None = None  # a known limit (Apple wired limit), before engine margins
+    usable_note: str = ""
+    power_w: float = 0.0
+    price_usd: float | None = None
+    price_note: str = ""
+    bandwidth_source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Build:
+    name: str
+    gpus: tuple[GPU, ...] = ()
+    ram_bytes: int = 0  # host RAM per machine (for unified machines: the same memory as the GPU's)
+    ram_available_bytes: int | None = None  # measured available RAM (detected machines only)
+    ram_bandwidth_gbs: float = DEFAULT_RAM_BANDWIDTH_GBS
+    ram_bandwidth_note: str = "assumed dual-channel DDR5-5600"
+    cpu_name: str = ""
+    cpu_cores: int = 0
+    machines: int = 1
+    network: str = "10gbe"
+    source: str = "planned"  # detected | planned | profile:NAME | remote:HOST
+    wired_limit_mb: int = 0  # Apple: iogpu.wired_limit_mb (0 = the macOS default)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def unified(self) -> bool:
+        return any(g.unified for g in self.gpus)
+
+    @property
+    def gpu_memory_bytes(self) -> int:
+        return sum(g.memory_bytes for g in self.gpus) * self.machines
+
+    @property
+    def price_usd(self) -> float | None:
+        prices = [g.price_usd for g in self.gpus]
+        if not prices or any(p is None for p in prices):
+            return None
+        return sum(p for p in prices if p is not None) * self.machines
+
+    @property
+    def power_w(self) -> float:
+        return sum(g.power_w for g in self.gpus) * self.machines
+
+    def describe(self) -> str:
+        """'2x GeForce RTX 3090 + 64 GB RAM', as the header shows it."""
+        parts = []
+        groups: dict[str, int] = {}
+        for g in self.gpus:
+            label = g.name if not g.unified else f"{g.name} {g.memory_bytes / GiB:.0f} GB"
+            groups[label] = groups.get(label, 0) + 1
+        for label, n in groups.items():
+            parts.append(f"{n}x {label}" if n > 1 else label)
+        if not self.unified and self.ram_bytes:
+            parts.append(f"{self.ram_bytes / GiB:.0f} GB RAM")
+        if not parts:
+            parts.append("CPU only")
+        text = " + ".join(parts)
+        return f"{self.machines} machines x ({text})" if self.machines > 1 else text
+
+    def with_(self, **changes: object) -> Build:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+# --- Apple's Metal working-set limit -------------------------------------------------------------
+
+
+def apple_default_limit(ram_bytes: int) -> int:
+    """recommendedMaxWorkingSetSize as macOS has set it: about 2/3 of RAM up to 36 GB, 3/4 above
+    (llama.cpp and MLX reports: 16 GB -> 10.9 GB, 64 GB -> 48 GB, 128 GB -> 96 GB)."""
+    frac = 2 / 3 if ram_bytes <= 36 * GiB else 3 / 4
+    return int(ram_bytes * frac)
+
+
+def apple_limit(ram_bytes: int, wired_limit_mb: int = 0) -> tuple[int, str]:
+    if wired_limit_mb > 0:
+        return min(ram_bytes, wired_limit_mb * MiB), f"iogpu.wired_limit_mb = {wired_limit_mb}"
+    frac = "2/3" if ram_bytes <= 36 * GiB else "3/4"
+    return apple_default_limit(ram_bytes), f"Metal working-set default, {frac} of RAM"
+
+
+# --- Parsing what users type ------------------------------------------------------------------------
+
+# A count is one or two digits ("2x RTX 3090", "H100 x8"), so "7900 XTX" is a name, not 7900 x "TX".
+_COUNT_FIRST = re.compile(r"^\s*(\d{1,2})\s*[x×*]\s*(.+?)\s*$", re.IGNORECASE)
+_COUNT_LAST = re.compile(r"^\s*(.+?)(?:\s+[x×*]|\s*[×*])\s*(\d{1,2})\s*$", re.IGNORECASE)
+_MEM_IN_NAME = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(gb|gib|g)\b", re.IGNORECASE)
+_CORES = re.compile(r"\s*(\d+)[- ]?(?:core|c)\b(?:\s*gpu)?", re.IGNORECASE)
+MAX_GPUS = 64
+
+
+def _closest(catalog: Catalog, text: str, kinds: set[str]) -> str:
+    names = [k for d in catalog.devices if d.kind in kinds for k in (d.name, *d.aliases)]
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.4)
+    return f"; closest: {', '.join(close)}" if close else ""
+
+
+def gpu_from_device(d: Device, memory_gib: float | None = None) -> GPU:
+    mem = memory_gib if memory_gib is not None else max(d.memory_gib)
+    price = d.price_for(mem)
+    return GPU(
+        name=d.name,
+        vendor=d.vendor,
+        memory_bytes=int(mem * GiB),
+        bandwidth_gbs=d.bandwidth_gbs,
+        unified=d.unified,
+        catalog_id=d.id,
+        fp16_tflops=d.fp16_tflops or d.fp32_tflops,
+        power_w=d.power_w,
+        price_usd=price.usd if price else None,
+        price_note=f"{price.kind} {price.date}" if price else "",
+        bandwidth_source=f"catalogue: {d.id}",
+    )
+
+
+def _lookup(catalog: Catalog, text: str, kinds: set[str]) -> tuple[Device, float | None]:
+    """A device by name, optionally with a memory size in it ('A100 80GB', 'Strix Halo 128GB')."""
+    d = catalog.device(text)
+    if d and d.kind in kinds:
+        return d, None
+    m = _MEM_IN_NAME.search(text)
+    if m:
+        mem = float(m.group(1))
+        rest = (text[: m.start()] + text[m.end() :]).strip()
+        d = catalog.device(rest)
+        if d and d.kind in kinds:
+            if mem not in d.memory_gib:
+                sizes = ", ".join(f"{x:g} GB" for x in d.memory_gib)
+                raise BuildError(f"{d.name} is not sold with {mem:g} GB (it comes with {sizes})")
+            return d, mem
+    raise BuildError(f"unknown {'GPU' if 'gpu' in kinds else 'device'} '{text}'{_closest(catalog, text, kinds)}")
+
+
+def parse_gpu_spec(catalog: Catalog, spec: str) -> list[GPU]:
+    """'2x RTX 3090', 'RTX 5090 + RTX 4090', 'H100 SXM x8' -> one GPU per physical card."""
+    gpus: list[GPU] = []
+    if not spec.strip():
+        raise BuildError('--gpu is empty; write it like "RTX 4090" or "2x RTX 3090 + RTX 4090"')
+    for part in spec.split("+"):
+        part = part.strip()
+        count = 1
+        m = _COUNT_FIRST.match(part) or None
+        if m:
+            count, part = int(m.group(1)), m.group(2)
+        else:
+            m = _COUNT_LAST.match(part)
+            if m and not _MEM_IN_NAME.fullmatch(m.group(2)):
+                part, count = m.group(1), int(m.group(2))
+        if count < 1:
+            raise BuildError(f"'{part}' needs a count of at least 1")
+        d, mem = _lookup(catalog, part, {"gpu", "system", "apu"})
+        gpus.extend([gpu_from_device(d, mem if mem is not None else None)] * count)
+        if len(gpus) > MAX_GPUS:
+            raise BuildError(f"{len(gpus)} GPUs in one machine is more than llmtui plans for ({MAX_GPUS})")
+    return gpus
+
+
+def parse_mac_spec(catalog: Catalog, spec: str) -> GPU:
+    """'M4 Max 40-core 128GB' -> the Mac's unified memory as one GPU with its working-set limit."""
+    text = spec.strip()
+    mem_m = _MEM_IN_NAME.search(text)
+    if not mem_m:
+        raise BuildError(f"'{spec}': say how much memory, e.g. \"{text} 64GB\"")
+    mem = float(mem_m.group(1))
+    text = (text[: mem_m.start()] + text[mem_m.end() :]).strip()
+    cores_m = _CORES.search(text)
+    chip = (text[: cores_m.start()] + text[cores_m.end() :]).strip() if cores_m else text
+    chip = re.sub(r"^(mac\s*(studio|mini|pro|book\s*pro|book\s*air)?|macbook\s*(pro|air))\s+", "", chip, flags=re.I)
+    macs = [d for d in catalog.devices if d.kind == "mac"]
+    candidates = [d for d in macs if _chip_matches(d, chip)]
+    if not candidates:
+        raise BuildError(f"unknown Mac chip '{chip}'{_closest(catalog, chip, {'mac'})}")
+    if cores_m:
+        cores = int(cores_m.group(1))
+        binned = [d for d in candidates if d.gpu_cores == cores]
+        if not binned:
+            bins = ", ".join(f"{d.gpu_cores}-core" for d in candidates)
+            raise BuildError(f"{candidates[0].name.split(' (')[0]} has no {cores}-core GPU bin (it has {bins})")
+        candidates = binned
+    else:
+        with_mem = [d for d in candidates if mem in d.memory_gib] or candidates
+        if len({d.bandwidth_gbs for d in with_mem}) > 1:
+            bins = " or ".join(f"{d.gpu_cores}-core" for d in sorted(with_mem, key=lambda d: d.gpu_cores))
+            raise BuildError(f"'{chip}' comes in GPU bins with different bandwidth: say {bins}")
+        candidates = sorted(with_mem, key=lambda d: -d.gpu_cores)  # same bandwidth: the larger bin
+    d = candidates[0]
+    if mem not in d.memory_gib:
+        sizes = ", ".join(f"{x:g} GB" for x in d.memory_gib)
+        raise BuildError(f"{d.name} is not sold with {mem:g} GB (it comes with {sizes})")
+    return gpu_from_device(d, mem)
+
+
+def _chip_matches(d: Device, chip: str) -> bool:
+    want = "".join(ch for ch in chip.lower() if ch.isalnum())
+    for key in (d.name, *d.aliases):
+        k = "".join(ch for ch in key.lower() if ch.isalnum())
+        if k == want or (k.startswith(want) and k[len(want) :].rstrip("core").isdigit()):
+            return True
+        stripped = re.sub(r"\d+(core|c)(gpu)?$", "", k)
+        stripped = re.sub(r"^apple", "", stripped)
+        if stripped == want or stripped == "apple" + want:
+            return True
+    return False
+
+
+def parse_ram(text: str) -> int:
+    """RAM as sold: '64GB' is 64 GiB (DIMMs are binary); 'GiB' says the same explicitly."""
+    try:
+        n = int(parse_size(text.lower().replace("gib", "gb"), default_unit="gb") / GB * GiB)
+    except UnitError as e:
+        raise BuildError(str(e)) from None
+    if n <= 0:
+        raise BuildError(f"--ram must be positive, got '{text}'")
+    if n > 64_000 * GiB:
+        raise BuildError(f"--ram {text} is more than any machine llmtui plans for")
+    return n
+
+
+def planned_build(
+    catalog: Catalog,
+    *,
+    gpu: str | None = None,
+    mac: str | None = None,
+    ram: str | None = None,
+    machines: int = 1,
+    network: str = "10gbe",
+    wired_limit_mb: int = 0,
+    name: str = "",
+) -> Build:
+    """A build from the command line's hardware options."""
+    if machines < 1 or machines > 64:
+        raise BuildError(f"--machines must be between 1 and 64, got {machines}")
+    if network not in NETWORKS:
+        raise BuildError(f"unknown network '{network}' (use one of {', '.join(NETWORKS)})")
+    gpus: list[GPU] = []
+    ram_bytes = 0
+    if mac:
+        if gpu:
+            raise BuildError("--mac and --gpu describe different machines; give one of them")
+        g = parse_mac_spec(catalog, mac)
+        limit, note = apple_limit(g.memory_bytes, wired_limit_mb)
+        gpus = [replace(g, usable_bytes=limit, usable_note=note)]
+        ram_bytes = g.memory_bytes
+        if ram:
+            raise BuildError("--ram does not apply to a Mac: its memory is the unified memory in --mac")
+    elif gpu:
+        gpus = parse_gpu_spec(catalog, gpu)
+        uni = [g for g in gpus if g.unified]
+        if uni and len(gpus) > 1:
+            raise BuildError(f"{uni[0].name} is a whole unified-memory machine; use --machines to add more")
+        if uni:
+            ram_bytes = uni[0].memory_bytes
+    if ram:
+        if gpus and gpus[0].unified:
+            raise BuildError(f"--ram does not apply to {gpus[0].name}: its memory is unified")
+        ram_bytes = parse_ram(ram)
+    if not gpus and not ram_bytes:
+        raise BuildError("describe the hardware with --gpu, --mac or --ram")
+    return Build(
+        name=name or "",
+        gpus=tuple(gpus),
+        ram_bytes=ram_bytes,
+        machines=machines,
+        network=network,
+        wired_limit_mb=wired_limit_mb,
+        source="planned",
+    )

@@ -1,0 +1,48 @@
+"""The estimator: weights per quant, KV cache, overheads, placement on a build, speed."""
+
+from .api import (
+    STATUS_ORDER,
+    DeviceUse,
+    Estimate,
+    EstimateError,
+    Memory,
+    best_quant,
+    check_quant,
+    estimate,
+    fit_status,
+    max_context,
+    quant_order,
+)
+from .engines import ENGINES, find_engine
+from .kv import KV_TYPES, kv_cache
+from .quant import BEST_QUANT_ORDER, QUANTS, TABLE_QUANTS, find_quant
+from .speed import Speed
+from .tensors import model_tensors, param_count
+from .weights import file_bytes, weights
+
+__all__ = [
+    "BEST_QUANT_ORDER",
+    "ENGINES",
+    "KV_TYPES",
+    "QUANTS",
+    "STATUS_ORDER",
+    "TABLE_QUANTS",
+    "DeviceUse",
+    "Estimate",
+    "EstimateError",
+    "Memory",
+    "Speed",
+    "best_quant",
+    "check_quant",
+    "estimate",
+    "file_bytes",
+    "find_engine",
+    "find_quant",
+    "fit_status",
+    "kv_cache",
+    "max_context",
+    "model_tensors",
+    "param_count",
+    "quant_order",
+    "weights",
+]

@@ -1,0 +1,342 @@
+"""estimate(): memory, fit, placement and speed of one model at one quant and context on a build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..build import Build
+from ..catalog.types import Model
+from ..units import GB
+from .engines import ENGINES, RUNTIME_CONTEXT, RUNTIME_CONTEXT_NOTE, Engine
+from .kv import CTX_PAD, KV_TYPES, kv_cache, pad
+from .placement import Placement, _llama_compute, activation_bytes, build_slots, place_llamacpp, place_mlx, place_vllm
+from .quant import BEST_QUANT_ORDER, QUANTS, Quant
+from .speed import Speed, estimate_speed
+from .weights import Weights, file_bytes, weights
+
+STATUS_ORDER = {"gpu": 3, "gpu+cpu": 2, "cpu": 1, "none": 0}
+
+
+class EstimateError(ValueError):
+    """An estimate that cannot be made as asked (a quant the engine does not run, say)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceUse:
+    name: str
+    kind: str
+    usable_bytes: int
+    used_bytes: int
+    layers: int
+    weights_bytes: int
+    kv_bytes: int
+    compute_bytes: int
+    overhead_bytes: int
+    usable_note: str
+    bandwidth_gbs: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "usable_bytes": self.usable_bytes,
+            "used_bytes": self.used_bytes,
+            "layers": self.layers,
+            "weights_bytes": self.weights_bytes,
+            "kv_cache_bytes": self.kv_bytes,
+            "compute_bytes": self.compute_bytes,
+            "overhead_bytes": self.overhead_bytes,
+            "usable_basis": self.usable_note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    weights_bytes: int
+    file_bytes: int
+    kv_cache_bytes: int
+    compute_bytes: int
+    overhead_bytes: int
+
+    @property
+    def total_bytes(self) -> int:
+        return self.weights_bytes + self.kv_cache_bytes + self.compute_bytes + self.overhead_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    model: Model
+    quant: str
+    ctx: int
+    engine: str
+    kv_type: str
+    memory: Memory
+    status: str
+    devices: tuple[DeviceUse, ...]
+    speed: Speed | None
+    max_ctx: int | None
+    n_gpu_layers: int = 0
+    n_cpu_moe: int = 0
+    tensor_split: tuple[float, ...] = ()
+    tp: int = 1
+    pp: int = 1
+    reason: str = ""
+    notes: tuple[str, ...] = ()
+    basis: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fits(self) -> bool:
+        return self.status != "none"
+
+    def to_json(self) -> dict[str, Any]:
+        m = self.model
+        s = self.speed
+        return {
+            "model": {
+                "id": m.id,
+                "name": m.name,
+                "hf_repo": m.hf_repo,
+                "params_total": round(m.params_b * 1e9),
+                "params_active": round(m.active_params_b * 1e9),
+            },
+            "quant": self.quant,
+            "ctx": self.ctx,
+            "kv_quant": self.kv_type,
+            "engine": self.engine,
+            "memory": {
+                "weights_bytes": self.memory.weights_bytes,
+                "file_bytes": self.memory.file_bytes,
+                "kv_cache_bytes": self.memory.kv_cache_bytes,
+                "compute_bytes": self.memory.compute_bytes,
+                "overhead_bytes": self.memory.overhead_bytes,
+                "total_bytes": self.memory.total_bytes,
+            },
+            "fit": {
+                "status": self.status,
+                "devices": [d.to_json() for d in self.devices],
+                "max_ctx": self.max_ctx,
+                "n_gpu_layers": self.n_gpu_layers,
+                "n_cpu_moe": self.n_cpu_moe,
+                "tensor_split": list(self.tensor_split),
+                "tensor_parallel": self.tp,
+                "pipeline_parallel": self.pp,
+                "reason": self.reason,
+                "notes": list(self.notes),
+            },
+            "speed": None
+            if s is None
+            else {
+                "decode_tps": {
+                    "low": round(s.decode_low, 2),
+                    "expected": round(s.decode_expected, 2),
+                    "high": round(s.decode_high, 2),
+                },
+                "roofline_tps": round(s.roofline, 2),
+                "prefill_tps": None if s.prefill_tps is None else round(s.prefill_tps, 1),
+                "ttft_s": None if s.ttft_s is None else round(s.ttft_s, 3),
+                "depth": s.depth,
+                "basis": list(s.basis),
+            },
+            "basis": self.basis,
+        }
+
+
+def check_quant(quant: str, engine: Engine) -> Quant:
+    q = QUANTS.get(quant)
+    if q is None:
+        raise EstimateError(f"unknown quant '{quant}'")
+    if engine.quant_family == "gguf" and q.family != "gguf":
+        raise EstimateError(f"{engine.label} runs GGUF files; {quant} is a {q.family} format")
+    if engine.quant_family != "gguf" and q.family == "gguf" and quant not in ("F16", "BF16"):
+        allowed = ", ".join(k for k, v in QUANTS.items() if v.family == engine.quant_family)
+        raise EstimateError(f"{engine.label} does not run GGUF quants like {quant}; use one of FP16, {allowed}")
+    if engine.quant_family == "mlx" and q.family == "vllm" and quant != "FP16":
+        raise EstimateError(f"MLX has no {quant} format; use FP16, MLX-8bit or MLX-4bit")
+    if engine.quant_family == "vllm" and q.family == "mlx":
+        raise EstimateError(f"vLLM does not run {quant}; use FP16, FP8, AWQ or GPTQ")
+    return q
+
+
+def _effective_quant(quant: str, engine: Engine) -> str:
+    if engine.quant_family != "gguf" and quant in ("F16", "BF16"):
+        return "FP16"
+    return quant
+
+
+def place(model: Model, quant: str, ctx: int, build: Build, kv_type: str, engine: Engine) -> tuple[Placement, Weights]:
+    a = model.arch
+    w = weights(a, quant)
+    kv = kv_cache(a, ctx, kv_type, engine.name)
+    gpus, cpu = build_slots(build, engine)
+    if engine.name == "vllm":
+        return place_vllm(a, w, kv, gpus, build, engine), w
+    if engine.name == "mlx":
+        return place_mlx(a, w, kv, gpus, engine), w
+    return place_llamacpp(a, w, kv, gpus, cpu, engine), w
+
+
+def fit_status(
+    model: Model, quant: str, ctx: int, build: Build, kv_type: str = "f16", engine: str = "llama.cpp"
+) -> str:
+    eng = ENGINES[engine]
+    return place(model, _effective_quant(quant, eng), ctx, build, kv_type, eng)[0].status
+
+
+def max_context(model: Model, quant: str, build: Build, kv_type: str, engine: Engine, at_least: str) -> int:
+    """The largest context (a multiple of the engine's padding, at most the model's) that keeps the
+    placement status at least `at_least`; 0 when even the smallest context does not."""
+    want = STATUS_ORDER[at_least]
+    step = CTX_PAD.get(engine.name, 256)
+
+    def ok(c: int) -> bool:
+        return STATUS_ORDER[place(model, quant, c, build, kv_type, engine)[0].status] >= want
+
+    top = pad(model.arch.max_ctx, step) if model.arch.max_ctx % step else model.arch.max_ctx
+    if ok(top):
+        return model.arch.max_ctx
+    lo, hi = 1, top // step
+    if not ok(step):
+        return 0
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if ok(mid * step):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo * step
+
+
+def estimate(
+    model: Model,
+    quant: str,
+    ctx: int,
+    build: Build,
+    *,
+    kv_type: str = "f16",
+    engine: str = "llama.cpp",
+    prompt_tokens: int = 512,
+    depth: int | None = None,
+    with_max_ctx: bool = True,
+    with_speed: bool = True,
+) -> Estimate:
+    eng = ENGINES.get(engine)
+    if eng is None:
+        raise EstimateError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
+    check_quant(quant, eng)
+    quant = _effective_quant(quant, eng)
+    if kv_type not in KV_TYPES:
+        raise EstimateError(f"unknown KV cache type '{kv_type}' (use f16, q8_0 or q4_0)")
+    if ctx < 1:
+        raise EstimateError(f"context must be at least 1 token, got {ctx}")
+    a = model.arch
+    p, w = place(model, quant, ctx, build, kv_type, eng)
+    kv = kv_cache(a, ctx, kv_type, eng.name)
+    used = p.used_slots
+    if used:
+        compute = sum(s.compute_bytes for s in used)
+        overhead = sum(s.overhead_bytes for s in used)
+    else:  # does not fit: what one device would need
+        compute = _llama_compute(a, True, False) if eng.quant_family == "gguf" else activation_bytes(a, 2048, elem=2)
+        gpu_vendor = build.gpus[0].vendor if build.gpus else ""
+        overhead = RUNTIME_CONTEXT.get(gpu_vendor, 0)
+    memory = Memory(w.total, file_bytes(a, quant), kv.total, compute, overhead)
+    devices = tuple(
+        DeviceUse(
+            s.name,
+            s.kind,
+            s.usable_bytes,
+            s.used_bytes,
+            len(s.layers),
+            s.weights_bytes,
+            s.kv_bytes,
+            s.compute_bytes,
+            s.overhead_bytes,
+            s.usable_note,
+            s.bandwidth_gbs,
+        )
+        for s in p.slots
+    )
+    speed = None
+    if with_speed:
+        speed = estimate_speed(
+            a,
+            w,
+            p,
+            build,
+            depth=ctx if depth is None else min(depth, ctx),
+            kv_type=kv_type,
+            prompt_tokens=min(prompt_tokens, ctx),
+            active_params=model.active_params_b * 1e9,
+        )
+    max_ctx = None
+    if with_max_ctx:
+        max_ctx = max_context(model, quant, build, kv_type, eng, p.status if p.status != "none" else "cpu")
+    basis = {
+        "weights": f"{QUANTS[quant].name}: tensor-by-tensor type mix from {a.layers} layers of {a.type}"
+        f" ({w.total / GB:.2f} GB in memory, file {memory.file_bytes / GB:.2f} GB)",
+        "kv_cache": f"{kv.cells} cells x {kv.basis} = {kv.total / GB:.2f} GB",
+        "compute": "llama.cpp compute buffers: max(logits = vocab x 512 x 4 B, FFN activations) per device"
+        if eng.quant_family == "gguf"
+        else f"activation peak for {2048} tokens in 16-bit",
+        "overhead": RUNTIME_CONTEXT_NOTE + (f"; {eng.margin_note}" if eng.margin_note else ""),
+        "architecture": a.source or "catalogue",
+    }
+    return Estimate(
+        model=model,
+        quant=quant,
+        ctx=ctx,
+        engine=eng.name,
+        kv_type=kv_type,
+        memory=memory,
+        status=p.status,
+        devices=devices,
+        speed=speed,
+        max_ctx=max_ctx,
+        n_gpu_layers=p.n_gpu_layers,
+        n_cpu_moe=p.n_cpu_moe,
+        tensor_split=p.tensor_split,
+        tp=p.tp,
+        pp=p.pp,
+        reason=p.reason,
+        notes=tuple(p.notes),
+        basis=basis,
+    )
+
+
+def best_quant(
+    model: Model, ctx: int, build: Build, *, kv_type: str = "f16", engine: str = "llama.cpp"
+) -> tuple[str | None, str]:
+    """The highest-quality quant whose placement is the best status any quant reaches:
+    fully on GPU if any quant fits there, else GPU+CPU, else CPU. (None, 'none') if nothing fits."""
+    eng = ENGINES[engine]
+    order = quant_order(eng)
+    statuses: dict[str, str] = {}
+
+    def status(q: str) -> str:
+        if q not in statuses:
+            statuses[q] = place(model, q, ctx, build, kv_type, eng)[0].status
+        return statuses[q]
+
+    # Memory falls along the order, so the status never gets worse: binary search each class.
+    for want in ("gpu", "gpu+cpu", "cpu"):
+        rank = STATUS_ORDER[want]
+        if STATUS_ORDER[status(order[-1])] < rank:
+            continue
+        lo, hi = 0, len(order) - 1
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if STATUS_ORDER[status(order[mid])] >= rank:
+                hi = mid
+            else:
+                lo = mid + 1
+        return order[lo], status(order[lo])
+    return None, "none"
+
+
+def quant_order(eng: Engine) -> tuple[str, ...]:
+    if eng.quant_family == "vllm":
+        return ("FP16", "FP8", "AWQ", "GPTQ")
+    if eng.quant_family == "mlx":
+        return ("FP16", "MLX-8bit", "MLX-4bit")
+    return BEST_QUANT_ORDER

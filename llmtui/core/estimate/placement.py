@@ -1,0 +1,402 @@
+"""Where a model goes on a build: which device holds which layers, and does it fit.
+
+llama.cpp / Ollama: layers split over GPUs in proportion to usable memory (-ts), then MoE experts
+kept in host RAM (--n-cpu-moe), then partial layer offload (-ngl), then CPU only.
+vLLM: tensor parallel within a machine (heads divisible), pipeline parallel across machines.
+MLX: one Apple GPU. Several machines: a layer split (llama.cpp RPC, exo) or vLLM pipeline stages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..build import Build
+from ..catalog.types import Arch
+from ..units import MiB
+from .engines import (
+    OS_RESERVE_RAM_FRACTION,
+    OS_RESERVE_RAM_MIN,
+    OS_RESERVE_UNIFIED,
+    RUNTIME_CONTEXT,
+    VLLM_GRAPHS,
+    VLLM_NON_TORCH,
+    Engine,
+)
+from .kv import UBATCH, KVCache
+from .weights import Weights
+
+SCHED_COPIES = 4  # GGML_SCHED_MAX_COPIES: pipeline-parallel graph copies on a multi-GPU layer split
+VLLM_BATCH_TOKENS = 2048  # tokens in vLLM's profiling run (max_num_batched_tokens), for activation peak
+MLX_PREFILL_STEP = 2048  # mlx_lm's prefill_step_size
+
+
+@dataclass(slots=True)
+class Slot:
+    """A device as the placement sees it: memory it may use, and what it already must hold."""
+
+    name: str
+    kind: str  # gpu | cpu
+    machine: int
+    vendor: str
+    total_bytes: int
+    usable_bytes: int
+    usable_note: str
+    bandwidth_gbs: float
+    tflops: float
+    unified: bool = False
+    # filled by the placement
+    layers: list[int] = field(default_factory=list)
+    weights_bytes: int = 0
+    expert_bytes: int = 0  # routed-expert weights held here (read at experts_per_token/experts)
+    kv_bytes: int = 0
+    compute_bytes: int = 0
+    overhead_bytes: int = 0
+    holds_output: bool = False
+    holds_embd: bool = False
+
+    @property
+    def used_bytes(self) -> int:
+        return self.weights_bytes + self.kv_bytes + self.compute_bytes + self.overhead_bytes
+
+    @property
+    def fits(self) -> bool:
+        return self.used_bytes <= self.usable_bytes
+
+
+@dataclass(slots=True)
+class Placement:
+    status: str  # gpu | gpu+cpu | cpu | none
+    slots: list[Slot]
+    engine: str
+    n_gpu_layers: int = 0  # llama.cpp -ngl (layers + 1 for the output layer when all are on GPU)
+    n_cpu_moe: int = 0  # llama.cpp --n-cpu-moe
+    tensor_split: tuple[float, ...] = ()
+    tp: int = 1
+    pp: int = 1
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def used_slots(self) -> list[Slot]:
+        return [s for s in self.slots if s.used_bytes > 0]
+
+
+# --- Devices of a build ---------------------------------------------------------------------------
+
+
+def ram_usable(build: Build) -> tuple[int, str]:
+    if build.ram_available_bytes is not None:
+        return build.ram_available_bytes, "available RAM as detected (cgroup limit applied)"
+    reserve = max(OS_RESERVE_RAM_MIN, int(build.ram_bytes * OS_RESERVE_RAM_FRACTION))
+    return max(0, build.ram_bytes - reserve), "RAM less 10% (at least 2 GiB) for the system"
+
+
+def build_slots(build: Build, engine: Engine) -> tuple[list[Slot], Slot | None]:
+    gpus: list[Slot] = []
+    for m in range(build.machines):
+        for g in build.gpus:
+            if engine.memory_fraction < 1.0:
+                base = int(g.memory_bytes * engine.memory_fraction)
+                note = engine.margin_note
+                if g.free_bytes is not None and g.free_bytes < base:
+                    base, note = g.free_bytes, "free memory as detected (less than vLLM's 0.9 share)"
+            elif g.usable_bytes is not None:
+                base, note = g.usable_bytes, g.usable_note
+            elif g.free_bytes is not None:
+                base, note = g.free_bytes, "free memory as detected"
+            elif g.unified:
+                base, note = g.memory_bytes - OS_RESERVE_UNIFIED, "unified memory less 4 GiB for the system"
+            else:
+                base, note = g.memory_bytes, "total memory"
+            usable = max(0, base - engine.margin_bytes)
+            if engine.margin_bytes:
+                note += f", less {engine.margin_bytes // MiB} MiB margin"
+            label = g.name if build.machines == 1 else f"{g.name} (machine {m + 1})"
+            gpus.append(
+                Slot(label, "gpu", m, g.vendor, g.memory_bytes, usable, note, g.bandwidth_gbs, g.fp16_tflops, g.unified)
+            )
+    cpu: Slot | None = None
+    if engine.layer_offload and not build.unified and build.ram_bytes:
+        usable, note = ram_usable(build)
+        cpu = Slot(
+            "CPU RAM",
+            "cpu",
+            0,
+            "CPU",
+            build.ram_bytes,
+            usable,
+            note,
+            build.ram_bandwidth_gbs,
+            cpu_tflops(build),
+        )
+    return gpus, cpu
+
+
+def cpu_tflops(build: Build) -> float:
+    """Assumption: 96 GFLOP/s per core (AVX2: 8 f32 lanes x 2 FMA units x 2 flops x 3 GHz)."""
+    return max(1, build.cpu_cores or 8) * 0.096
+
+
+# --- Memory besides weights and KV -------------------------------------------------------------------
+
+
+def ffn_width(a: Arch) -> int:
+    if a.is_moe:
+        shared = a.shared_expert_ffn or a.shared_experts * a.expert_ffn
+        return max(a.ffn if a.dense_layers or a.moe_every > 1 else 0, a.expert_ffn * a.experts_per_token + shared)
+    return a.ffn
+
+
+def activation_bytes(a: Arch, tokens: int, elem: int = 4) -> int:
+    """Largest live intermediate of one layer for `tokens` tokens: the FFN's gate and up outputs
+    and a few hidden-sized buffers (f32 in llama.cpp's graph)."""
+    return tokens * elem * (2 * ffn_width(a) + 4 * a.hidden)
+
+
+def logits_bytes(a: Arch, tokens: int = UBATCH) -> int:
+    return tokens * a.vocab * 4
+
+
+def _llama_compute(a: Arch, holds_output: bool, multi_gpu: bool) -> int:
+    """llama.cpp compute buffer with flash attention (on by default): the logits on the output
+    device (vocab x ubatch x 4 B) or one layer's activations; a multi-GPU layer split keeps
+    SCHED_COPIES copies of the activations for pipeline parallelism."""
+    act = activation_bytes(a, UBATCH)
+    base = max(act, logits_bytes(a)) if holds_output else act
+    return base + (SCHED_COPIES - 1) * act if multi_gpu else base
+
+
+def _overhead(slot: Slot) -> int:
+    return RUNTIME_CONTEXT.get(slot.vendor, 300 * MiB) if slot.kind == "gpu" else 0
+
+
+# --- llama.cpp / Ollama --------------------------------------------------------------------------------
+
+
+def _reset(slots: list[Slot]) -> None:
+    for s in slots:
+        s.layers, s.weights_bytes, s.expert_bytes, s.kv_bytes = [], 0, 0, 0
+        s.compute_bytes = s.overhead_bytes = 0
+        s.holds_output = s.holds_embd = False
+
+
+def _assign(slot: Slot, i: int, w: Weights, kv: KVCache, experts_on_cpu: Slot | None = None) -> None:
+    slot.layers.append(i)
+    exp = w.layer_expert_bytes[i]
+    if experts_on_cpu is not None and exp:
+        experts_on_cpu.weights_bytes += exp
+        experts_on_cpu.expert_bytes += exp
+        slot.weights_bytes += w.layer_bytes[i] - exp
+    else:
+        slot.weights_bytes += w.layer_bytes[i]
+        slot.expert_bytes += exp
+    slot.kv_bytes += kv.per_layer[i]
+
+
+def _split_layers(
+    a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], layers: range, cpu_moe: set[int], cpu: Slot | None
+) -> bool:
+    """Put `layers` (and the output) on the GPUs, contiguous, in proportion to what each can hold.
+    Returns whether every GPU stays within its usable memory."""
+    multi = len(gpus) > 1
+    for g in gpus:
+        g.overhead_bytes = _overhead(g)
+    last = gpus[-1]
+    caps = []
+    for g in gpus:
+        caps.append(g.usable_bytes - g.overhead_bytes - _llama_compute(a, g is last, multi))
+    need = [w.layer_bytes[i] - (w.layer_expert_bytes[i] if i in cpu_moe else 0) + kv.per_layer[i] for i in layers]
+    total_need = sum(need) + w.output_bytes
+    cap_sum = sum(max(0, c) for c in caps)
+    if cap_sum <= 0:
+        return False
+    # Targets in proportion to capacity; the last GPU also carries the output tensor.
+    targets = [max(0, c) / cap_sum * total_need for c in caps]
+    targets[-1] -= w.output_bytes
+    j, acc = 0, 0.0
+    for k, i in enumerate(layers):
+        while j < len(gpus) - 1 and acc + need[k] / 2 > targets[j]:
+            j, acc = j + 1, 0.0
+        _assign(gpus[j], i, w, kv, cpu if i in cpu_moe else None)
+        acc += need[k]
+    last.weights_bytes += w.output_bytes
+    last.holds_output = True
+    for g in gpus:
+        g.compute_bytes = _llama_compute(a, g.holds_output, multi)
+    return all(g.fits for g in gpus)
+
+
+def _cpu_compute(a: Arch, holds_output: bool) -> int:
+    act = activation_bytes(a, UBATCH)
+    return max(act, logits_bytes(a)) if holds_output else act
+
+
+def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot | None, engine: Engine) -> Placement:
+    n = a.layers
+    slots = [*gpus, *([cpu] if cpu else [])]
+
+    def finish(status: str, **kw: object) -> Placement:
+        if cpu is not None:
+            cpu.weights_bytes += w.embd_bytes
+            cpu.holds_embd = True
+            if cpu.layers or cpu.holds_output or cpu.expert_bytes:
+                cpu.compute_bytes = _cpu_compute(a, cpu.holds_output)
+        p = Placement(status, slots, engine.name, **kw)  # type: ignore[arg-type]
+        if cpu is not None and not cpu.fits:
+            _reset(slots)
+            return Placement("none", slots, engine.name, reason="the model does not fit in GPU memory and RAM")
+        return p
+
+    if gpus:
+        # 1. Everything on the GPUs.
+        _reset(slots)
+        if _split_layers(a, w, kv, gpus, range(n), set(), cpu):
+            split = tuple(len(g.layers) for g in gpus)
+            return finish("gpu", n_gpu_layers=n + 1, tensor_split=_norm_split(split))
+        # 2. MoE: keep the experts of the first N layers in RAM (--n-cpu-moe N), the rest on GPU.
+        if a.is_moe and cpu is not None and engine.expert_offload:
+            moe_layers = [i for i in range(n) if w.layer_expert_bytes[i]]
+            lo, hi, best = 1, len(moe_layers), 0
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                _reset(slots)
+                ok = _split_layers(a, w, kv, gpus, range(n), set(range(moe_layers[mid - 1] + 1)), cpu)
+                if ok:
+                    best, hi = mid, mid - 1
+                else:
+                    lo = mid + 1
+            if best:
+                _reset(slots)
+                n_cpu_moe = moe_layers[best - 1] + 1
+                _split_layers(a, w, kv, gpus, range(n), set(range(n_cpu_moe)), cpu)
+                split = tuple(len(g.layers) for g in gpus)
+                p = finish("gpu+cpu", n_gpu_layers=n + 1, n_cpu_moe=n_cpu_moe, tensor_split=_norm_split(split))
+                if p.status != "none":
+                    return p
+        # 3. Partial offload: the last k layers on the GPUs, the rest (and the output) in RAM.
+        if cpu is not None:
+            lo, hi, best = 1, n, 0
+            while lo <= hi:
+                mid = (lo + hi) // 2
+                _reset(slots)
+                if _partial(a, w, kv, gpus, cpu, mid):
+                    best, lo = mid, mid + 1
+                else:
+                    hi = mid - 1
+            if best:
+                _reset(slots)
+                _partial(a, w, kv, gpus, cpu, best)
+                split = tuple(len(g.layers) for g in gpus)
+                p = finish("gpu+cpu", n_gpu_layers=best, tensor_split=_norm_split(split))
+                if p.status != "none":
+                    return p
+    # 4. CPU only.
+    if cpu is not None:
+        _reset(slots)
+        for i in range(n):
+            _assign(cpu, i, w, kv)
+        cpu.weights_bytes += w.output_bytes
+        cpu.holds_output = True
+        p = finish("cpu", n_gpu_layers=0)
+        if p.status == "cpu":
+            return p
+    _reset(slots)
+    where = "GPU memory and RAM" if cpu is not None and gpus else ("RAM" if cpu is not None else "GPU memory")
+    return Placement("none", slots, engine.name, reason=f"the model does not fit in {where}")
+
+
+def _partial(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot, k: int) -> bool:
+    n = a.layers
+    on_gpu = range(n - k, n)
+    multi = len(gpus) > 1
+    for g in gpus:
+        g.overhead_bytes = _overhead(g)
+    caps = [g.usable_bytes - g.overhead_bytes - _llama_compute(a, False, multi) for g in gpus]
+    need = [w.layer_bytes[i] + kv.per_layer[i] for i in on_gpu]
+    cap_sum = sum(max(0, c) for c in caps)
+    if cap_sum <= 0:
+        return False
+    total = sum(need)
+    targets = [max(0, c) / cap_sum * total for c in caps]
+    j, acc = 0, 0.0
+    for idx, i in enumerate(on_gpu):
+        while j < len(gpus) - 1 and acc + need[idx] / 2 > targets[j]:
+            j, acc = j + 1, 0.0
+        _assign(gpus[j], i, w, kv)
+        acc += need[idx]
+    for g in gpus:
+        g.compute_bytes = _llama_compute(a, False, multi)
+    for i in range(n - k):
+        _assign(cpu, i, w, kv)
+    cpu.weights_bytes += w.output_bytes
+    cpu.holds_output = True
+    return all(g.fits for g in gpus)
+
+
+def _norm_split(split: tuple[int, ...]) -> tuple[float, ...]:
+    total = sum(split)
+    return tuple(round(s / total, 3) for s in split) if total else ()
+
+
+# --- vLLM ------------------------------------------------------------------------------------------------
+
+
+def _divisors_desc(n: int) -> list[int]:
+    return [d for d in range(n, 0, -1) if n % d == 0]
+
+
+def place_vllm(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], build: Build, engine: Engine) -> Placement:
+    if not gpus:
+        return Placement("none", [], engine.name, reason="vLLM needs GPUs")
+    per_machine = len(build.gpus)
+    names = {g.name for g in build.gpus}
+    notes: list[str] = []
+    if len(names) > 1:
+        notes.append("vLLM shards evenly: every GPU is treated as the smallest one")
+    tp = next(d for d in _divisors_desc(per_machine) if a.heads % d == 0)
+    pp = per_machine // tp * build.machines
+    if tp < per_machine:
+        notes.append(f"{a.heads} attention heads do not divide by {per_machine}: tensor parallel {tp}")
+    share = 1.0 / (tp * pp)
+    kv_share = (-(-a.kv_heads // tp) / a.kv_heads if not a.is_mla else 1.0) / pp
+    act = activation_bytes(a, VLLM_BATCH_TOKENS, elem=2)
+    smallest = min(g.usable_bytes for g in gpus)
+    for g in gpus:
+        g.usable_bytes = smallest
+        g.layers = []
+        g.weights_bytes = int(w.total * share)
+        g.expert_bytes = int(w.expert_bytes * share)
+        g.kv_bytes = int(kv.total * kv_share)
+        g.compute_bytes = act + VLLM_GRAPHS
+        g.overhead_bytes = RUNTIME_CONTEXT.get(g.vendor, 300 * MiB) + VLLM_NON_TORCH
+    per_stage = -(-a.layers // pp)
+    for k, g in enumerate(gpus):
+        stage = k // tp
+        g.layers = list(range(stage * per_stage, min(a.layers, (stage + 1) * per_stage)))
+    gpus[-1].holds_output = True
+    ok = all(g.fits for g in gpus)
+    status = "gpu" if ok else "none"
+    reason = "" if ok else "weights and the KV cache for this context exceed vLLM's share of GPU memory"
+    return Placement(status, gpus, engine.name, tp=tp, pp=pp, reason=reason, notes=notes)
+
+
+# --- MLX -----------------------------------------------------------------------------------------------------
+
+
+def place_mlx(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], engine: Engine) -> Placement:
+    apple = [g for g in gpus if g.vendor == "Apple"]
+    if not apple:
+        return Placement("none", gpus, engine.name, reason="MLX runs on Apple Silicon only")
+    share = 1.0 / len(apple)
+    for g in apple:
+        g.weights_bytes = int(w.total * share)
+        g.expert_bytes = int(w.expert_bytes * share)
+        g.kv_bytes = int(kv.total * share)
+        g.compute_bytes = activation_bytes(a, MLX_PREFILL_STEP, elem=2)
+        per = -(-a.layers // len(apple))
+        k = apple.index(g)
+        g.layers = list(range(k * per, min(a.layers, (k + 1) * per)))
+    apple[-1].holds_output = True
+    ok = all(g.fits for g in apple)
+    reason = "" if ok else "weights and KV exceed the Metal working-set limit"
+    return Placement("gpu" if ok else "none", apple, engine.name, pp=len(apple), reason=reason)

@@ -1,0 +1,114 @@
+"""Weight bytes of a model at a quant: in total, per layer, and what each token reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..catalog.types import Arch
+from .quant import QUANTS, gguf_tensor_types, tensor_bytes
+from .tensors import EMBD, OUTPUT, Tensor, model_tensors
+
+# GGUF metadata besides tensors is mostly the tokenizer: each token's string with an 8-byte length
+# prefix, its type (and score) and, for BPE vocabularies, about two merges per token. An approximation
+# from the GGUF layout, not a measurement: about 50 bytes per vocabulary entry (6 MB for a 128K vocab).
+GGUF_META_BYTES_PER_TOKEN = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Where the weight bytes of one model at one quant are."""
+
+    quant: str
+    embd_bytes: int  # token embeddings (llama.cpp keeps them in host memory)
+    output_bytes: int  # output norm and output projection (on the last GPU)
+    layer_bytes: tuple[int, ...]  # each repeating layer, everything in it
+    layer_expert_bytes: tuple[int, ...]  # of which routed experts
+    extra_file_bytes: int  # in the file but not loaded (multi-token-prediction layers) + metadata
+    expert_read_fraction: float  # experts_per_token / experts (1.0 for dense)
+
+    @property
+    def total(self) -> int:
+        """Bytes loaded for inference."""
+        return self.embd_bytes + self.output_bytes + sum(self.layer_bytes)
+
+    @property
+    def file_bytes(self) -> int:
+        return self.total + self.extra_file_bytes
+
+    @property
+    def expert_bytes(self) -> int:
+        return sum(self.layer_expert_bytes)
+
+    def read_per_token(self, layers: range | None = None, *, include_output: bool = True) -> float:
+        """Bytes read to decode one token: every dense weight, the active share of the experts.
+        Token embeddings are a row lookup, not a read of the whole table."""
+        idx = layers if layers is not None else range(len(self.layer_bytes))
+        total = 0.0
+        for i in idx:
+            experts = self.layer_expert_bytes[i]
+            total += self.layer_bytes[i] - experts + experts * self.expert_read_fraction
+        if include_output:
+            total += self.output_bytes
+        return total
+
+
+def _st_bytes(t: Tensor, quant: str, family: str, tied: bool) -> float:
+    """Bytes of one tensor in a safetensors (vLLM) or MLX checkpoint."""
+    bits = QUANTS[quant].bits
+    if not t.quantizable or bits >= 16:
+        return t.numel * 2.0
+    if t.category in (EMBD, OUTPUT) and family == "vllm":
+        return t.numel * 2.0  # AWQ/GPTQ/FP8 checkpoints keep embeddings and lm_head in 16 bits
+    if t.name == "ffn_gate_inp":
+        return t.numel * 2.0
+    return t.numel * bits / 8
+
+
+@lru_cache(maxsize=8192)
+def weights(arch: Arch, quant: str) -> Weights:
+    q = QUANTS[quant]
+    tensors = model_tensors(arch)
+    if q.family == "gguf":
+        types = gguf_tensor_types(arch, quant)
+        sizes = [float(tensor_bytes(t, ty)) for t, ty in zip(tensors, types, strict=True)]
+    else:
+        sizes = [_st_bytes(t, quant, q.family, arch.tied_embeddings) for t in tensors]
+    embd = output = extra = 0.0
+    layer = [0.0] * arch.layers
+    layer_exp = [0.0] * arch.layers
+    for t, size in zip(tensors, sizes, strict=True):
+        if t.nextn:
+            extra += size
+        elif t.layer < 0:
+            if t.category == EMBD:
+                embd += size
+            else:
+                output += size
+        else:
+            layer[t.layer] += size
+            if t.expert:
+                layer_exp[t.layer] += size
+    if arch.tied_embeddings and q.family == "gguf":
+        # llama.cpp duplicates a tied token_embd as the output tensor on the output device.
+        output += embd
+    if q.family == "gguf":
+        extra += arch.vocab * GGUF_META_BYTES_PER_TOKEN
+    frac = arch.experts_per_token / arch.experts if arch.is_moe else 1.0
+    return Weights(
+        quant=quant,
+        embd_bytes=int(embd),
+        output_bytes=int(output),
+        layer_bytes=tuple(int(x) for x in layer),
+        layer_expert_bytes=tuple(int(x) for x in layer_exp),
+        extra_file_bytes=int(extra),
+        expert_read_fraction=frac,
+    )
+
+
+def file_bytes(arch: Arch, quant: str) -> int:
+    """The expected size of the model file at this quant (GGUF, or the checkpoint's safetensors)."""
+    w = weights(arch, quant)
+    if arch.tied_embeddings and QUANTS[quant].family == "gguf":
+        return w.file_bytes - w.embd_bytes  # the duplicate output exists in memory, not in the file
+    return w.file_bytes

@@ -1,0 +1,311 @@
+"""Models from outside the catalogue: a Hugging Face config.json, or a local GGUF file's header."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .catalog.schema import Invalid, parse_model
+from .catalog.types import Model
+
+# Hugging Face model_type -> the tensor layout llmtui estimates (llama.cpp's architecture names)
+MODEL_TYPES = {
+    "llama": "llama",
+    "mistral": "llama",
+    "mixtral": "llama",
+    "granite": "granite",
+    "qwen2": "qwen2",
+    "qwen2_moe": "qwen2moe",
+    "qwen3": "qwen3",
+    "qwen3_moe": "qwen3moe",
+    "gemma": "gemma",
+    "gemma2": "gemma2",
+    "gemma3": "gemma3",
+    "gemma3_text": "gemma3",
+    "phi3": "phi3",
+    "phimoe": "phimoe",
+    "cohere": "cohere",
+    "cohere2": "cohere2",
+    "deepseek_v2": "deepseek2",
+    "deepseek_v3": "deepseek2",
+    "kimi_k2": "deepseek2",
+    "gpt_oss": "gpt-oss",
+    "glm4_moe": "glm4moe",
+    "olmo2": "olmo2",
+    "llama4": "llama4",
+    "llama4_text": "llama4",
+    "internlm3": "llama",
+    "exaone": "llama",
+    "starcoder2": "starcoder2",
+}
+QKV_BIAS_TYPES = {"qwen2", "qwen2_moe"}
+
+
+class ImportError_(ValueError):
+    """A file that cannot be turned into a model; the message names the file and what is wrong."""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9._+-]+", "-", text.lower()).strip("-") or "imported"
+
+
+def _get(cfg: dict[str, Any], *keys: str, default: Any = None) -> Any:
+    for k in keys:
+        v = cfg.get(k)
+        if v is not None:
+            return v
+    return default
+
+
+def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The catalogue's arch table from a config.json dict (multimodal configs: their text_config)."""
+    top_type = str(cfg.get("model_type", ""))
+    if isinstance(cfg.get("text_config"), dict):
+        inner = dict(cfg["text_config"])
+        inner.setdefault("model_type", top_type + "_text")
+        cfg = inner
+    model_type = str(cfg.get("model_type", top_type))
+    if model_type not in MODEL_TYPES:
+        known = ", ".join(sorted(MODEL_TYPES))
+        raise ImportError_(f"model_type '{model_type or '(none)'}' is not one llmtui can estimate (known: {known})")
+    arch_type = MODEL_TYPES[model_type]
+    layers = _get(cfg, "num_hidden_layers", "n_layer", "num_layers")
+    hidden = _get(cfg, "hidden_size", "d_model", "n_embd")
+    heads = _get(cfg, "num_attention_heads", "n_head")
+    if not all(isinstance(x, int) and x > 0 for x in (layers, hidden, heads)):
+        raise ImportError_("config.json lacks num_hidden_layers, hidden_size or num_attention_heads")
+    kv_heads = _get(cfg, "num_key_value_heads", default=heads)
+    a: dict[str, Any] = {
+        "type": arch_type,
+        "layers": layers,
+        "hidden": hidden,
+        "heads": heads,
+        "kv_heads": kv_heads,
+        "head_dim": _get(cfg, "head_dim", default=hidden // heads),
+        "vocab": _get(cfg, "vocab_size", default=32000),
+        "max_ctx": _get(cfg, "max_position_embeddings", "max_sequence_length", "seq_length", default=4096),
+        "tied_embeddings": bool(_get(cfg, "tie_word_embeddings", default=model_type.startswith("gemma"))),
+    }
+    ffn = _get(cfg, "intermediate_size", "ffn_dim", "n_inner")
+    if isinstance(ffn, int):
+        a["ffn"] = ffn
+    if model_type in QKV_BIAS_TYPES or cfg.get("attention_bias") is True or cfg.get("qkv_bias") is True:
+        a["qkv_bias"] = True
+    experts = _get(cfg, "num_local_experts", "n_routed_experts", "num_experts", default=0) or 0
+    if experts > 1:
+        a["experts"] = experts
+        a["experts_per_token"] = _get(cfg, "num_experts_per_tok", "moe_topk", "top_k", default=2)
+        a["expert_ffn"] = _get(cfg, "moe_intermediate_size", "expert_intermediate_size", default=ffn)
+        shared_ffn = _get(cfg, "shared_expert_intermediate_size", default=0)
+        shared = _get(cfg, "n_shared_experts", "num_shared_experts", default=1 if shared_ffn else 0)
+        if shared:
+            a["shared_experts"] = shared
+        if shared_ffn:
+            a["shared_expert_ffn"] = shared_ffn
+        dense = _get(cfg, "first_k_dense_replace", default=0)
+        if dense:
+            a["dense_layers"] = dense
+        step = _get(cfg, "interleave_moe_layer_step", "decoder_sparse_step", default=1)
+        if step and step > 1:
+            a["moe_every"] = step
+        if model_type in ("mixtral",):
+            a["ffn"] = a.get("ffn") or a["expert_ffn"]
+        if model_type.startswith("llama4"):
+            a["ffn"] = _get(cfg, "intermediate_size_mlp", default=a.get("ffn", 0))
+            a["shared_experts"] = 1
+    if cfg.get("kv_lora_rank"):
+        a["kv_lora_rank"] = cfg["kv_lora_rank"]
+        a["q_lora_rank"] = cfg.get("q_lora_rank") or 0
+        a["qk_rope_dim"] = _get(cfg, "qk_rope_head_dim", default=64)
+        a["qk_nope_dim"] = _get(cfg, "qk_nope_head_dim", default=128)
+        a["v_head_dim"] = _get(cfg, "v_head_dim", default=a["qk_nope_dim"])
+        a["head_dim"] = a["qk_rope_dim"] + a["qk_nope_dim"]
+        a["kv_heads"] = heads
+    _sliding(cfg, model_type, a)
+    nextn = _get(cfg, "num_nextn_predict_layers", default=0)
+    if nextn:
+        a["nextn_layers"] = nextn
+    return a
+
+
+def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
+    layer_types = cfg.get("layer_types")
+    window = _get(cfg, "sliding_window", "attention_chunk_size")
+    if model_type.startswith("llama4"):
+        window = cfg.get("attention_chunk_size")
+        if window:
+            a["sliding_window"], a["full_attn_every"] = window, 4
+        return
+    if not window or cfg.get("use_sliding_window") is False or model_type.startswith("qwen"):
+        return
+    if isinstance(layer_types, list) and layer_types:
+        full = sum(1 for t in layer_types if "full" in str(t))
+        if full == 0:
+            a["sliding_window"] = window
+        elif full < len(layer_types):
+            a["sliding_window"], a["full_attn_every"] = window, max(1, round(len(layer_types) / full))
+        return
+    pattern = _get(cfg, "sliding_window_pattern", "_sliding_window_pattern")
+    if model_type == "gemma2":
+        pattern = 2
+    if model_type == "gpt_oss":
+        pattern = 2
+    if pattern:
+        a["sliding_window"], a["full_attn_every"] = window, int(pattern)
+    elif model_type in ("mistral",) and window < a["max_ctx"]:
+        a["sliding_window"] = window
+
+
+def model_from_config(path: Path, *, name: str = "") -> Model:
+    """A Model from a Hugging Face config.json; parameters are counted from the architecture."""
+
+    try:
+        cfg = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ImportError_(f"{path}: cannot be read ({e.strerror or e})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ImportError_(f"{path}: not valid JSON ({e})") from None
+    if not isinstance(cfg, dict):
+        raise ImportError_(f"{path}: a config.json is a JSON object, this is a {type(cfg).__name__}")
+    try:
+        arch = arch_from_config(cfg)
+    except ImportError_ as e:
+        raise ImportError_(f"{path}: {e}") from None
+    arch["source"] = str(path)
+    repo = str(cfg.get("_name_or_path") or Path(path).resolve().parent.name)
+    return _model(arch, name or repo.split("/")[-1], repo, str(path), f"from {path}")
+
+
+def _model(arch: dict[str, Any], name: str, repo: str, file: str, note: str) -> Model:
+    from .estimate.tensors import param_count
+
+    raw = {
+        "id": _slug(name),
+        "name": name,
+        "family": "imported",
+        "hf_repo": repo,
+        "license": "unknown",
+        "released": "1970-01",
+        "params_b": 1.0,
+        "active_params_b": 1.0,
+        "arch": arch,
+        "notes": f"imported {note}; parameters counted from the architecture",
+    }
+    try:
+        model = parse_model(raw, origin="imported", file=file)
+    except Invalid as e:
+        raise ImportError_(f"{file}: {e.field}: {e.message}") from None
+    total = param_count(model.arch) / 1e9
+    active = param_count(model.arch, active=True) / 1e9
+    raw["params_b"], raw["active_params_b"] = round(total, 3), round(active, 3)
+    return parse_model(raw, origin="imported", file=file)
+
+
+# --- GGUF ------------------------------------------------------------------------------------------------
+
+GGUF_FILE_TYPES = {
+    0: "F32",
+    1: "F16",
+    2: "Q4_0",
+    7: "Q8_0",
+    8: "Q5_0",
+    10: "Q2_K",
+    11: "Q3_K_S",
+    12: "Q3_K_M",
+    13: "Q3_K_L",
+    14: "Q4_K_S",
+    15: "Q4_K_M",
+    16: "Q5_K_S",
+    17: "Q5_K_M",
+    18: "Q6_K",
+    19: "IQ2_XXS",
+    23: "IQ3_XXS",
+    24: "IQ1_S",
+    30: "IQ4_XS",
+    32: "BF16",
+    38: "MXFP4",
+}  # fmt: skip  (llama_ftype values, include/llama.h)
+
+GGUF_ARCH = {"deepseek2": "deepseek2", "gpt-oss": "gpt-oss", "qwen3moe": "qwen3moe", "glm4moe": "glm4moe"}
+
+
+def model_from_gguf(path: Path) -> tuple[Model, str | None, int]:
+    """(model, quant name from general.file_type or None, file size in bytes) from a GGUF header."""
+    try:
+        from gguf import GGUFReader  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise ImportError_("reading GGUF files needs the gguf package: pip install 'llmtui[gguf]'") from None
+    p = Path(path)
+    try:
+        reader = GGUFReader(str(p))
+    except OSError as e:
+        raise ImportError_(f"{path}: cannot be read ({e.strerror or e})") from None
+    except Exception as e:  # the gguf package raises ValueError and friends on bad headers
+        raise ImportError_(f"{path}: not a GGUF file ({e})") from None
+
+    def field(key: str) -> Any:
+        f = reader.fields.get(key)
+        if f is None or not f.data:
+            return None
+        part = f.parts[f.data[0]]
+        if f.types and f.types[0].name == "STRING":
+            return bytes(part).decode("utf-8", "replace")
+        return part.tolist()[0] if hasattr(part, "tolist") else part
+
+    arch_name = field("general.architecture")
+    if not arch_name:
+        raise ImportError_(f"{path}: the GGUF header has no general.architecture")
+    pre = f"{arch_name}."
+
+    def hp(key: str, default: Any = None) -> Any:
+        v = field(pre + key)
+        return default if v is None else v
+
+    layers, hidden, heads = hp("block_count"), hp("embedding_length"), hp("attention.head_count")
+    if not (layers and hidden and heads):
+        raise ImportError_(f"{path}: the GGUF header lacks block_count, embedding_length or head_count")
+    tokens = reader.fields.get("tokenizer.ggml.tokens")
+    vocab = len(tokens.data) if tokens is not None else hp("vocab_size", 32000)
+    tensor_names = {t.name for t in reader.tensors}
+    a: dict[str, Any] = {
+        "type": GGUF_ARCH.get(arch_name, arch_name),
+        "layers": int(layers),
+        "hidden": int(hidden),
+        "heads": int(heads),
+        "kv_heads": int(hp("attention.head_count_kv", heads)),
+        "head_dim": int(hp("attention.key_length", hidden // heads)),
+        "ffn": int(hp("feed_forward_length", 0) or 0),
+        "vocab": int(vocab),
+        "max_ctx": int(hp("context_length", 4096)),
+        "tied_embeddings": "output.weight" not in tensor_names,
+        "qkv_bias": "blk.0.attn_q.bias" in tensor_names,
+        "source": str(p),
+    }
+    experts = int(hp("expert_count", 0) or 0)
+    if experts > 1:
+        a["experts"] = experts
+        a["experts_per_token"] = int(hp("expert_used_count", 2))
+        a["expert_ffn"] = int(hp("expert_feed_forward_length", a["ffn"]) or a["ffn"])
+        shared = int(hp("expert_shared_count", 0) or 0)
+        if shared:
+            a["shared_experts"] = shared
+        dense = int(hp("leading_dense_block_count", 0) or 0)
+        if dense:
+            a["dense_layers"] = dense
+    if hp("attention.kv_lora_rank"):
+        a["kv_lora_rank"] = int(hp("attention.kv_lora_rank"))
+        a["q_lora_rank"] = int(hp("attention.q_lora_rank", 0) or 0)
+        a["qk_rope_dim"] = int(hp("rope.dimension_count", 64))
+        a["qk_nope_dim"] = max(1, a["head_dim"] - a["qk_rope_dim"])
+        a["v_head_dim"] = int(hp("attention.value_length", a["qk_nope_dim"]))
+        a["kv_heads"] = a["heads"]
+    window = hp("attention.sliding_window")
+    if window:
+        a["sliding_window"] = int(window)
+        a["full_attn_every"] = {"gemma2": 2, "gemma3": 6, "gpt-oss": 2, "cohere2": 4}.get(arch_name, 0)
+    name = field("general.name") or p.stem
+    quant = GGUF_FILE_TYPES.get(int(field("general.file_type") or -1))
+    model = _model(a, str(name), str(field("general.basename") or name), str(p), f"from the GGUF header of {p.name}")
+    return model, quant, p.stat().st_size

@@ -1,0 +1,130 @@
+"""Leaderboard rows: every catalogue model estimated for one build, quant and context."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .build import Build
+from .catalog.types import Catalog, Model, Score
+from .estimate import STATUS_ORDER, EstimateError, best_quant, estimate
+
+SEED_COMPOSITE = "Composite (seed)"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    model: Model
+    score: Score | None
+    quant: str
+    memory_bytes: int
+    status: str  # gpu | gpu+cpu | cpu | none | n/a (the quant does not apply)
+    decode_tps: float | None
+    roofline_tps: float | None
+    best_quant: str | None
+    best_status: str
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def score_value(self) -> float | None:
+        return self.score.value if self.score else None
+
+    @property
+    def shown_params_b(self) -> float:
+        """Active parameters for MoE (what a token costs), total for dense models."""
+        return self.model.active_params_b
+
+
+def benchmarks(catalog: Catalog) -> list[str]:
+    """Benchmarks in the catalogue, the most widely reported first."""
+    counts = Counter(s.benchmark for m in catalog.models for s in m.scores)
+    return [b for b, _ in counts.most_common()]
+
+
+def default_benchmark(catalog: Catalog) -> str:
+    names = benchmarks(catalog)
+    return "MMLU" if "MMLU" in names else (names[0] if names else "MMLU")
+
+
+def model_row(
+    model: Model,
+    build: Build,
+    *,
+    quant: str,
+    ctx: int,
+    benchmark: str,
+    kv_type: str = "f16",
+    engine: str = "llama.cpp",
+) -> Row:
+    score = model.score(benchmark)
+    try:
+        e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False)
+    except EstimateError:
+        return Row(model, score, quant, 0, "n/a", None, None, None, "none")
+    bq, bstatus = best_quant(model, ctx, build, kv_type=kv_type, engine=engine)
+    s = e.speed
+    return Row(
+        model=model,
+        score=score,
+        quant=quant,
+        memory_bytes=e.memory.total_bytes,
+        status=e.status,
+        decode_tps=s.decode_expected if s else None,
+        roofline_tps=s.roofline if s else None,
+        best_quant=bq,
+        best_status=bstatus,
+    )
+
+
+def rows(
+    catalog: Catalog,
+    build: Build,
+    *,
+    quant: str = "Q4_K_M",
+    ctx: int = 8192,
+    benchmark: str | None = None,
+    kv_type: str = "f16",
+    engine: str = "llama.cpp",
+    models: Iterable[Model] | None = None,
+) -> list[Row]:
+    bench = benchmark or default_benchmark(catalog)
+    return [
+        model_row(m, build, quant=quant, ctx=ctx, benchmark=bench, kv_type=kv_type, engine=engine)
+        for m in (models if models is not None else catalog.models)
+    ]
+
+
+SORT_KEYS = ("score", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best")
+
+
+def sort_rows(rows_: list[Row], key: str = "score", reverse: bool | None = None) -> list[Row]:
+    """Sort by a column; unknown values (no score, no speed) always go last."""
+    if key not in SORT_KEYS:
+        raise ValueError(f"unknown sort key '{key}' (use one of {', '.join(SORT_KEYS)})")
+    desc = reverse if reverse is not None else key in ("score", "tps", "params", "fit", "released", "ctx", "best")
+
+    def value(r: Row) -> object:
+        m = r.model
+        return {
+            "score": r.score_value,
+            "name": m.name.lower(),
+            "params": m.params_b,
+            "memory": r.memory_bytes or None,
+            "fit": STATUS_ORDER.get(r.status, 0),
+            "tps": r.decode_tps,
+            "released": m.released,
+            "ctx": m.arch.max_ctx,
+            "license": m.license.lower(),
+            "best": STATUS_ORDER.get(r.best_status, 0),
+        }[key]
+
+    known = [r for r in rows_ if value(r) is not None]
+    unknown = [r for r in rows_ if value(r) is None]
+    known.sort(key=lambda r: r.model.name.lower())  # ties keep name order (the sort is stable)
+    known.sort(key=value, reverse=desc)  # type: ignore[arg-type]
+    unknown.sort(key=lambda r: r.model.name.lower())
+    return known + unknown
