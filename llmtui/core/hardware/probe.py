@@ -1,0 +1,230 @@
+"""Run every detection source off the calling thread, each with a timeout, and make a Build.
+
+A wedged driver can hang NVML or a command for minutes; a probe that does not answer in time is left
+behind on a daemon thread and reported, so start-up never waits on it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from ..build import GPU, Build
+from ..catalog.types import Catalog
+from ..units import GiB
+from .apple import probe_apple
+from .drm import probe_drm
+from .host import probe_host
+from .match import enrich
+from .nvidia import probe_nvidia
+from .roots import Roots
+from .types import DetectedGPU, HostInfo, SourceResult
+
+NO_NVML = object()
+
+
+@dataclass
+class Probes:
+    """The sources and what they read; tests replace any of them."""
+
+    roots: Roots = field(default_factory=Roots)
+    nvml: ModuleType | object | None = None  # None: import pynvml; NO_NVML: skip NVIDIA
+    timeout: float = 5.0
+
+
+@dataclass
+class DetectedMachine:
+    build: Build
+    gpus: list[DetectedGPU]
+    host: HostInfo
+    warnings: list[str]
+    sources: list[SourceResult]
+    info: dict[str, str]
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        h = self.host
+        return {
+            "devices": [
+                {
+                    "name": g.name,
+                    "vendor": g.vendor,
+                    "memory_total_bytes": g.total_bytes,
+                    "memory_free_bytes": g.free_bytes,
+                    "memory_used_bytes": g.used_bytes,
+                    "unified": g.unified,
+                    "usable_bytes": g.usable_bytes,
+                    "usable_basis": g.usable_note,
+                    "pci_id": g.pci_id,
+                    "bus_id": g.bus_id,
+                    "uuid": g.uuid,
+                    "compute_capability": g.compute_capability,
+                    "power_limit_w": g.power_limit_w,
+                    "mig": g.mig,
+                    "bandwidth_gbs": None if g.bandwidth_gbs is None else round(g.bandwidth_gbs, 1),
+                    "bandwidth_source": g.bandwidth_source,
+                    "fp16_tflops": g.fp16_tflops or None,
+                    "catalog_id": g.catalog_id or None,
+                    "problem": g.placeholder or None,
+                }
+                for g in self.gpus
+            ],
+            "host": {
+                "os": h.os,
+                "cpu": h.cpu_name,
+                "physical_cores": h.physical_cores,
+                "logical_cores": h.logical_cores,
+                "usable_cores": h.usable_cores,
+                "usable_cores_basis": h.cores_note,
+                "ram_total_bytes": h.ram_total_bytes,
+                "ram_available_bytes": h.ram_available_bytes,
+                "ram_basis": h.ram_note,
+                "swap_total_bytes": h.swap_total_bytes,
+                "cgroup_version": h.cgroup_version,
+                "cgroup_memory_limit_bytes": h.cgroup_memory_limit,
+                "container": h.container,
+                "wsl": h.wsl,
+                "ssh": h.ssh,
+            },
+            "gpu": bool(self.build.gpus),
+            "driver": self.info,
+            "warnings": self.warnings,
+            "build": self.build.describe(),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _timed(name: str, fn: Callable[[], SourceResult], timeout: float) -> SourceResult:
+    box: list[SourceResult] = []
+    err: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box.append(fn())
+        except Exception as e:  # a probe bug must not take detection down
+            err.append(e)
+
+    t0 = time.perf_counter()
+    th = threading.Thread(target=target, name=f"llmtui-probe-{name}", daemon=True)
+    th.start()
+    th.join(timeout)
+    elapsed = time.perf_counter() - t0
+    if box:
+        box[0].seconds = elapsed
+        return box[0]
+    res = SourceResult(name, ok=False, seconds=elapsed)
+    if err:
+        res.warnings.append(f"{name} probe failed: {type(err[0]).__name__}: {err[0]}")
+        res.raw["exception"] = repr(err[0])
+    else:
+        res.warnings.append(f"{name} probe did not answer within {timeout:g} s (a hung driver?); continuing without it")
+        res.raw["timeout"] = timeout
+    return res
+
+
+def detect(catalog: Catalog, probes: Probes | None = None) -> DetectedMachine:
+    p = probes or Probes()
+    r = p.roots
+    t0 = time.perf_counter()
+    jobs: dict[str, Callable[[], SourceResult]] = {
+        "host": lambda: probe_host(r),
+        "drm": lambda: probe_drm(r),
+        "apple": lambda: probe_apple(r),
+    }
+    if p.nvml is not NO_NVML:
+        nvml = p.nvml
+        jobs["nvidia"] = lambda: probe_nvidia(nvml, r.env)  # type: ignore[arg-type]
+    results: dict[str, SourceResult] = {}
+    threads = []
+    for name, fn in jobs.items():  # run the sources side by side, each with its own timeout
+        th = threading.Thread(target=lambda n=name, f=fn: results.__setitem__(n, _timed(n, f, p.timeout)), daemon=True)
+        th.start()
+        threads.append(th)
+    for th in threads:
+        th.join(p.timeout + 1.0)
+    for name in jobs:
+        results.setdefault(name, SourceResult(name, ok=False, warnings=[f"{name} probe did not finish"]))
+    return _assemble(catalog, results, time.perf_counter() - t0)
+
+
+def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float) -> DetectedMachine:
+    warnings: list[str] = []
+    for res in results.values():
+        warnings.extend(res.warnings)
+    host = results["host"].raw.get("host") or HostInfo()
+    nv = results.get("nvidia")
+    drm = results["drm"]
+    gpus: list[DetectedGPU] = []
+    if nv is not None:
+        gpus.extend(nv.gpus)
+    nvml_ok = nv is not None and nv.ok
+    for g in drm.gpus:
+        if g.extra.get("nvml_only"):
+            if not nvml_ok:
+                enrich(catalog, g)
+                label = f" ({g.catalog_id})" if g.catalog_id else ""
+                g.placeholder = "present on the PCI bus, but NVML could not read it"
+                warnings.append(
+                    f"an NVIDIA GPU {g.pci_id}{label} is installed but its driver cannot be used:"
+                    " estimates below are for the CPU only"
+                )
+                gpus.append(g)
+            continue
+        gpus.append(g)
+    gpus.extend(results["apple"].gpus)
+    parents = {x.name: x.total_bytes for x in gpus if x.mig == "enabled"}
+    for g in gpus:
+        if not g.placeholder:
+            enrich(catalog, g, parents.get(g.mig) if g.mig else None)
+    build_gpus = []
+    for g in gpus:
+        if g.placeholder:
+            continue
+        total, free, note = g.total_bytes, g.free_bytes, g.usable_note
+        if g.unified and g.vendor == "NVIDIA":
+            total, free = host.ram_total_bytes, host.ram_available_bytes
+            note = "unified memory: NVML reports none, so the host's available memory is used"
+            warnings.append(f"{g.name}: {note}")
+        if not total:
+            warnings.append(f"{g.name}: memory size unknown; left out of estimates")
+            continue
+        if not g.bandwidth_gbs:
+            warnings.append(f"{g.name}: memory bandwidth unknown (not in the catalogue); speed cannot be estimated")
+        build_gpus.append(
+            GPU(
+                name=g.name,
+                vendor=g.vendor,
+                memory_bytes=total,
+                bandwidth_gbs=g.bandwidth_gbs or 0.0,
+                unified=g.unified,
+                catalog_id=g.catalog_id,
+                fp16_tflops=g.fp16_tflops,
+                free_bytes=free if g.usable_bytes is None else None,
+                usable_bytes=g.usable_bytes,
+                usable_note=note,
+                power_w=g.power_limit_w or 0.0,
+                bandwidth_source=g.bandwidth_source,
+            )
+        )
+    unified = [g for g in build_gpus if g.unified]
+    ram_total = host.ram_total_bytes or 0
+    if unified and unified[0].vendor == "Apple":
+        ram_total = unified[0].memory_bytes
+    if host.container and host.cgroup_memory_limit:
+        warnings.append(f"running in a container limited to {host.cgroup_memory_limit / GiB:.1f} GiB of RAM")
+    build = Build(
+        name="this machine",
+        gpus=tuple(build_gpus),
+        ram_bytes=ram_total,
+        ram_available_bytes=host.ram_available_bytes,
+        cpu_name=host.cpu_name,
+        cpu_cores=host.usable_cores or host.logical_cores or 0,
+        source="detected",
+    )
+    info = dict(nv.info) if nv is not None else {}
+    info.update(results["apple"].info)
+    return DetectedMachine(build, gpus, host, warnings, list(results.values()), info, seconds)

@@ -1,0 +1,362 @@
+"""Named build profiles: one human-editable TOML file each, in the user config directory.
+
+Writes are atomic (a temporary file in the same directory, fsync, then rename); a save that fails
+leaves the old file as it was; a new profile never replaces an existing file (link() refuses), so
+two app instances saving at once cannot lose one. A malformed file is reported with its line and
+skipped, and never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from .build import GPU, NETWORKS, Build, apple_limit
+from .catalog.types import Catalog
+from .paths import profiles_dir
+from .units import GiB
+
+SCHEMA = 1
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$")
+
+
+class ProfileError(ValueError):
+    """One sentence: which profile or file, and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    build: Build
+    engine: str = "llama.cpp"
+    created: str = ""
+    path: Path | None = None
+
+
+def check_name(name: str) -> str:
+    name = name.strip()
+    if not _NAME.match(name):
+        raise ProfileError(
+            f"'{name}' is not a usable profile name: 1-64 letters, digits, spaces, '.', '_', '-' or '@', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
+def file_for(name: str, directory: Path | None = None) -> Path:
+    slug = re.sub(r"[^a-z0-9._@-]+", "-", check_name(name).lower()).strip("-")
+    return (directory or profiles_dir()) / f"{slug}.toml"
+
+
+# --- Build <-> TOML -----------------------------------------------------------------------------------
+
+
+def _gpu_table(g: GPU, count: int) -> dict[str, Any]:
+    t: dict[str, Any] = {
+        "name": g.name,
+        "count": count,
+        "vendor": g.vendor,
+        "memory_gib": round(g.memory_bytes / GiB, 3),
+    }
+    if g.catalog_id:
+        t["catalog_id"] = g.catalog_id
+    t["bandwidth_gbs"] = round(g.bandwidth_gbs, 2)
+    if g.fp16_tflops:
+        t["fp16_tflops"] = g.fp16_tflops
+    if g.unified:
+        t["unified"] = True
+    if g.free_bytes is not None:
+        t["free_gib"] = round(g.free_bytes / GiB, 3)
+    if g.usable_bytes is not None:
+        t["usable_gib"] = round(g.usable_bytes / GiB, 3)
+        t["usable_basis"] = g.usable_note
+    if g.power_w:
+        t["power_w"] = g.power_w
+    if g.price_usd is not None:
+        t["price_usd"] = g.price_usd
+        t["price_basis"] = g.price_note
+    return t
+
+
+def profile_to_dict(p: Profile) -> dict[str, Any]:
+    b = p.build
+    groups: list[tuple[GPU, int]] = []
+    for g in b.gpus:
+        if groups and groups[-1][0] == g:
+            groups[-1] = (g, groups[-1][1] + 1)
+        else:
+            groups.append((g, 1))
+    machine: dict[str, Any] = {"machines": b.machines, "network": b.network, "ram_gib": round(b.ram_bytes / GiB, 3)}
+    if b.ram_available_bytes is not None:
+        machine["ram_available_gib"] = round(b.ram_available_bytes / GiB, 3)
+    machine["ram_bandwidth_gbs"] = b.ram_bandwidth_gbs
+    if b.cpu_name:
+        machine["cpu"] = b.cpu_name
+    if b.cpu_cores:
+        machine["cpu_cores"] = b.cpu_cores
+    if b.wired_limit_mb:
+        machine["wired_limit_mb"] = b.wired_limit_mb
+    return {
+        "schema": SCHEMA,
+        "name": p.name,
+        "created": p.created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "engine": p.engine,
+        "source": b.source,
+        "machine": machine,
+        "gpus": [_gpu_table(g, n) for g, n in groups],
+    }
+
+
+def _num(
+    table: dict[str, Any], key: str, where: str, *, lo: float = 0, hi: float = 1e9, required: bool = False
+) -> float | None:
+    v = table.get(key)
+    if v is None:
+        if required:
+            raise ProfileError(f"{where}: '{key}' is missing")
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise ProfileError(f"{where}: '{key}' must be a number, got {v!r}")
+    if not lo <= v <= hi:
+        raise ProfileError(f"{where}: '{key}' = {v} is outside {lo:g}..{hi:g}")
+    return float(v)
+
+
+def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Profile:
+    version = doc.get("schema")
+    if version != SCHEMA:
+        if isinstance(version, int) and version > SCHEMA:
+            raise ProfileError(f"{where}: made by a newer llmtui (schema {version}); this one reads schema {SCHEMA}")
+        raise ProfileError(f"{where}: 'schema' must be {SCHEMA}, got {version!r}")
+    name = doc.get("name")
+    if not isinstance(name, str):
+        raise ProfileError(f"{where}: 'name' is missing")
+    try:
+        check_name(name)
+    except ProfileError as e:
+        raise ProfileError(f"{where}: {e}") from None
+    machine = doc.get("machine", {})
+    if not isinstance(machine, dict):
+        raise ProfileError(f"{where}: [machine] must be a table")
+    gpus_raw = doc.get("gpus", [])
+    if not isinstance(gpus_raw, list):
+        raise ProfileError(f"{where}: 'gpus' must be an array of tables ([[gpus]])")
+    gpus: list[GPU] = []
+    for i, t in enumerate(gpus_raw):
+        w = f"{where}: gpus[{i}]"
+        if not isinstance(t, dict):
+            raise ProfileError(f"{w} must be a table")
+        gpus.extend([_gpu_from_table(t, catalog, w)] * int(_num(t, "count", w, lo=1, hi=64) or 1))
+    if len(gpus) > 64:
+        raise ProfileError(f"{where}: {len(gpus)} GPUs in one machine is more than llmtui plans for")
+    machines = int(_num(machine, "machines", f"{where}: [machine]", lo=1, hi=64) or 1)
+    network = str(machine.get("network", "10gbe"))
+    if network not in NETWORKS:
+        raise ProfileError(f"{where}: [machine] network '{network}' is not one of {', '.join(NETWORKS)}")
+    ram = _num(machine, "ram_gib", f"{where}: [machine]", lo=0, hi=64000)
+    avail = _num(machine, "ram_available_gib", f"{where}: [machine]", lo=0, hi=64000)
+    bw = _num(machine, "ram_bandwidth_gbs", f"{where}: [machine]", lo=1, hi=20000)
+    cores = _num(machine, "cpu_cores", f"{where}: [machine]", lo=0, hi=100000)
+    wired = _num(machine, "wired_limit_mb", f"{where}: [machine]", lo=0, hi=64_000_000)
+    if not gpus and not ram:
+        raise ProfileError(f"{where}: describes no hardware (no [[gpus]] and no ram_gib)")
+    build = Build(
+        name=name,
+        gpus=tuple(gpus),
+        ram_bytes=int((ram or 0) * GiB),
+        ram_available_bytes=int(avail * GiB) if avail is not None else None,
+        cpu_name=str(machine.get("cpu", "")),
+        cpu_cores=int(cores or 0),
+        machines=machines,
+        network=network,
+        wired_limit_mb=int(wired or 0),
+        source=f"profile:{name}",
+        **({"ram_bandwidth_gbs": bw, "ram_bandwidth_note": "from the profile"} if bw else {}),  # type: ignore[arg-type]
+    )
+    engine = str(doc.get("engine", "llama.cpp"))
+    from .estimate import find_engine
+
+    if find_engine(engine) is None:
+        raise ProfileError(f"{where}: engine '{engine}' is not one llmtui knows")
+    return Profile(name=name, build=build, engine=engine, created=str(doc.get("created", "")))
+
+
+def _gpu_from_table(t: dict[str, Any], catalog: Catalog, w: str) -> GPU:
+    cid = t.get("catalog_id")
+    dev = catalog.device(cid) if isinstance(cid, str) else None
+    if isinstance(cid, str) and dev is None:
+        raise ProfileError(f"{w}: catalog_id '{cid}' is not in the hardware catalogue")
+    name = t.get("name") or (dev.name if dev else None)
+    if not isinstance(name, str) or not name:
+        raise ProfileError(f"{w}: 'name' is missing")
+    mem = _num(t, "memory_gib", w, lo=0.1, hi=100000, required=dev is None)
+    bw = _num(t, "bandwidth_gbs", w, lo=0, hi=100000, required=dev is None)
+    unified = bool(t.get("unified", dev.unified if dev else False))
+    memory_bytes = int((mem if mem is not None else max(dev.memory_gib) if dev else 0) * GiB)
+    usable = _num(t, "usable_gib", w, lo=0, hi=100000)
+    free = _num(t, "free_gib", w, lo=0, hi=100000)
+    vendor = str(t.get("vendor", dev.vendor if dev else "NVIDIA"))
+    usable_note = str(t.get("usable_basis", ""))
+    if usable is None and unified and vendor == "Apple":
+        limit, usable_note = apple_limit(memory_bytes)
+        usable = limit / GiB
+    return GPU(
+        name=name,
+        vendor=vendor,
+        memory_bytes=memory_bytes,
+        bandwidth_gbs=bw if bw is not None else (dev.bandwidth_gbs if dev else 0.0),
+        unified=unified,
+        catalog_id=dev.id if dev else "",
+        fp16_tflops=_num(t, "fp16_tflops", w, hi=100000) or (dev.fp16_tflops or dev.fp32_tflops if dev else 0.0),
+        free_bytes=int(free * GiB) if free is not None else None,
+        usable_bytes=int(usable * GiB) if usable is not None else None,
+        usable_note=usable_note,
+        power_w=_num(t, "power_w", w, hi=100000) or (dev.power_w if dev else 0.0),
+        price_usd=_num(t, "price_usd", w, hi=1e8),
+        price_note=str(t.get("price_basis", "")),
+    )
+
+
+def parse_profile_text(text: str, catalog: Catalog, where: str) -> Profile:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ProfileError(f"{where}: not valid TOML: {e}") from None
+    return profile_from_dict(doc, catalog, where)
+
+
+# --- Files ---------------------------------------------------------------------------------------------------
+
+
+def _read(path: Path, catalog: Catalog) -> Profile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ProfileError(f"{path}: cannot be read ({e})") from None
+    p = parse_profile_text(text, catalog, str(path))
+    return replace(p, path=path)
+
+
+def list_profiles(catalog: Catalog, directory: Path | None = None) -> tuple[list[Profile], list[str]]:
+    """Every readable profile, by name, and one sentence for each file that could not be read."""
+    d = directory or profiles_dir()
+    profiles: list[Profile] = []
+    errors: list[str] = []
+    if not d.is_dir():
+        return profiles, errors
+    for path in sorted(d.glob("*.toml")):
+        try:
+            profiles.append(_read(path, catalog))
+        except ProfileError as e:
+            errors.append(f"skipped {e}")
+    profiles.sort(key=lambda p: p.name.lower())
+    return profiles, errors
+
+
+def load_profile(name: str, catalog: Catalog, directory: Path | None = None) -> Profile:
+    path = file_for(name, directory)
+    if not path.exists():
+        profiles, _ = list_profiles(catalog, directory)
+        for p in profiles:  # a file whose name differs from the profile's (hand-copied)
+            if p.name.lower() == name.strip().lower():
+                return p
+        names = ", ".join(p.name for p in profiles) or "none saved yet"
+        raise ProfileError(f"no profile named '{name}' (profiles: {names})")
+    return _read(path, catalog)
+
+
+def _atomic_write(path: Path, text: str, *, overwrite: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # fails if the file appeared meanwhile: never clobbers
+            except FileExistsError:
+                raise ProfileError(
+                    f"a profile file {path.name} already exists; use another name or replace it"
+                ) from None
+            except OSError:  # file systems without hard links
+                if path.exists():
+                    raise ProfileError(f"a profile file {path.name} already exists") from None
+                os.replace(tmp, path)
+                return
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    with contextlib.suppress(OSError):  # make the rename durable
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def profile_text(p: Profile) -> str:
+    head = "# llmtui build profile. Edit freely; `llmtui profiles show NAME` checks it.\n"
+    return head + tomli_w.dumps(profile_to_dict(p))
+
+
+def save_profile(p: Profile, catalog: Catalog, *, overwrite: bool = False, directory: Path | None = None) -> Path:
+    path = file_for(p.name, directory)
+    if path.exists():
+        try:
+            _read(path, catalog)
+        except ProfileError as e:
+            raise ProfileError(f"{path} exists but is not a valid profile ({e}); it was left untouched") from None
+        if not overwrite:
+            raise ProfileError(f"a profile named '{p.name}' already exists; replace it with --force")
+    _atomic_write(path, profile_text(p), overwrite=overwrite)
+    return path
+
+
+def delete_profile(name: str, catalog: Catalog, directory: Path | None = None) -> Path:
+    p = load_profile(name, catalog, directory)
+    assert p.path is not None
+    p.path.unlink()
+    return p.path
+
+
+def rename_profile(old: str, new: str, catalog: Catalog, directory: Path | None = None) -> Path:
+    p = load_profile(old, catalog, directory)
+    new = check_name(new)
+    target = save_profile(replace(p, name=new, build=replace(p.build, name=new, source=p.build.source)), catalog,
+                          directory=directory)  # fmt: skip
+    assert p.path is not None
+    if p.path != target:
+        p.path.unlink()
+    return target
+
+
+def duplicate_profile(old: str, new: str, catalog: Catalog, directory: Path | None = None) -> Path:
+    p = load_profile(old, catalog, directory)
+    return save_profile(replace(p, name=check_name(new), created="", build=replace(p.build, name=new)), catalog,
+                        directory=directory)  # fmt: skip
+
+
+def import_profile(path: Path, catalog: Catalog, *, name: str | None = None, overwrite: bool = False,
+                   directory: Path | None = None) -> Profile:  # fmt: skip
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ProfileError(f"{path}: cannot be read ({e})") from None
+    p = parse_profile_text(text, catalog, str(path))
+    if name:
+        p = replace(p, name=check_name(name), build=replace(p.build, name=name))
+    saved = save_profile(p, catalog, overwrite=overwrite, directory=directory)
+    return replace(p, path=saved)
