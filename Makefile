@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine (Python >= 3.11 and make):
+#   make run    installs llmtui into .venv and opens the app
+#   make test   installs llmtui with its test tools into .venv, then lint, types and tests
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/llmtui
+
+lint: $(STAMP)
+	$(BIN)/ruff check llmtui tests
+	$(BIN)/ruff format --check llmtui tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python tests/bench/run.py
+
+screenshots: $(STAMP)
+	$(BIN)/python assets/make_screenshots.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -1,0 +1,176 @@
+"""The argument parser: one sentence per error, to stderr, exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from .. import __version__
+from . import exitcodes
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(exitcodes.USAGE)
+
+
+def positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def ctx_arg(text: str) -> int:
+    from ..core.units import UnitError, parse_ctx
+
+    try:
+        n = parse_ctx(text)
+    except UnitError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    if n > 100_000_000:
+        raise argparse.ArgumentTypeError(f"{text} tokens is more context than any model has")
+    return n
+
+
+def add_hardware(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("hardware (none given: this machine, as detected)")
+    g.add_argument(
+        "--gpu", metavar="SPEC", help='GPUs from the catalogue: "RTX 4090", "2x RTX 3090", "RTX 5090 + RTX 4090"'
+    )
+    g.add_argument("--mac", metavar="SPEC", help='an Apple Silicon Mac: "M4 Max 40-core 128GB"')
+    g.add_argument("--ram", metavar="SIZE", help="host RAM as sold, e.g. 64GB (DIMMs are binary: 64 GiB)")
+    g.add_argument("--machines", type=positive_int, default=1, metavar="N", help="N identical machines (default 1)")
+    g.add_argument("--network", default="10gbe", help="link between machines: 1gbe, 10gbe, 25gbe, 100gbe, tb4, tb5")
+    g.add_argument("--wired-limit-mb", type=int, default=0, metavar="MB", help="Apple: iogpu.wired_limit_mb")
+    g.add_argument("--profile", metavar="NAME", help="a saved build profile")
+
+
+def add_estimate_opts(p: argparse.ArgumentParser, *, quant_default: str = "Q4_K_M") -> None:
+    p.add_argument("--quant", default=quant_default, help=f"quantization (default {quant_default})")
+    p.add_argument(
+        "--ctx", type=ctx_arg, default=8192, help="context length in tokens, e.g. 8192 or 32k (default 8192)"
+    )
+    p.add_argument("--kv-quant", default="f16", choices=["f16", "q8_0", "q4_0"], help="KV cache type (default f16)")
+    p.add_argument("--engine", default="llama.cpp", help="llama.cpp (default), ollama, vllm or mlx")
+
+
+def add_format(p: argparse.ArgumentParser, *, csv: bool = False, markdown: bool = False) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--json", action="store_true", help="print JSON")
+    if csv:
+        g.add_argument("--csv", action="store_true", help="print CSV")
+    if markdown:
+        g.add_argument("--markdown", action="store_true", help="print a Markdown table")
+
+
+def build_parser() -> Parser:
+    p = Parser(
+        prog="llmtui",
+        description="Which open-weight LLM runs on this machine, how fast, and what if you bought something else. "
+        "Without a subcommand, opens the full-screen app.",
+        epilog="Exit codes: 0 ok, 1 nothing fits or matches, 2 usage or input error, 3 detection failed, "
+        "4 remote machine unreachable.",
+    )
+    p.add_argument("--version", action="version", version=f"llmtui {__version__}")
+    p.add_argument("--profile", metavar="NAME", help="open the app on a saved build profile")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    m = sub.add_parser("models", help="the leaderboard for a build: filter, sort, table/JSON/CSV/Markdown")
+    m.add_argument("query", nargs="*", help="filter, e.g. 'qwen size<40 use:coding fits' (see README)")
+    add_hardware(m)
+    add_estimate_opts(m)
+    m.add_argument(
+        "--sort", default="score", help="score, name, params, memory, fit, tps, released, ctx, license, best"
+    )
+    m.add_argument("--asc", action="store_true", help="sort ascending")
+    m.add_argument("--score", metavar="BENCHMARK", help="the score to show and rank by (default MMLU)")
+    m.add_argument("--limit", type=positive_int, help="at most N rows")
+    add_format(m, csv=True, markdown=True)
+
+    h = sub.add_parser("hardware", help="the hardware catalogue")
+    h.add_argument("query", nargs="*", help="words to match in name, vendor or alias")
+    add_format(h, csv=False, markdown=True)
+
+    e = sub.add_parser("estimate", help="memory, fit and speed of one model on a build")
+    src = e.add_mutually_exclusive_group(required=True)
+    src.add_argument("--model", metavar="ID", help="catalogue id or Hugging Face repo id")
+    src.add_argument("--config", metavar="PATH", help="a Hugging Face config.json")
+    src.add_argument("--gguf", metavar="PATH", help="a local GGUF file (reads its header)")
+    src.add_argument("--batch", metavar="FILE", help="JSON Lines of requests ('-' for stdin)")
+    add_estimate_opts(e)
+    add_hardware(e)
+    e.add_argument("--prompt-tokens", type=positive_int, default=512, help="prompt length for time to first token")
+    e.add_argument("--depth", type=int, help="tokens already in context when decoding (default: the whole --ctx)")
+    e.add_argument(
+        "--launch", metavar="ENGINE", help="also print the command that runs it: llama.cpp, ollama, vllm, mlx"
+    )
+    add_format(e)
+
+    d = sub.add_parser("detect", help="this machine's hardware")
+    add_format(d)
+    d.add_argument("--timeout", type=float, default=5.0, help="seconds each probe may take (default 5)")
+    sub.add_parser("doctor", help="raw probe results for a bug report").add_argument(
+        "--timeout", type=float, default=5.0, help="seconds each probe may take"
+    )
+
+    pr = sub.add_parser("profiles", help="saved build profiles")
+    ps = pr.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    pl = ps.add_parser("list", help="every profile")
+    add_format(pl)
+    pshow = ps.add_parser("show", help="one profile")
+    pshow.add_argument("name")
+    add_format(pshow)
+    psave = ps.add_parser("save", help="save hardware options (none: this machine) as a profile")
+    psave.add_argument("name")
+    add_hardware(psave)
+    psave.add_argument("--engine", default="llama.cpp")
+    psave.add_argument("--force", action="store_true", help="replace an existing profile")
+    pexp = ps.add_parser("export", help="print a profile's TOML (or write it to --output)")
+    pexp.add_argument("name")
+    pexp.add_argument("--output", "-o", metavar="FILE")
+    pimp = ps.add_parser("import", help="add a profile from a TOML file")
+    pimp.add_argument("file")
+    pimp.add_argument("--name", help="save under this name")
+    pimp.add_argument("--force", action="store_true", help="replace an existing profile")
+    pdel = ps.add_parser("delete", help="delete a profile")
+    pdel.add_argument("name")
+    pren = ps.add_parser("rename", help="rename a profile")
+    pren.add_argument("name")
+    pren.add_argument("new_name")
+    pdup = ps.add_parser("duplicate", help="copy a profile under a new name")
+    pdup.add_argument("name")
+    pdup.add_argument("new_name")
+
+    pl2 = sub.add_parser("plan", help="reverse planning: the cheapest builds that run a model at a target speed")
+    pl2.add_argument("--model", required=True, metavar="ID")
+    pl2.add_argument("--target-tps", type=float, default=10.0, help="decode tokens/s wanted (default 10)")
+    add_estimate_opts(pl2)
+    pl2.add_argument("--limit", type=positive_int, default=10, help="at most N builds (default 10)")
+    pl2.add_argument("--max-gpus", type=positive_int, default=8, help="GPUs per machine to consider (default 8)")
+    add_format(pl2, markdown=True)
+
+    r = sub.add_parser("remote", help="detect a remote machine over ssh and save it as a profile")
+    r.add_argument("host", help="[user@]host, as ssh accepts it (~/.ssh/config applies)")
+    r.add_argument("--name", help="profile name (default: the host)")
+    r.add_argument("--timeout", type=float, default=20.0, help="seconds for the whole probe (default 20)")
+    r.add_argument("--ssh-option", "-o", action="append", default=[], metavar="OPT", help="passed to ssh -o")
+    r.add_argument("--no-save", action="store_true", help="print only, save nothing")
+    add_format(r)
+
+    im = sub.add_parser("import", help="import a leaderboard export (Open LLM Leaderboard v2 CSV) into your catalogue")
+    im.add_argument("file")
+    im.add_argument("--name", default="", help="name of the overlay file (default: from the input file)")
+    add_format(im)
+
+    sub.add_parser("paths", help="where llmtui reads and writes")
+    return p
+
+
+def reject_stdout_tty_garbage() -> bool:
+    return sys.stdout.isatty() and sys.stdin.isatty()

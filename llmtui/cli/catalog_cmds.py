@@ -1,0 +1,107 @@
+"""llmtui models, llmtui hardware, llmtui paths."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping
+
+from . import exitcodes
+from .common import catalog, fail, resolve_build
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from ..core.estimate import ENGINES, QUANTS
+    from ..core.leaderboard import SORT_KEYS, benchmarks, default_benchmark, rows, sort_rows
+    from ..core.output import rows_csv, rows_json, rows_table
+    from ..core.query import QueryError, parse_query
+
+    cat = catalog()
+    if args.engine not in ENGINES:
+        fail(f"unknown engine '{args.engine}' (use one of {', '.join(ENGINES)})")
+    quant = _quant_name(args.quant, QUANTS)
+    if args.sort not in SORT_KEYS:
+        fail(f"unknown sort key '{args.sort}' (use one of {', '.join(SORT_KEYS)})")
+    bench = default_benchmark(cat)
+    if args.score:
+        known = {b.lower(): b for b in benchmarks(cat)}
+        if args.score.lower() not in known:
+            fail(f"no model has a '{args.score}' score (known: {', '.join(benchmarks(cat)[:12])}, ...)")
+        bench = known[args.score.lower()]
+    try:
+        query = parse_query(" ".join(args.query))
+    except QueryError as e:
+        fail(str(e))
+    build = resolve_build(args, cat)
+    candidates = [m for m in cat.models if query.matches_model(m)]
+    result = rows(cat, build, quant=quant, ctx=args.ctx, benchmark=bench, kv_type=args.kv_quant,
+                  engine=args.engine, models=candidates)  # fmt: skip
+    result = [r for r in result if query.matches_row(r)]
+    result = sort_rows(result, args.sort, reverse=False if args.asc else None)
+    if args.limit:
+        result = result[: args.limit]
+    if args.json:
+        print(rows_json(result))
+    elif args.csv:
+        sys.stdout.write(rows_csv(result))
+    else:
+        if not args.markdown:
+            print(f"# {build.describe()} · {quant} · {args.ctx} ctx · {args.engine} · score: {bench}")
+        sys.stdout.write(rows_table(result, markdown=args.markdown))
+    return exitcodes.OK if result else exitcodes.NO_RESULT
+
+
+def _quant_name(text: str, quants: Mapping[str, object]) -> str:
+    for name in quants:
+        if name.lower() == text.lower():
+            return name
+    import difflib
+
+    close = difflib.get_close_matches(text.upper(), list(quants), n=3)
+    fail(f"unknown quant '{text}'" + (f"; closest: {', '.join(close)}" if close else ""))
+
+
+def cmd_hardware(args: argparse.Namespace) -> int:
+    from ..core.output import markdown_table, plain_table, to_json
+
+    cat = catalog()
+    words = [w.lower() for w in args.query]
+    devices = [
+        d
+        for d in cat.devices
+        if all(any(w in k.lower() for k in (d.name, d.vendor, d.id, d.kind, *d.aliases)) for w in words)
+    ]
+    if args.json:
+        print(to_json([_device_json(d) for d in devices]))
+    else:
+        header = ("id", "vendor", "name", "kind", "memory GiB", "GB/s", "FP16 TFLOPS", "price USD")
+        body = []
+        for d in devices:
+            price = d.price_for()
+            body.append([
+                d.id, d.vendor, d.name, d.kind,
+                "/".join(f"{m:g}" for m in d.memory_gib) or "—",
+                f"{d.bandwidth_gbs:g}",
+                f"{d.fp16_tflops:g}" if d.fp16_tflops else "—",
+                f"{price.usd:,.0f}" if price else "—",
+            ])  # fmt: skip
+        sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))
+    return exitcodes.OK if devices else exitcodes.NO_RESULT
+
+
+def _device_json(d: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    out = asdict(d)  # type: ignore[call-overload]
+    out.pop("file", None)
+    return out
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    from ..core.paths import bundled_data_dir, profiles_dir, user_config_dir, user_data_dir
+
+    print(f"bundled catalogue   {bundled_data_dir()}")
+    print(f"your catalogue      {user_data_dir()}  (models/*.toml, hardware/*.toml)")
+    print(f"your profiles       {profiles_dir()}")
+    print(f"config              {user_config_dir()}")
+    return exitcodes.OK

@@ -1,0 +1,78 @@
+"""What several commands share: the catalogue, the build from hardware options, errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+from . import exitcodes
+
+if TYPE_CHECKING:
+    from ..core.build import Build
+    from ..core.catalog import Catalog
+
+
+class CliError(Exception):
+    """One sentence for the user, and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int = exitcodes.USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def fail(message: str, code: int = exitcodes.USAGE) -> NoReturn:
+    raise CliError(message, code)
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"llmtui: {message}\n")
+
+
+def catalog() -> Catalog:
+    from ..core.catalog import load_catalog
+
+    cat = load_catalog()
+    for w in cat.warnings:
+        warn(f"skipped a catalogue entry: {w}")
+    return cat
+
+
+def has_hardware_options(args: argparse.Namespace) -> bool:
+    return bool(args.gpu or args.mac or args.ram or getattr(args, "profile", None))
+
+
+def resolve_build(args: argparse.Namespace, cat: Catalog) -> Build:
+    """--profile, else --gpu/--mac/--ram, else this machine as detected."""
+    from ..core.build import BuildError, planned_build
+
+    if getattr(args, "profile", None):
+        if args.gpu or args.mac or args.ram:
+            fail("--profile already describes the hardware; drop --gpu, --mac and --ram")
+        from ..core.profiles import ProfileError, load_profile
+
+        try:
+            return load_profile(args.profile, cat).build
+        except ProfileError as e:
+            fail(str(e))
+    if args.gpu or args.mac or args.ram:
+        try:
+            return planned_build(
+                cat,
+                gpu=args.gpu,
+                mac=args.mac,
+                ram=args.ram,
+                machines=args.machines,
+                network=args.network,
+                wired_limit_mb=args.wired_limit_mb,
+            )
+        except BuildError as e:
+            fail(str(e))
+    if args.machines != 1:
+        fail("--machines needs the machine described with --gpu, --mac or --ram")
+    from ..core.hardware import detect
+
+    machine = detect(cat)
+    for w in machine.warnings:
+        warn(w)
+    return machine.build

@@ -1,0 +1,30 @@
+"""Shared fixtures. Every test runs with its own empty user directories, so a developer's profiles
+and catalogue overlay are never read or written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from llmtui.core.build import Build, planned_build
+from llmtui.core.catalog import Catalog, load_catalog
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    base = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("LLMTUI_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("LLMTUI_CONFIG_DIR", str(base / "config"))
+    yield
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(user_dir=Path("/nonexistent-llmtui-user-dir"))
+
+
+@pytest.fixture(scope="session")
+def rtx4090(catalog: Catalog) -> Build:
+    return planned_build(catalog, gpu="RTX 4090", ram="64GB")

@@ -1,0 +1,46 @@
+"""The headless core and the command-line twin never import textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+CHECK = textwrap.dedent(
+    """
+    import importlib, pkgutil, sys, io, contextlib
+    import llmtui.core
+    for mod in pkgutil.walk_packages(llmtui.core.__path__, "llmtui.core."):
+        importlib.import_module(mod.name)
+    import llmtui.cli
+    from llmtui.cli import run
+    for argv in (["--version"], ["models", "--gpu", "RTX 4090", "--json", "--limit", "3"],
+                 ["estimate", "--model", "llama-3.1-8b-instruct", "--gpu", "RTX 3090", "--json"],
+                 ["hardware", "4090", "--json"], ["detect", "--json"], ["paths"],
+                 ["profiles", "list", "--json"]):
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            try:
+                run(argv)
+            except SystemExit:
+                pass
+    bad = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+    print("TEXTUAL" if bad else "CLEAN", bad[:5])
+    """
+)
+
+
+def test_core_and_cli_never_import_textual() -> None:
+    out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("CLEAN"), out.stdout
+
+
+def test_the_check_would_catch_an_import() -> None:
+    """The same check, with textual imported on purpose, must say so: the test above can fail."""
+    out = subprocess.run(
+        [sys.executable, "-c", "import llmtui.core, textual, sys; print(any(m == 'textual' for m in sys.modules))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.stdout.strip() == "True"

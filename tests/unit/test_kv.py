@@ -1,0 +1,55 @@
+"""KV cache sizes against what llama.cpp prints."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmtui.core.catalog import Catalog
+from llmtui.core.estimate import kv_cache
+from llmtui.core.units import MiB
+
+
+def test_llama3_8b_8192_f16_is_1024_mib(catalog: Catalog) -> None:
+    m = catalog.model("llama-3-8b-instruct")
+    assert m is not None
+    assert kv_cache(m.arch, 8192, "f16").total == 1024 * MiB
+
+
+def test_llama3_70b_per_token_320_kib(catalog: Catalog) -> None:
+    m = catalog.model("llama-3-70b-instruct")
+    assert m is not None
+    assert kv_cache(m.arch, 1024, "f16").total / 1024 == 320 * 1024
+
+
+def test_quantized_kv_cache(catalog: Catalog) -> None:
+    m = catalog.model("llama-3-8b-instruct")
+    assert m is not None
+    f16 = kv_cache(m.arch, 8192, "f16").total
+    assert kv_cache(m.arch, 8192, "q8_0").total == pytest.approx(f16 * 8.5 / 16)
+    assert kv_cache(m.arch, 8192, "q4_0").total == pytest.approx(f16 * 4.5 / 16)
+
+
+def test_context_is_padded_to_256(catalog: Catalog) -> None:
+    m = catalog.model("llama-3-8b-instruct")
+    assert m is not None
+    assert kv_cache(m.arch, 1000, "f16").total == kv_cache(m.arch, 1024, "f16").total
+
+
+def test_mla_caches_the_latent(catalog: Catalog) -> None:
+    """DeepSeek V3: (512 + 64) values per token per layer, no separate V (llama.cpp PR 19067)."""
+    m = catalog.model("deepseek-v3")
+    assert m is not None
+    per_token = kv_cache(m.arch, 4096, "f16").total / 4096
+    assert per_token == (512 + 64) * 2 * m.arch.layers
+
+
+def test_sliding_window_layers_hold_window_plus_ubatch(catalog: Catalog) -> None:
+    """Gemma 3 27B: 1 layer in 6 sees the whole context, the rest keep 1024 + 512 cells."""
+    m = catalog.model("gemma-3-27b-it")
+    assert m is not None
+    a = m.arch
+    full_layers = sum(1 for i in range(a.layers) if not a.is_swa_layer(i))
+    per_cell_layer = 2 * a.kv_heads * a.head_dim * 2
+    expected = full_layers * 32768 * per_cell_layer + (a.layers - full_layers) * 1536 * per_cell_layer
+    assert kv_cache(a, 32768, "f16").total == expected
+    assert full_layers == a.layers // 6
