@@ -34,8 +34,16 @@ def cmd_models(args: argparse.Namespace) -> int:
         fail(str(e))
     build = resolve_build(args, cat)
     candidates = [m for m in cat.models if query.matches_model(m)]
-    result = rows(cat, build, quant=quant, ctx=args.ctx, benchmark=bench, kv_type=args.kv_quant,
-                  engine=args.engine, models=candidates)  # fmt: skip
+    result = rows(
+        cat,
+        build,
+        quant=quant,
+        ctx=args.ctx,
+        benchmark=bench,
+        kv_type=args.kv_quant,
+        engine=args.engine,
+        models=candidates,
+    )
     result = [r for r in result if query.matches_row(r)]
     result = sort_rows(result, args.sort, reverse=False if args.asc else None)
     if args.limit:
@@ -78,13 +86,18 @@ def cmd_hardware(args: argparse.Namespace) -> int:
         body = []
         for d in devices:
             price = d.price_for()
-            body.append([
-                d.id, d.vendor, d.name, d.kind,
-                "/".join(f"{m:g}" for m in d.memory_gib) or "—",
-                f"{d.bandwidth_gbs:g}",
-                f"{d.fp16_tflops:g}" if d.fp16_tflops else "—",
-                f"{price.usd:,.0f}" if price else "—",
-            ])  # fmt: skip
+            body.append(
+                [
+                    d.id,
+                    d.vendor,
+                    d.name,
+                    d.kind,
+                    "/".join(f"{m:g}" for m in d.memory_gib) or "—",
+                    f"{d.bandwidth_gbs:g}",
+                    f"{d.fp16_tflops:g}" if d.fp16_tflops else "—",
+                    f"{price.usd:,.0f}" if price else "—",
+                ]
+            )
         sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))
     return exitcodes.OK if devices else exitcodes.NO_RESULT
 

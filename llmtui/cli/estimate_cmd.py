@@ -71,16 +71,28 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         fail(f"--depth must be 0 or more, got {args.depth}")
     build = resolve_build(args, cat)
     try:
-        e = estimate(model, quant, args.ctx, build, kv_type=args.kv_quant, engine=engine,
-                     prompt_tokens=args.prompt_tokens, depth=args.depth)  # fmt: skip
+        e = estimate(
+            model,
+            quant,
+            args.ctx,
+            build,
+            kv_type=args.kv_quant,
+            engine=engine,
+            prompt_tokens=args.prompt_tokens,
+            depth=args.depth,
+        )
     except EstimateError as err:
         fail(str(err))
     launch = None
     if args.launch:
-        from ..core.launch import LaunchError, launch_command
+        from ..core.launch import LaunchError, launch_command, relaunch
 
+        target = _engine(args.launch)
         try:
-            launch = launch_command(e, build, _engine(args.launch))
+            if target == e.engine:
+                launch = launch_command(e, build, target)
+            else:
+                launch = relaunch(model, build, target, quant=quant, ctx=args.ctx, kv_type=args.kv_quant)
         except LaunchError as err:
             fail(str(err))
     data = e.to_json()
@@ -101,8 +113,22 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     return exitcodes.OK if e.fits else exitcodes.NO_RESULT
 
 
-BATCH_KEYS = {"model", "config", "quant", "ctx", "kv_quant", "engine", "gpu", "mac", "ram", "machines", "profile",
-              "network", "prompt_tokens", "depth"}  # fmt: skip
+BATCH_KEYS = {
+    "model",
+    "config",
+    "quant",
+    "ctx",
+    "kv_quant",
+    "engine",
+    "gpu",
+    "mac",
+    "ram",
+    "machines",
+    "profile",
+    "network",
+    "prompt_tokens",
+    "depth",
+}
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -127,9 +153,13 @@ def _batch(args: argparse.Namespace) -> int:
                     raise CliError(str(e)) from None
             elif req.get("gpu") or req.get("mac") or req.get("ram"):
                 builds[key] = planned_build(
-                    cat, gpu=req.get("gpu"), mac=req.get("mac"), ram=req.get("ram"),
-                    machines=int(req.get("machines", 1)), network=str(req.get("network", "10gbe")),
-                )  # fmt: skip
+                    cat,
+                    gpu=req.get("gpu"),
+                    mac=req.get("mac"),
+                    ram=req.get("ram"),
+                    machines=int(req.get("machines", 1)),
+                    network=str(req.get("network", "10gbe")),
+                )
             else:
                 builds[key] = resolve_build(args, cat)
         return builds[key]
@@ -147,15 +177,28 @@ def _batch(args: argparse.Namespace) -> int:
         ctx_raw = req.get("ctx", 8192)
         ctx = parse_ctx(str(ctx_raw)) if not isinstance(ctx_raw, int) else ctx_raw
         e = estimate(
-            model, _quant(str(req.get("quant", "Q4_K_M"))), ctx, build_for(req),
-            kv_type=str(req.get("kv_quant", "f16")), engine=_engine(str(req.get("engine", "llama.cpp"))),
-            prompt_tokens=int(req.get("prompt_tokens", 512)), depth=req.get("depth"), with_max_ctx=True,
-        )  # fmt: skip
+            model,
+            _quant(str(req.get("quant", "Q4_K_M"))),
+            ctx,
+            build_for(req),
+            kv_type=str(req.get("kv_quant", "f16")),
+            engine=_engine(str(req.get("engine", "llama.cpp"))),
+            prompt_tokens=int(req.get("prompt_tokens", 512)),
+            depth=req.get("depth"),
+            with_max_ctx=True,
+        )
         return e.to_json()
 
     errors: tuple[type[Exception], ...] = (
-        CliError, BuildError, EstimateError, ImportError_, UnitError, ValueError, TypeError, KeyError,
-    )  # fmt: skip
+        CliError,
+        BuildError,
+        EstimateError,
+        ImportError_,
+        UnitError,
+        ValueError,
+        TypeError,
+        KeyError,
+    )
     stream = sys.stdin if args.batch == "-" else None
     try:
         fh = stream or open(args.batch, encoding="utf-8")  # noqa: SIM115 - closed below

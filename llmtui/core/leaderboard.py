@@ -45,9 +45,16 @@ def benchmarks(catalog: Catalog) -> list[str]:
     return [b for b, _ in counts.most_common()]
 
 
+GENERAL_BENCHMARKS = ("MMLU-Pro", "MMLU", "IFEval", "GPQA Diamond")
+
+
 def default_benchmark(catalog: Catalog) -> str:
+    """MMLU-Pro (broad knowledge and reasoning) when the catalogue has it, else the most reported."""
     names = benchmarks(catalog)
-    return "MMLU" if "MMLU" in names else (names[0] if names else "MMLU")
+    for b in GENERAL_BENCHMARKS:
+        if b in names:
+            return b
+    return names[0] if names else "MMLU-Pro"
 
 
 def model_row(

@@ -9,10 +9,15 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from .build import GPU, Build
 from .leaderboard import Row
 from .units import GiB, fmt_ctx, fmt_params
+
+if TYPE_CHECKING:
+    from .hardware import DetectedMachine
 
 
 def to_json(obj: Any) -> str:
@@ -117,3 +122,111 @@ def plain_table(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
 def rows_table(rows: Sequence[Row], markdown: bool = False) -> str:
     body = [row_cells(i, r) for i, r in enumerate(rows, 1)]
     return (markdown_table if markdown else plain_table)(ROW_COLUMNS, body)
+
+
+# --- The hardware pane's lines (shared by the TUI and `llmtui detect`) -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HwLine:
+    kind: str  # gpu | ram | cpu | warn
+    label: str
+    used_bytes: int | None = None
+    total_bytes: int | None = None
+    detail: str = ""
+
+    @property
+    def fraction(self) -> float | None:
+        if self.used_bytes is None or not self.total_bytes:
+            return None
+        return max(0.0, min(1.0, self.used_bytes / self.total_bytes))
+
+
+def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list[HwLine]:
+    out: list[HwLine] = []
+    if machine is not None:
+        for g in machine.gpus:
+            if g.placeholder:
+                out.append(HwLine("warn", g.name, detail=g.placeholder))
+                continue
+            used = g.used_bytes
+            total = g.total_bytes
+            if g.unified and g.usable_bytes is not None:
+                detail = (
+                    f"{fmt_gib(total)} GiB unified · {fmt_gib(g.usable_bytes)} GiB usable by the GPU ({g.usable_note})"
+                )
+            else:
+                detail = f"{fmt_gib(used)} / {fmt_gib(total)} GiB used" if used is not None else f"{fmt_gib(total)} GiB"
+            if g.bandwidth_gbs:
+                detail += f" · {g.bandwidth_gbs:.0f} GB/s"
+            out.append(HwLine("gpu", g.name, used, total, detail))
+        h = machine.host
+        if h.ram_total_bytes and not build.unified:
+            used = h.ram_total_bytes - (h.ram_available_bytes or 0)
+            note = " (container limit)" if h.cgroup_memory_limit else ""
+            out.append(
+                HwLine(
+                    "ram",
+                    "RAM",
+                    used,
+                    h.ram_total_bytes,
+                    f"{fmt_gib(used)} / {fmt_gib(h.ram_total_bytes)} GiB used{note}",
+                )
+            )
+        cores = f"{h.usable_cores} cores" if h.usable_cores else "cores unknown"
+        flags = ", ".join(n for n, on in (("container", h.container), ("WSL", h.wsl), ("SSH", h.ssh)) if on)
+        out.append(
+            HwLine("cpu", "CPU", detail=f"{h.cpu_name or 'unknown CPU'} · {cores}" + (f" · {flags}" if flags else ""))
+        )
+        out.extend(HwLine("warn", "!", detail=w) for w in machine.warnings)
+        return out
+    groups: dict[str, tuple[int, GPU]] = {}
+    for bg in build.gpus:
+        n, _ = groups.get(bg.name, (0, bg))
+        groups[bg.name] = (n + 1, bg)
+    for name, (n, gpu) in groups.items():
+        count = f"{n}x " if n > 1 else ""
+        each = " each" if n > 1 else ""
+        detail = f"{fmt_gib(gpu.memory_bytes)} GiB{each}"
+        if gpu.usable_bytes is not None:
+            detail += f" · {fmt_gib(gpu.usable_bytes)} GiB usable ({gpu.usable_note})"
+        detail += f" · {gpu.bandwidth_gbs:g} GB/s"
+        if gpu.price_usd is not None:
+            detail += f" · ${gpu.price_usd:,.0f}{each} ({gpu.price_note})"
+        out.append(HwLine("gpu", f"{count}{name}", None, gpu.memory_bytes, detail))
+    if build.ram_bytes and not build.unified:
+        out.append(
+            HwLine(
+                "ram",
+                "RAM",
+                None,
+                build.ram_bytes,
+                f"{fmt_gib(build.ram_bytes)} GiB · {build.ram_bandwidth_gbs:g} GB/s ({build.ram_bandwidth_note})",
+            )
+        )
+    if build.machines > 1:
+        out.append(HwLine("cpu", "Machines", detail=f"{build.machines} identical machines over {build.network}"))
+    return out
+
+
+def text_bar(fraction: float | None, width: int) -> str:
+    """A fixed-width bar, '█' for the used part and '░' for the rest; spaces when unknown."""
+    if fraction is None:
+        return " " * width
+    full = round(fraction * width)
+    return "█" * full + "░" * (width - full)
+
+
+def stacked_bar(parts: Sequence[int], total: int, width: int) -> list[int]:
+    """Cell counts for each part of a bar `width` cells wide that represents `total`; parts that do
+    not fit are cut at the bar's end (the caller shows the overflow in words)."""
+    cells: list[int] = []
+    used = 0
+    for p in parts:
+        n = round(p / total * width) if total > 0 else 0
+        n = max(0, min(n, width - used))
+        if p > 0 and n == 0 and used < width:
+            n = 1
+        cells.append(n)
+        used += n
+    return cells

@@ -335,8 +335,9 @@ def delete_profile(name: str, catalog: Catalog, directory: Path | None = None) -
 def rename_profile(old: str, new: str, catalog: Catalog, directory: Path | None = None) -> Path:
     p = load_profile(old, catalog, directory)
     new = check_name(new)
-    target = save_profile(replace(p, name=new, build=replace(p.build, name=new, source=p.build.source)), catalog,
-                          directory=directory)  # fmt: skip
+    target = save_profile(
+        replace(p, name=new, build=replace(p.build, name=new, source=p.build.source)), catalog, directory=directory
+    )
     assert p.path is not None
     if p.path != target:
         p.path.unlink()
@@ -345,12 +346,14 @@ def rename_profile(old: str, new: str, catalog: Catalog, directory: Path | None 
 
 def duplicate_profile(old: str, new: str, catalog: Catalog, directory: Path | None = None) -> Path:
     p = load_profile(old, catalog, directory)
-    return save_profile(replace(p, name=check_name(new), created="", build=replace(p.build, name=new)), catalog,
-                        directory=directory)  # fmt: skip
+    return save_profile(
+        replace(p, name=check_name(new), created="", build=replace(p.build, name=new)), catalog, directory=directory
+    )
 
 
-def import_profile(path: Path, catalog: Catalog, *, name: str | None = None, overwrite: bool = False,
-                   directory: Path | None = None) -> Profile:  # fmt: skip
+def import_profile(
+    path: Path, catalog: Catalog, *, name: str | None = None, overwrite: bool = False, directory: Path | None = None
+) -> Profile:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:

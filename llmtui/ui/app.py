@@ -1,27 +1,73 @@
-"""The llmtui application (placeholder until the main screen lands)."""
+"""The llmtui application: global keys, the command palette, and the main screen."""
 
 from __future__ import annotations
 
+import sys
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from ..core.build import Build
+from ..core.catalog import Catalog, load_catalog
+from ..core.leaderboard import default_benchmark
+from .commands import LlmtuiCommands
+from .state import ViewState
 
 
 class LlmtuiApp(App[int]):
     TITLE = "llmtui"
-    BINDINGS: ClassVar = [("q", "quit", "Quit"), ("ctrl+q", "quit", "Quit")]
+    COMMANDS: ClassVar = App.COMMANDS | {LlmtuiCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("question_mark,f1", "help", "Help"),
+    ]
 
-    def __init__(self, profile: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        catalog: Catalog | None = None,
+        build: Build | None = None,
+        build_title: str = "",
+        engine: str = "llama.cpp",
+        detect: bool = True,
+    ) -> None:
         super().__init__()
-        self.profile = profile
+        self.catalog = catalog or load_catalog()
+        self.state = ViewState(benchmark=default_benchmark(self.catalog), engine=engine)
+        if build is not None:
+            self.state.build = build
+            self.state.build_title = build_title or build.name
+        self.detect = detect and build is None
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("llmtui — the leaderboard screen is being built. Press q to quit.", id="placeholder")
-        yield Footer()
+    def on_mount(self) -> None:
+        from .screens.main import MainScreen
+
+        self.push_screen(MainScreen(self.catalog, self.state, detect=self.detect))
+        for w in self.catalog.warnings[:3]:
+            self.notify(f"skipped a catalogue entry: {w}", severity="warning", timeout=10)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
 
 def run_app(profile: str | None = None) -> int:
-    result = LlmtuiApp(profile=profile).run()
+    catalog = load_catalog()
+    build = None
+    engine = "llama.cpp"
+    title = ""
+    if profile:
+        from ..core.profiles import ProfileError, load_profile
+
+        try:
+            p = load_profile(profile, catalog)
+        except ProfileError as e:  # a config error is reported before the UI starts
+            sys.stderr.write(f"llmtui: {e}\n")
+            return 2
+        build, engine, title = p.build, p.engine, f"profile {p.name}"
+    result = LlmtuiApp(catalog=catalog, build=build, build_title=title, engine=engine).run()
     return int(result or 0)

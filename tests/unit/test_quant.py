@@ -12,10 +12,21 @@ from llmtui.core.estimate.tensors import model_tensors
 # Whole-file bits per weight of Llama-3.1-8B (8.03B parameters), from tools/quantize/README.md in
 # llama.cpp (quoted in shared/reference/estimation.md).
 LLAMA31_8B_BPW = {
-    "IQ1_S": 2.00, "IQ2_XXS": 2.38, "Q2_K": 3.16, "IQ3_XXS": 3.25, "Q3_K_S": 3.64, "Q3_K_L": 4.30,
-    "IQ4_XS": 4.46, "Q4_K_S": 4.67, "Q4_K_M": 4.89, "Q5_K_S": 5.57, "Q5_K_M": 5.70, "Q6_K": 6.56,
-    "Q8_0": 8.50, "F16": 16.00,
-}  # fmt: skip
+    "IQ1_S": 2.00,
+    "IQ2_XXS": 2.38,
+    "Q2_K": 3.16,
+    "IQ3_XXS": 3.25,
+    "Q3_K_S": 3.64,
+    "Q3_K_L": 4.30,
+    "IQ4_XS": 4.46,
+    "Q4_K_S": 4.67,
+    "Q4_K_M": 4.89,
+    "Q5_K_S": 5.57,
+    "Q5_K_M": 5.70,
+    "Q6_K": 6.56,
+    "Q8_0": 8.50,
+    "F16": 16.00,
+}
 
 
 @pytest.mark.parametrize("quant,bpw", sorted(LLAMA31_8B_BPW.items()))

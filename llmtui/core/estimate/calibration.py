@@ -22,16 +22,25 @@ class Backend:
     prefill_efficiency: float  # share of the dense FP16 FLOPS prompt processing reaches
     low: float  # range around the expected value, from the spread of the fit's residuals
     high: float
-    points: int  # measurements the fit used
+    points: int  # measurements the fit used (0: not calibrated, the values are assumptions)
+    moe_layer_us: float = 0.0  # extra cost of a MoE layer (routing, one kernel per active expert)
+
+    @property
+    def calibrated(self) -> bool:
+        return self.points > 0
 
 
-# Placeholder values until the first fit; replaced by `make calibrate` output.
+# Fitted by `python tests/bench/calibrate.py` on the llama.cpp measurements of 2025 and later in
+# data/reference/speed_points.toml (64 points; median |error| 7.1%, worst 62%). Vulkan runs on NVIDIA
+# and AMD cards are fitted with their vendor's backend. Metal prefill has no FLOPS figures to fit
+# against (the catalogue lacks most Apple GPU FLOPS), so its prefill_efficiency is an assumption.
 BACKENDS: dict[str, Backend] = {
-    "CUDA": Backend("CUDA", 0.86, 28.0, 0.9, 0.8, 1.15, 0),
-    "ROCm": Backend("ROCm", 0.7, 40.0, 0.5, 0.75, 1.2, 0),
-    "Metal": Backend("Metal", 0.7, 20.0, 0.62, 0.8, 1.15, 0),
-    "SYCL": Backend("SYCL", 0.55, 60.0, 0.4, 0.7, 1.25, 0),
-    "CPU": Backend("CPU", 0.65, 10.0, 0.5, 0.7, 1.2, 0),
+    "CUDA": Backend("CUDA", 0.859, 40.9, 1.03, 0.88, 1.16, 39, 31.8),
+    "Metal": Backend("Metal", 0.827, 158.0, 0.5, 0.74, 1.11, 21, 65.6),
+    "ROCm": Backend("ROCm", 0.927, 134.5, 0.5, 0.8, 1.2, 4, 0.0),
+    # No current measurements in the reference data: assumptions, shown as "uncalibrated".
+    "SYCL": Backend("SYCL", 0.6, 60.0, 0.4, 0.6, 1.3, 0),
+    "CPU": Backend("CPU", 0.6, 10.0, 0.5, 0.6, 1.3, 0),
 }
 
 VENDOR_BACKEND = {"NVIDIA": "CUDA", "AMD": "ROCm", "Apple": "Metal", "Intel": "SYCL", "CPU": "CPU"}

@@ -24,25 +24,40 @@ ENGINES: dict[str, Engine] = {
     e.name: e
     for e in (
         Engine(
-            "llama.cpp", "llama.cpp (llama-server)", "gguf", 1024 * MiB,
+            "llama.cpp",
+            "llama.cpp (llama-server)",
+            "gguf",
+            1024 * MiB,
             "llama.cpp's --fit keeps 1024 MiB free per device by default",
             expert_offload=True,
         ),
         Engine(
-            "ollama", "Ollama", "gguf", 1024 * MiB,
+            "ollama",
+            "Ollama",
+            "gguf",
+            1024 * MiB,
             "kept free per device, as llama.cpp's --fit does (Ollama runs llama.cpp's engine)",
         ),
         Engine(
-            "vllm", "vLLM", "vllm", 0,
+            "vllm",
+            "vLLM",
+            "vllm",
+            0,
             "vLLM may use gpu_memory_utilization = 0.9 of each GPU's total memory (its default)",
-            memory_fraction=0.9, layer_offload=False,
+            memory_fraction=0.9,
+            layer_offload=False,
         ),
         Engine(
-            "mlx", "MLX (mlx_lm.server)", "mlx", 0,
-            "MLX is bounded by Metal's working-set limit", layer_offload=False, apple_only=True,
+            "mlx",
+            "MLX (mlx_lm.server)",
+            "mlx",
+            0,
+            "MLX is bounded by Metal's working-set limit",
+            layer_offload=False,
+            apple_only=True,
         ),
     )
-}  # fmt: skip
+}
 
 ENGINE_ALIASES = {"llamacpp": "llama.cpp", "llama-cpp": "llama.cpp", "llama": "llama.cpp", "mlx-lm": "mlx"}
 

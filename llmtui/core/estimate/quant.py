@@ -119,9 +119,21 @@ QUANTS_BY_LOWER = {k.lower(): v for k, v in QUANTS.items()}
 # The GGUF quants a "best quant that fits" search walks, best first. FP16 is left out on purpose:
 # Q8_0 is indistinguishable from it (seed article), so FP16 never "fits better".
 BEST_QUANT_ORDER = (
-    "Q8_0", "Q6_K", "Q5_K_M", "Q5_K_S", "Q4_K_M", "Q4_K_S", "IQ4_XS",
-    "Q3_K_L", "Q3_K_M", "IQ3_XXS", "Q3_K_S", "Q2_K", "IQ2_XXS", "IQ1_S",
-)  # fmt: skip
+    "Q8_0",
+    "Q6_K",
+    "Q5_K_M",
+    "Q5_K_S",
+    "Q4_K_M",
+    "Q4_K_S",
+    "IQ4_XS",
+    "Q3_K_L",
+    "Q3_K_M",
+    "IQ3_XXS",
+    "Q3_K_S",
+    "Q2_K",
+    "IQ2_XXS",
+    "IQ1_S",
+)
 TABLE_QUANTS = ("F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q4_K_S", "IQ4_XS", "Q3_K_M", "Q2_K", "IQ2_XXS")
 
 

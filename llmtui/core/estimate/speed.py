@@ -73,15 +73,21 @@ def estimate_speed(
             b = backend_for(s.vendor)
             weights, kv = _slot_read(a, w, p, s, depth, kv_type)
             bw = s.bandwidth_gbs * 1e9
-            fixed = len(s.layers) * (b.per_layer_us + (2 * TP_ALLREDUCE_US if p.tp > 1 else 0)) * 1e-6
+            moe_layers = sum(1 for i in s.layers if a.is_moe_layer(i))
+            fixed = (
+                len(s.layers) * (b.per_layer_us + (2 * TP_ALLREDUCE_US if p.tp > 1 else 0))
+                + moe_layers * b.moe_layer_us
+            ) * 1e-6
             roof_stage = max(roof_stage, (weights + kv) / bw)
             exp_stage = max(exp_stage, (weights + kv) / (bw * b.bw_efficiency) + fixed)
             low_f.append(b.low)
             high_f.append(b.high)
+            cal = f"fitted to {b.points} measurements" if b.calibrated else "uncalibrated: an assumption"
+            moe = f" + {moe_layers} MoE layers x {b.moe_layer_us:g} us" if moe_layers and b.moe_layer_us else ""
             basis.append(
                 f"{s.name}: ({weights / 1e9:.2f} GB weights + {kv / 1e9:.2f} GB KV) per token"
                 f" / ({s.bandwidth_gbs:g} GB/s x {b.bw_efficiency:.2f} {b.name} efficiency)"
-                f" + {len(s.layers)} layers x {b.per_layer_us:g} us"
+                f" + {len(s.layers)} layers x {b.per_layer_us:g} us{moe} ({cal})"
             )
         t_roof += roof_stage
         t_exp += exp_stage

@@ -211,8 +211,19 @@ def _device(nvml: Any, call: Callable[..., Any], i: int) -> DetectedGPU:
     if d.mem_clock_mhz and d.bus_width_bits:
         d.bandwidth_gbs = d.bus_width_bits / 8 * d.mem_clock_mhz * 1e6 * 2 / 1e9
         d.bandwidth_source = f"NVML: {d.bus_width_bits}-bit bus x {d.mem_clock_mhz} MHz max memory clock x 2"
-    raw.update(name=name, uuid=d.uuid, pci_id=pci_id, bus_id=bus_id, total=total, free=free, used=used,
-               cc=d.compute_capability, power_mw=power, mem_clock_mhz=clock, bus_width=width)  # fmt: skip
+    raw.update(
+        name=name,
+        uuid=d.uuid,
+        pci_id=pci_id,
+        bus_id=bus_id,
+        total=total,
+        free=free,
+        used=used,
+        cc=d.compute_capability,
+        power_mw=power,
+        mem_clock_mhz=clock,
+        bus_width=width,
+    )
     mig = call(getattr(nvml, "nvmlDeviceGetMigMode", lambda h: None), handle, what="MIG mode")
     if mig and mig[0]:
         d.mig = "enabled"

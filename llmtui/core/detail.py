@@ -1,0 +1,55 @@
+"""Everything the detail pane and `llmtui estimate` show about one model on one build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .build import Build
+from .catalog.types import Model, Score
+from .estimate import ENGINES, QUANTS, TABLE_QUANTS, Estimate, EstimateError, estimate, quant_order
+
+
+@dataclass(frozen=True, slots=True)
+class QuantLine:
+    quant: str
+    memory_bytes: int
+    file_bytes: int
+    status: str
+    decode_tps: float | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelDetail:
+    estimate: Estimate
+    quants: tuple[QuantLine, ...]
+    scores: tuple[Score, ...]
+
+
+def quant_lines(model: Model, build: Build, ctx: int, kv_type: str, engine: str) -> tuple[QuantLine, ...]:
+    eng = ENGINES[engine]
+    names = TABLE_QUANTS if eng.quant_family == "gguf" else quant_order(eng)
+    if eng.quant_family == "gguf" and model.arch.type == "gpt-oss":
+        names = ("MXFP4", *names)
+    out = []
+    for q in names:
+        try:
+            e = estimate(model, q, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False)
+        except EstimateError:
+            continue
+        out.append(
+            QuantLine(
+                q,
+                e.memory.total_bytes,
+                e.memory.file_bytes,
+                e.status,
+                e.speed.decode_expected if e.speed else None,
+                QUANTS[q].note,
+            )
+        )
+    return tuple(out)
+
+
+def model_detail(model: Model, build: Build, *, quant: str, ctx: int, kv_type: str, engine: str) -> ModelDetail:
+    e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine)
+    return ModelDetail(e, quant_lines(model, build, ctx, kv_type, engine), model.scores)

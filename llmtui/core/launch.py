@@ -1,0 +1,266 @@
+"""The command that runs a model as estimated: llama.cpp's llama-server, Ollama, vLLM, MLX, and for
+several machines llama.cpp RPC, vLLM on a Ray cluster, or exo. The numbers (-ngl, --tensor-split,
+--n-cpu-moe, tensor/pipeline parallel sizes, context) come from the estimator's placement.
+
+Flags were checked against each engine's own documentation and source (see docs/launch-flags.md):
+llama.cpp tools/server/README.md and common/arg.cpp (builds from Aug 2025 on: `-fa on|off|auto` since
+PR 15434, `--n-cpu-moe` since PR 15077 / b6089); Ollama v0.33 docs and envconfig (OLLAMA_CONTEXT_LENGTH
+since v0.5.13); vLLM docs/serving/parallelism_scaling.md and engine args; mlx-lm 0.32 server.py; exo v1 README.
+"""
+
+from __future__ import annotations
+
+import shlex
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .build import Build
+from .catalog.types import Catalog, Model
+from .estimate import ENGINES, QUANTS, Estimate, EstimateError, estimate, find_engine
+from .paths import bundled_data_dir
+
+LLAMA_PORT = 8080
+RPC_PORT = 50052
+VLLM_PORT = 8000
+VLLM_UTIL = 0.90  # what the fit assumed; passed explicitly because the default changed (0.90 -> 0.92)
+
+
+class LaunchError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    where: str  # "" (this machine), "each worker", "the head machine", ...
+    argv: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+    note: str = ""
+
+    def shell(self) -> str:
+        env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
+        cmd = " ".join(a if a.startswith("<") else shlex.quote(a) for a in self.argv)
+        return f"{env} {cmd}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    engine: str
+    steps: tuple[Step, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def text(self) -> str:
+        lines: list[str] = []
+        for note in self.notes:
+            lines.append(f"# {note}")
+        for s in self.steps:
+            if s.where:
+                lines.append(f"# on {s.where}:")
+            if s.note:
+                lines.append(f"# {s.note}")
+            lines.append(s.shell())
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "steps": [
+                {
+                    "where": s.where or "this machine",
+                    "argv": list(s.argv),
+                    "env": dict(s.env),
+                    "command": s.shell(),
+                    "note": s.note,
+                }
+                for s in self.steps
+            ],
+            "notes": list(self.notes),
+            "text": self.text(),
+        }
+
+
+@lru_cache(maxsize=1)
+def _repos() -> dict[str, dict[str, str]]:
+    path = bundled_data_dir() / "reference" / "repos.toml"
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+    return {r["model"]: r for r in doc.get("repos", []) if isinstance(r, dict) and "model" in r}
+
+
+def repos_for(model: Model) -> dict[str, str]:
+    return _repos().get(model.id, {})
+
+
+def _gguf_source(model: Model, quant: str) -> tuple[list[str], str]:
+    repo = repos_for(model).get("gguf")
+    if repo:
+        return ["-hf", f"{repo}:{quant}"], ""
+    path = f"./{model.id}-{quant}.gguf"
+    return ["-m", path], f"no GGUF repo in the catalogue for {model.hf_repo}: download a {quant} GGUF to {path}"
+
+
+def llama_cpp(e: Estimate, build: Build) -> Launch:
+    m = e.model
+    src, note = _gguf_source(m, e.quant)
+    gpus = [d for d in e.devices if d.kind == "gpu" and d.layers]
+    machines = build.machines
+    argv = ["llama-server", *src, "-c", str(e.ctx), "-ngl", str(e.n_gpu_layers)]
+    if e.n_cpu_moe:
+        argv += ["--n-cpu-moe", str(e.n_cpu_moe)]
+    if len(gpus) > 1:
+        argv += ["-ts", ",".join(str(d.layers) for d in gpus)]
+    argv += ["-fa", "on"]
+    if e.kv_type != "f16":
+        argv += ["-ctk", e.kv_type, "-ctv", e.kv_type]
+    argv += ["--host", "127.0.0.1", "--port", str(LLAMA_PORT)]
+    notes = [f"llama.cpp: {e.n_gpu_layers} of {m.arch.layers + 1} layers on GPU (the output layer counts as one)"]
+    if note:
+        notes.append(note)
+    steps: list[Step] = []
+    if machines > 1:
+        workers = [f"<worker{i}-ip>:{RPC_PORT}" for i in range(1, machines)]
+        steps.append(
+            Step(
+                "each worker machine",
+                ("rpc-server", "-H", "0.0.0.0", "-p", str(RPC_PORT)),
+                note="llama.cpp built with -DGGML_RPC=ON; rpc-server is insecure: keep it on a private network",
+            )
+        )
+        argv[argv.index("--host") : argv.index("--host")] = ["--rpc", ",".join(workers)]
+        steps.append(Step("the head machine", tuple(argv)))
+    else:
+        steps.append(Step("", tuple(argv)))
+    return Launch("llama.cpp", tuple(steps), tuple(notes))
+
+
+def ollama(e: Estimate, build: Build) -> Launch:
+    m = e.model
+    if build.machines > 1:
+        raise LaunchError("Ollama runs on one machine; for several use llama.cpp RPC, vLLM or exo")
+    tag = repos_for(m).get("ollama")
+    gguf = repos_for(m).get("gguf")
+    if tag and e.quant == "Q4_K_M":
+        name = tag
+    elif gguf:
+        name = f"hf.co/{gguf}:{e.quant}"
+    else:
+        raise LaunchError(f"no Ollama tag or GGUF repo in the catalogue for {m.hf_repo}")
+    env = [("OLLAMA_CONTEXT_LENGTH", str(e.ctx)), ("OLLAMA_FLASH_ATTENTION", "1")]
+    if e.kv_type != "f16":
+        env.append(("OLLAMA_KV_CACHE_TYPE", e.kv_type))
+    steps = [
+        Step("", ("ollama", "serve"), tuple(env), note="the server; context and KV cache type apply to every model")
+    ]
+    run_note = ""
+    if e.status == "gpu+cpu" and not e.n_cpu_moe:
+        run_note = f"then, in the chat: /set parameter num_gpu {e.n_gpu_layers}   (layers on the GPU)"
+    steps.append(Step("", ("ollama", "run", name), note=run_note))
+    notes = ["Ollama >= 0.5.13 (OLLAMA_CONTEXT_LENGTH); or set PARAMETER num_ctx in a Modelfile"]
+    if e.n_cpu_moe:
+        notes.append("Ollama cannot keep MoE experts in RAM (--n-cpu-moe): llama.cpp runs this placement faster")
+    return Launch("ollama", tuple(steps), tuple(notes))
+
+
+def vllm(e: Estimate, build: Build) -> Launch:
+    m = e.model
+    r = repos_for(m)
+    argv: list[str] = ["vllm", "serve"]
+    notes: list[str] = []
+    q = e.quant
+    if q in ("FP16", "BF16", "F16"):
+        argv.append(m.hf_repo)
+    elif q == "FP8":
+        if r.get("fp8"):
+            argv.append(r["fp8"])
+        else:
+            argv += [m.hf_repo, "--quantization", "fp8"]
+            notes.append(
+                "no FP8 checkpoint in the catalogue: vLLM quantizes the 16-bit weights to FP8 as it loads them"
+            )
+    elif q in ("AWQ", "GPTQ"):
+        repo = r.get("awq") if q == "AWQ" else r.get("gptq")
+        if repo:
+            argv.append(repo)
+        else:
+            argv.append(f"<a {q} checkpoint of {m.hf_repo}>")
+            notes.append(f"no {q} checkpoint in the catalogue for {m.hf_repo}: put one's repo id in place of <...>")
+    else:
+        raise LaunchError(f"vLLM does not run {q}")
+    argv += ["--tensor-parallel-size", str(e.tp), "--pipeline-parallel-size", str(e.pp)]
+    argv += ["--max-model-len", str(e.ctx), "--gpu-memory-utilization", f"{VLLM_UTIL:.2f}"]
+    if e.kv_type != "f16":
+        argv += ["--kv-cache-dtype", "fp8"]
+        notes.append(f"vLLM's nearest KV cache type to {e.kv_type} is fp8")
+    argv += ["--port", str(VLLM_PORT)]
+    steps: list[Step] = []
+    if build.machines > 1:
+        argv += ["--distributed-executor-backend", "ray"]
+        steps.append(Step("the head machine", ("ray", "start", "--head", "--port=6379")))
+        steps.append(Step("each worker machine", ("ray", "start", "--address=<head-ip>:6379")))
+        steps.append(Step("the head machine, once `ray status` shows every GPU", tuple(argv)))
+    else:
+        steps.append(Step("", tuple(argv)))
+    notes.insert(
+        0, f"vLLM: tensor parallel {e.tp} x pipeline parallel {e.pp}; utilization passed explicitly (default changed)"
+    )
+    return Launch("vllm", tuple(steps), tuple(notes))
+
+
+def mlx(e: Estimate, build: Build) -> Launch:
+    m = e.model
+    if build.machines > 1:
+        steps = (
+            Step(
+                "every Mac",
+                ("uv", "run", "exo"),
+                note="exo v1: the Macs find each other; all must run the same exo version",
+            ),
+            Step("", ("open", "http://localhost:52415"), note=f"choose {m.name} in the dashboard (or POST /instance)"),
+        )
+        return Launch("exo", steps, ("exo splits the layers over the Macs in proportion to their memory",))
+    r = repos_for(m)
+    repo = r.get("mlx_4bit") if e.quant == "MLX-4bit" else None
+    if repo is None:
+        bits = {"MLX-4bit": "4", "MLX-8bit": "8"}.get(e.quant)
+        guess = f"mlx-community/{m.hf_repo.split('/')[-1]}-{bits}bit" if bits else m.hf_repo
+        repo = guess
+        note = "repo name follows mlx-community's -4bit/-8bit naming; check it exists" if bits else ""
+    else:
+        note = ""
+    notes = ["mlx-lm 0.32: the server has no context-length flag; memory, not a setting, limits the context"]
+    if note:
+        notes.append(note)
+    return Launch("mlx", (Step("", ("mlx_lm.server", "--model", repo, "--port", "8080")),), tuple(notes))
+
+
+def launch_command(e: Estimate, build: Build, engine: str) -> Launch:
+    if e.status == "none":
+        raise LaunchError(f"{e.model.name} does not fit this build at {e.quant}: there is nothing to launch")
+    if engine != e.engine:
+        raise LaunchError(f"the estimate is for {e.engine}; estimate again with --engine {engine} for its command")
+    return {"llama.cpp": llama_cpp, "ollama": ollama, "vllm": vllm, "mlx": mlx}[engine](e, build)
+
+
+def launch_for_estimate(e: Estimate, build: Build, catalog: Catalog | None = None) -> str:
+    """The detail pane's command for the estimate's own engine ('' when the model does not fit)."""
+    if e.status == "none":
+        return ""
+    return launch_command(e, build, e.engine).text()
+
+
+def relaunch(model: Model, build: Build, engine: str, *, quant: str, ctx: int, kv_type: str = "f16") -> Launch:
+    """Estimate for `engine` and return its command (the CLI's --launch ENGINE)."""
+    eng = find_engine(engine)
+    if eng is None:
+        raise LaunchError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
+    if QUANTS[quant].family != eng.quant_family and eng.quant_family != "gguf":
+        quant = "FP16" if eng.quant_family == "vllm" else "MLX-4bit"
+    try:
+        e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=eng.name, with_max_ctx=False)
+    except EstimateError as err:
+        raise LaunchError(str(err)) from None
+    return launch_command(e, build, eng.name)

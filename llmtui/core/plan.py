@@ -1,0 +1,260 @@
+"""Planning: the cheapest catalogue builds that run a model (reverse planning, and the seed's
+"hardware needed per model" view), and what one more GPU or more RAM would unlock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from .build import Build, apple_limit, gpu_from_device
+from .catalog.types import Arch, Catalog, Model
+from .estimate import Estimate, EstimateError, estimate
+from .units import GiB
+
+GPU_COUNTS = (1, 2, 3, 4, 6, 8)
+PLAN_RAM = 64 * GiB  # host RAM assumed for a planned GPU build (its price is not counted)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    build: Build
+    estimate: Estimate
+    price_usd: float
+    kind: str  # single GPU | multi-GPU | Mac | unified | multi-node
+
+    @property
+    def usd_per_tps(self) -> float | None:
+        s = self.estimate.speed
+        return self.price_usd / s.decode_expected if s and s.decode_expected > 0 else None
+
+
+def _key(catalog: Catalog) -> int:
+    return id(catalog)
+
+
+_candidates: dict[tuple[int, int], list[tuple[float, str, Build]]] = {}
+
+
+def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float, str, Build]]:
+    """(price, kind, build) for every priced catalogue configuration, cheapest first."""
+    key = (_key(catalog), max_gpus)
+    if key in _candidates:
+        return _candidates[key]
+    out: list[tuple[float, str, Build]] = []
+    for d in catalog.devices:
+        if not d.prices or d.kind == "cpu":
+            continue
+        for mem in d.memory_gib:
+            price = d.price_for(mem)
+            if price is None:
+                continue
+            g = gpu_from_device(d, mem)
+            if d.kind == "mac":
+                limit, note = apple_limit(g.memory_bytes)
+                g = replace(g, usable_bytes=limit, usable_note=note)
+                for machines in (1, 2):
+                    kind = "Mac" if machines == 1 else "multi-node"
+                    b = Build(f"{d.name} {mem:g} GB", (g,), g.memory_bytes, machines=machines, network="tb5")
+                    out.append((price.usd * machines, kind, b))
+            elif d.unified:
+                for machines in (1, 2):
+                    kind = "unified" if machines == 1 else "multi-node"
+                    b = Build(d.name, (g,), g.memory_bytes, machines=machines, network="10gbe")
+                    out.append((price.usd * machines, kind, b))
+            else:
+                for n in GPU_COUNTS:
+                    if n > max_gpus:
+                        break
+                    kind = "single GPU" if n == 1 else "multi-GPU"
+                    b = Build(f"{n}x {d.name}", (g,) * n, PLAN_RAM)
+                    out.append((price.usd * n, kind, b))
+    out.sort(key=lambda t: t[0])
+    _candidates[key] = out
+    return out
+
+
+def cheapest_builds(
+    model: Model,
+    catalog: Catalog,
+    *,
+    quant: str = "Q4_K_M",
+    ctx: int = 8192,
+    target_tps: float = 0.0,
+    kv_type: str = "f16",
+    engine: str = "llama.cpp",
+    limit: int = 10,
+    max_gpus: int = 8,
+    one_per_kind: bool = False,
+) -> list[PlanResult]:
+    """The cheapest builds that hold the model fully in GPU (or unified) memory and decode at least
+    `target_tps` (expected value), cheapest first."""
+    need = _weights_floor(model, quant)
+    out: list[PlanResult] = []
+    kinds: set[str] = set()
+    for price, kind, b in candidate_builds(catalog, max_gpus):
+        if one_per_kind and kind in kinds:
+            continue
+        if b.gpu_memory_bytes < need:
+            continue  # cannot hold the weights: skip without estimating
+        try:
+            e = estimate(model, quant, ctx, b, kv_type=kv_type, engine=engine, with_max_ctx=False)
+        except EstimateError:
+            continue
+        if e.status != "gpu" or e.speed is None or e.speed.decode_expected < target_tps:
+            continue
+        out.append(PlanResult(b, e, price, kind))
+        kinds.add(kind)
+        if len(out) >= limit:
+            break
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _weights_floor_cached(arch: Arch, quant: str) -> int:
+    from .estimate import weights
+
+    return weights(arch, quant).total
+
+
+def _weights_floor(model: Model, quant: str) -> int:
+    try:
+        return _weights_floor_cached(model.arch, quant)
+    except KeyError:
+        return 0
+
+
+# --- What a build runs, and what an upgrade would unlock ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UseCaseBest:
+    label: str
+    model: str
+    score: str
+    tps: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSummary:
+    gpu_memory_bytes: int
+    price_usd: float | None
+    power_w: float
+    biggest: str  # the largest model (parameters) fully on GPU at the chosen quant
+    biggest_tps: float | None
+    usd_per_tps: float | None
+    fits_gpu: int
+    fits_any: int
+    best: tuple[UseCaseBest, ...]
+
+
+def summarize(
+    build: Build, rows_: Sequence[object], benchmark_rows: Mapping[str, Sequence[object]] | None = None
+) -> BuildSummary:
+    """Totals for a build from its leaderboard rows (llmtui.core.leaderboard.Row)."""
+    from .leaderboard import Row
+    from .presets import PRESETS
+    from .query import parse_query
+
+    rs: list[Row] = [r for r in rows_ if isinstance(r, Row)]
+    on_gpu = [r for r in rs if r.status == "gpu"]
+    biggest = max(on_gpu, key=lambda r: r.model.params_b, default=None)
+    price = build.price_usd
+    tps = biggest.decode_tps if biggest else None
+    best: list[UseCaseBest] = []
+    for p in PRESETS:
+        q = parse_query(p.query)
+        pool = (benchmark_rows or {}).get(p.benchmark, rs)
+        cands = [r for r in pool if isinstance(r, Row) and q.matches_row(r) and r.score is not None]
+        if p.sort == "tps":
+            top = max((r for r in cands if r.decode_tps), key=lambda r: r.decode_tps or 0, default=None)
+        else:
+            top = max(cands, key=lambda r: r.score_value or 0, default=None)
+        if top is not None and top.score is not None:
+            best.append(
+                UseCaseBest(p.label, top.model.name, f"{top.score.benchmark} {top.score.value:g}", top.decode_tps)
+            )
+        else:
+            best.append(UseCaseBest(p.label, "—", "no scored model fits", None))
+    return BuildSummary(
+        gpu_memory_bytes=build.gpu_memory_bytes,
+        price_usd=price,
+        power_w=build.power_w,
+        biggest=biggest.model.name if biggest else "—",
+        biggest_tps=tps,
+        usd_per_tps=price / tps if price and tps else None,
+        fits_gpu=len(on_gpu),
+        fits_any=sum(1 for r in rs if r.status in ("gpu", "gpu+cpu", "cpu")),
+        best=tuple(best),
+    )
+
+
+def upgrade_hints(
+    catalog: Catalog,
+    build: Build,
+    *,
+    quant: str = "Q4_K_M",
+    ctx: int = 8192,
+    kv_type: str = "f16",
+    engine: str = "llama.cpp",
+) -> list[str]:
+    """'+1 GeForce RTX 3090 (+24 GiB): Llama 3 70B Instruct at Q4_K_M' — the biggest model that a
+    small upgrade moves fully onto the GPU (or, for RAM, into running at all)."""
+    from .estimate import STATUS_ORDER, fit_status
+
+    def status(m: Model, b: Build) -> str:
+        try:
+            return fit_status(m, quant, ctx, b, kv_type, engine)
+        except EstimateError:
+            return "none"
+
+    now = {m.id: status(m, build) for m in catalog.models}
+    hints: list[str] = []
+    options: list[tuple[str, Build]] = []
+    dedicated = [g for g in build.gpus if not g.unified]
+    if dedicated:
+        g = dedicated[0]
+        options.append((f"+1 {g.name} (+{g.memory_bytes / GiB:.0f} GiB)", replace(build, gpus=(*build.gpus, g))))
+    elif build.gpus and build.gpus[0].vendor == "Apple" and build.gpus[0].catalog_id:
+        dev = catalog.device(build.gpus[0].catalog_id)
+        if dev is not None:
+            bigger = sorted(x for x in dev.memory_gib if x * GiB > build.gpus[0].memory_bytes)
+            if bigger:
+                g2 = gpu_from_device(dev, bigger[0])
+                limit, note = apple_limit(g2.memory_bytes, build.wired_limit_mb)
+                g2 = replace(g2, usable_bytes=limit, usable_note=note)
+                options.append(
+                    (f"{dev.name} with {bigger[0]:g} GB", replace(build, gpus=(g2,), ram_bytes=g2.memory_bytes))
+                )
+    if not build.unified and build.ram_bytes:
+        extra = 64 * GiB
+        options.append(
+            (
+                "+64 GiB RAM",
+                replace(
+                    build,
+                    ram_bytes=build.ram_bytes + extra,
+                    ram_available_bytes=None
+                    if build.ram_available_bytes is None
+                    else build.ram_available_bytes + extra,
+                ),
+            )
+        )
+    if build.gpus:
+        options.append((f"{build.machines + 1} machines", replace(build, machines=build.machines + 1)))
+    for label, b in options:
+        gained: list[tuple[float, str, str]] = []
+        for m in catalog.models:
+            before = now[m.id]
+            after = status(m, b)
+            if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
+                gained.append((m.params_b, m.name, after))
+        if gained:
+            gained.sort(reverse=True)
+            _, name, after = gained[0]
+            where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
+            more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
+            hints.append(f"{label}: {name} at {quant} {where}{more}")
+        else:
+            hints.append(f"{label}: no new model at {quant}")
+    return hints

@@ -1,0 +1,484 @@
+"""The main screen: the hardware pane, the leaderboard, the detail pane, the filter box."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from ...core.build import Build
+from ...core.catalog import Catalog
+from ...core.estimate import BEST_QUANT_ORDER, ENGINES, QUANTS, quant_order
+from ...core.leaderboard import SORT_KEYS, Row, benchmarks, rows, sort_rows
+from ...core.presets import PRESETS, PRESETS_BY_KEY
+from ...core.query import QueryError, parse_query
+from ...core.units import fmt_ctx
+from ..state import CONTEXTS, ViewState
+from ..widgets.detail import DetailPane
+from ..widgets.filter_bar import FilterBar
+from ..widgets.hardware_pane import HardwarePane
+from ..widgets.leaderboard import Leaderboard
+from .choose import ChoiceScreen
+
+MIN_W, MIN_H = 60, 16
+WIDE = 130
+
+
+class MainScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #title { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
+    #body { height: 1fr; }
+    #table-area { width: 1fr; }
+    #detail { width: 45%; display: none; }
+    MainScreen.-detail #detail { display: block; }
+    MainScreen.-detail.-narrow #table-area { display: none; }
+    MainScreen.-detail.-narrow #detail { width: 1fr; border-left: none; }
+    #status { height: 1; color: $text-muted; padding: 0 1; }
+    #too-small { display: none; height: 1fr; content-align: center middle; text-align: center; }
+    MainScreen.-too-small #too-small { display: block; }
+    MainScreen.-too-small #hardware, MainScreen.-too-small #body, MainScreen.-too-small #status,
+    MainScreen.-too-small FilterBar { display: none; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("r", "reverse", "Reverse", show=False),
+        Binding("b", "quant", "Quant"),
+        Binding("c", "ctx", "Context"),
+        Binding("K", "kv", "KV type", show=False),
+        Binding("e", "engine", "Engine", show=False),
+        Binding("m", "metric", "Score"),
+        Binding("p", "preset", "Preset"),
+        Binding("f", "fits", "Fits", show=False),
+        Binding("d", "toggle_detail", "Detail"),
+        Binding("o", "build", "Build"),
+        Binding("w", "planner", "Planner"),
+        Binding("H", "needs", "HW needed", show=False),
+        Binding("y", "copy", "Copy cmd", show=False),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, catalog: Catalog, state: ViewState, *, detect: bool) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.state = state
+        self.detect_on_start = detect
+        self.all_rows: list[Row] = []
+        self.rows_pending = True
+        self.query_error = ""
+
+    # --- layout ---------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("llmtui", id="title")
+        yield HardwarePane(id="hardware")
+        yield FilterBar(id="filter")
+        with Horizontal(id="body"):
+            with Vertical(id="table-area"):
+                yield Leaderboard(id="table")
+            yield DetailPane(id="detail")
+        yield Static("", id="status")
+        yield Static("", id="too-small")
+        yield Footer()
+
+    @property
+    def table(self) -> Leaderboard:
+        return self.query_one(Leaderboard)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self._apply_size(self.size.width, self.size.height)
+        self._refresh_title()
+        self.recompute()
+        if self.detect_on_start:
+            self.detect_hardware()
+        else:
+            self._show_hardware()
+
+    def on_resize(self, event: Any) -> None:
+        self._apply_size(event.size.width, event.size.height)
+
+    def _apply_size(self, width: int, height: int) -> None:
+        small = width < MIN_W or height < MIN_H
+        self.set_class(small, "-too-small")
+        self.query_one("#too-small", Static).update(
+            f"llmtui needs a terminal of at least {MIN_W}x{MIN_H};\n"
+            f"this one is {width}x{height}. Enlarge it, or press q."
+        )
+        narrow = width < WIDE
+        self.set_class(narrow, "-narrow")
+        if not narrow and not self.has_class("-detail") and not getattr(self, "_detail_hidden", False):
+            self.add_class("-detail")
+        pane = self.query_one(HardwarePane)
+        pane.max_lines = 3 if height < 30 else 6
+        self._show_hardware()
+
+    # --- hardware -----------------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="detect")
+    def detect_hardware(self) -> None:
+        from ...core.hardware import detect
+
+        machine = detect(self.catalog)
+        self.app.call_from_thread(self._detected, machine)
+
+    def _detected(self, machine: Any) -> None:
+        if self.state.build is not None and self.state.build.source != "detected":
+            return  # the user switched to a profile meanwhile
+        first = self.state.build is None
+        old = self.state.build
+        self.state.build = machine.build
+        self.state.machine = machine
+        self.state.build_title = "this machine"
+        self._show_hardware()
+        self._refresh_title()
+        if first or _moved(old, machine.build):
+            self.recompute()
+        if first and self.app.is_running:
+            self.set_interval(5.0, self.detect_hardware, name="hardware-refresh")
+
+    def _show_hardware(self) -> None:
+        b = self.state.build
+        title = self.state.build_title + (f": {b.describe()}" if b else "")
+        machine = self.state.machine if b is not None and b.source == "detected" else None
+        self.query_one(HardwarePane).show(b, machine, title)
+
+    def set_build(self, build: Build, title: str, machine: object | None = None) -> None:
+        self.state.build = build
+        self.state.build_title = title
+        self.state.machine = machine
+        self._show_hardware()
+        self._refresh_title()
+        self.recompute()
+
+    # --- rows ------------------------------------------------------------------------------------------------
+
+    def recompute(self) -> None:
+        self.rows_pending = self.state.build is None
+        self._compute_rows(replace(self.state))
+
+    @work(thread=True, exclusive=True, group="rows")
+    def _compute_rows(self, st: ViewState) -> None:
+        build = st.build or Build("detecting")
+        result = rows(
+            self.catalog,
+            build,
+            quant=st.quant,
+            ctx=st.ctx,
+            benchmark=st.benchmark,
+            kv_type=st.kv_type,
+            engine=st.engine,
+        )
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._rows_ready, result, st.build is None)
+
+    def _rows_ready(self, result: list[Row], pending: bool) -> None:
+        self.all_rows = result
+        self.rows_pending = pending
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Filter and sort the computed rows for the current query (a worker: stale ones are dropped)."""
+        self._filter(self.state.full_query(), self.state.sort, self.state.reverse, self.all_rows, self.rows_pending)
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _filter(self, text: str, sort: str, reverse: bool, all_rows: list[Row], pending: bool) -> None:
+        try:
+            q = parse_query(text)
+            error = ""
+        except QueryError as e:
+            q, error = None, str(e)
+        shown = all_rows if q is None else [r for r in all_rows if q.matches_row(r)]
+        if pending and q is not None and q.needs_rows:
+            shown = [r for r in all_rows if q.matches_model(r.model)]
+        shown = sort_rows(shown, sort, reverse=(not _default_desc(sort)) if reverse else None)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_rows, shown, error, pending)
+
+    def _show_rows(self, shown: list[Row], error: str, pending: bool) -> None:
+        self.query_error = error
+        self.query_one(FilterBar).set_error(error)
+        descending = _default_desc(self.state.sort) != self.state.reverse
+        self.table.set_rows(shown, sort_key=self.state.sort, descending=descending, pending=pending)
+        self._refresh_status(len(shown))
+
+    def _refresh_title(self) -> None:
+        st = self.state
+        preset = f" · preset: {PRESETS_BY_KEY[st.preset].label}" if st.preset else ""
+        kv = f" · KV {st.kv_type}" if st.kv_type != "f16" else ""
+        self.query_one("#title", Static).update(
+            f"llmtui · {st.build_title} · {st.quant} · {fmt_ctx(st.ctx)} ctx{kv} · {st.engine}"
+            f" · score: {st.benchmark}{preset}"
+        )
+
+    def _refresh_status(self, shown: int) -> None:
+        st = self.state
+        parts = [f"{shown} of {len(self.all_rows)} models"]
+        if st.full_query():
+            parts.append(f"filter: {st.full_query()}")
+        if self.rows_pending:
+            parts.append("detecting hardware: fits follow")
+        parts.append("memory and speed: llmtui's estimates (detail pane shows the basis)")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    # --- detail --------------------------------------------------------------------------------------------------
+
+    @on(Leaderboard.Highlighted)
+    def _highlighted(self, event: Leaderboard.Highlighted) -> None:
+        if event.row is None:
+            self.detail.clear("No model matches the filter.")
+            return
+        if self.state.build is None:
+            self.detail.clear("Detecting hardware…")
+            return
+        self._load_detail(event.row.model, replace(self.state))
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_detail(self, model: Any, st: ViewState) -> None:
+        from ...core.detail import model_detail
+        from ...core.estimate import EstimateError
+
+        assert st.build is not None
+        try:
+            d = model_detail(model, st.build, quant=st.quant, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine)
+        except EstimateError as e:
+            self.app.call_from_thread(self.detail.clear, str(e))
+            return
+        launch = ""
+        try:
+            from ...core.launch import launch_for_estimate
+
+            launch = launch_for_estimate(d.estimate, st.build, self.catalog)
+        except Exception as e:  # a launch command is a convenience; its absence must not hide the rest
+            launch = f"(no launch command: {e})"
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.detail.show, d, launch)
+
+    @on(Leaderboard.Selected)
+    def _selected(self, event: Leaderboard.Selected) -> None:
+        self._detail_hidden = False
+        self.add_class("-detail")
+        self.detail.focus()
+
+    def action_toggle_detail(self) -> None:
+        shown = self.has_class("-detail")
+        self._detail_hidden = shown
+        self.set_class(not shown, "-detail")
+        if shown:
+            self.table.focus()
+
+    def action_back(self) -> None:
+        if self.has_class("-narrow") and self.has_class("-detail"):
+            self.remove_class("-detail")
+            self._detail_hidden = True
+        self.table.focus()
+
+    def action_copy(self) -> None:
+        text = self.detail.launch_text
+        if not text or text.startswith("(no launch"):
+            self.notify("No launch command for this model and build.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify("Launch command copied (OSC 52).")
+
+    # --- filter ------------------------------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        self.state.query = event.text
+        self.state.preset = ""
+        self._refresh_title()
+        self.refilter()
+
+    @on(FilterBar.Done)
+    def _filter_done(self, event: FilterBar.Done) -> None:
+        self.table.focus()
+
+    def action_fits(self) -> None:
+        self.state.fits_only = not self.state.fits_only
+        self.notify("Showing models that fit this build." if self.state.fits_only else "Showing every model.")
+        self.refilter()
+
+    # --- choices ----------------------------------------------------------------------------------------------------
+
+    def _choose(self, title: str, options: list[tuple[str, str]], current: str, then: Any) -> None:
+        def done(value: str | None) -> None:
+            if value is not None:
+                then(value)
+
+        self.app.push_screen(ChoiceScreen(title, options, current), done)
+
+    def action_sort(self) -> None:
+        labels = {
+            "score": "score",
+            "name": "name",
+            "params": "parameters",
+            "memory": "memory needed",
+            "fit": "fit",
+            "tps": "decode speed",
+            "released": "release date",
+            "ctx": "context length",
+            "license": "license",
+            "best": "best fit",
+        }
+        self._choose("Sort by", [(k, labels[k]) for k in SORT_KEYS], self.state.sort, self.set_sort)
+
+    def set_sort(self, key: str) -> None:
+        self.state.sort = key
+        self.state.reverse = False
+        self.refilter()
+
+    @on(Leaderboard.SortClicked)
+    def _sort_clicked(self, event: Leaderboard.SortClicked) -> None:
+        if event.key == self.state.sort:
+            self.action_reverse()
+        else:
+            self.set_sort(event.key)
+
+    def action_reverse(self) -> None:
+        self.state.reverse = not self.state.reverse
+        self.refilter()
+
+    def action_quant(self) -> None:
+        eng = ENGINES[self.state.engine]
+        names = list(quant_order(eng)) if eng.quant_family != "gguf" else ["F16", *BEST_QUANT_ORDER, "MXFP4"]
+        opts = [(q, f"{q:8} {QUANTS[q].note}") for q in names]
+        self._choose("Quantization", opts, self.state.quant, self.set_quant)
+
+    def set_quant(self, q: str) -> None:
+        self.state.quant = q
+        self._refresh_title()
+        self.recompute()
+
+    def action_ctx(self) -> None:
+        opts = [(str(c), f"{fmt_ctx(c)} tokens") for c in CONTEXTS]
+        self._choose("Context length", opts, str(self.state.ctx), lambda v: self.set_ctx(int(v)))
+
+    def set_ctx(self, ctx: int) -> None:
+        self.state.ctx = ctx
+        self._refresh_title()
+        self.recompute()
+
+    def action_kv(self) -> None:
+        opts = [("f16", "f16 (default)"), ("q8_0", "q8_0: half the KV memory"), ("q4_0", "q4_0: quarter, lossy")]
+        self._choose("KV cache type", opts, self.state.kv_type, self.set_kv)
+
+    def set_kv(self, kv: str) -> None:
+        self.state.kv_type = kv
+        self._refresh_title()
+        self.recompute()
+
+    def action_engine(self) -> None:
+        opts = [(e.name, e.label) for e in ENGINES.values()]
+        self._choose("Engine", opts, self.state.engine, self.set_engine)
+
+    def set_engine(self, name: str) -> None:
+        self.state.engine = name
+        eng = ENGINES[name]
+        if QUANTS[self.state.quant].family != eng.quant_family and not (
+            eng.quant_family != "gguf" and self.state.quant in ("F16", "BF16")
+        ):
+            self.state.quant = quant_order(eng)[-1] if eng.quant_family != "gguf" else "Q4_K_M"
+            self.notify(f"{eng.label} runs other formats: quant set to {self.state.quant}.")
+        self._refresh_title()
+        self.recompute()
+
+    def action_metric(self) -> None:
+        names = benchmarks(self.catalog)
+        counts = {b: sum(1 for m in self.catalog.models if m.score(b)) for b in names}
+        opts = [(b, f"{b} ({counts[b]} models)") for b in names]
+        self._choose("Score to show and rank by", opts, self.state.benchmark, self.set_benchmark)
+
+    def set_benchmark(self, b: str) -> None:
+        self.state.benchmark = b
+        self._refresh_title()
+        self.recompute()
+
+    def action_preset(self) -> None:
+        opts = [("", "none: every model")] + [(p.key, f"{p.label}: {p.query} · by {p.benchmark}") for p in PRESETS]
+        self._choose("Use-case preset (seed article)", opts, self.state.preset, self.set_preset)
+
+    def set_preset(self, key: str) -> None:
+        st = self.state
+        if not key:
+            st.preset, st.query = "", ""
+        else:
+            p = PRESETS_BY_KEY[key]
+            st.preset, st.query, st.sort, st.reverse = key, p.query, p.sort, False
+            if p.benchmark in benchmarks(self.catalog):
+                st.benchmark = p.benchmark
+            if p.ctx:
+                st.ctx = p.ctx
+        bar = self.query_one(FilterBar)
+        with bar.input.prevent(type(bar.input).Changed):
+            bar.input.value = st.query
+        self._refresh_title()
+        self.recompute()
+
+    def action_build(self) -> None:
+        from ...core.profiles import list_profiles
+
+        profiles, errors = list_profiles(self.catalog)
+        for e in errors:
+            self.notify(e, severity="warning", timeout=8)
+        opts = [("", "this machine (detected)")] + [(p.name, f"{p.name}: {p.build.describe()}") for p in profiles]
+        current = "" if self.state.build is None or self.state.build.source == "detected" else self.state.build_title
+        self._choose("Build to compute for", opts, current, self.use_profile)
+
+    def use_profile(self, name: str) -> None:
+        if not name:
+            self.state.build = None
+            self.state.build_title = "this machine"
+            self.state.machine = None
+            self._show_hardware()
+            self.recompute()
+            self.detect_hardware()
+            return
+        from ...core.profiles import ProfileError, load_profile
+
+        try:
+            p = load_profile(name, self.catalog)
+        except ProfileError as e:
+            self.notify(str(e), severity="error", timeout=10)
+            return
+        self.state.engine = p.engine
+        self.set_build(p.build, f"profile {p.name}")
+
+    def action_planner(self) -> None:
+        from .planner import PlannerScreen
+
+        self.app.push_screen(PlannerScreen(self.catalog, self.state, self))
+
+    def action_needs(self) -> None:
+        from .needs import NeedsScreen
+
+        self.app.push_screen(NeedsScreen(self.catalog, self.state))
+
+
+def _default_desc(key: str) -> bool:
+    return key in ("score", "tps", "params", "fit", "released", "ctx", "best")
+
+
+def _moved(old: Build | None, new: Build) -> bool:
+    """Did free memory change enough (256 MiB on any device) to recompute the fits?"""
+    if old is None or len(old.gpus) != len(new.gpus):
+        return True
+    for a, b in zip(old.gpus, new.gpus, strict=True):
+        if abs((a.free_bytes or 0) - (b.free_bytes or 0)) > 256 << 20:
+            return True
+    ra, rb = old.ram_available_bytes or 0, new.ram_available_bytes or 0
+    return abs(ra - rb) > 1 << 30

@@ -1,0 +1,109 @@
+"""The seed article's "hardware needed per model" view: for each model, the memory at the chosen
+quant and context, the cheapest catalogue hardware that runs it, its price, and the speed there."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from ...core.catalog import Catalog
+from ...core.estimate import EstimateError, estimate
+from ...core.output import fmt_gib
+from ...core.plan import cheapest_builds
+from ...core.units import fmt_ctx
+from ..state import ViewState
+
+
+class NeedsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    NeedsScreen #needs-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
+    NeedsScreen DataTable { height: 1fr; }
+    NeedsScreen #needs-note { height: auto; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,H", "close", "Back"),
+        Binding("j", "down", show=False),
+        Binding("k", "up", show=False),
+    ]
+
+    def __init__(self, catalog: Catalog, state: ViewState) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        st = self.state
+        yield Static(
+            f"Hardware needed per model · {st.quant} · {fmt_ctx(st.ctx)} context · {st.engine}", id="needs-title"
+        )
+        yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
+        yield Static(
+            "Cheapest catalogue configuration whose GPU (or unified) memory holds the model, by listed price "
+            "(GPU prices only; a GPU build's host is not counted). Sources: data/hardware/*.toml.",
+            id="needs-note",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.query_one(DataTable)
+        t.add_columns("Model", "Memory GiB", "Cheapest hardware", "Price", "t/s there")
+        t.focus()
+        self.fill()
+
+    @work(thread=True, exclusive=True)
+    def fill(self) -> None:
+        st = self.state
+        models = sorted(self.catalog.models, key=lambda m: -m.params_b)
+        for m in models:
+            if get_current_worker().is_cancelled:
+                return
+            try:
+                need = estimate(
+                    m,
+                    st.quant,
+                    st.ctx,
+                    _empty(),
+                    kv_type=st.kv_type,
+                    engine=st.engine,
+                    with_max_ctx=False,
+                    with_speed=False,
+                ).memory.total_bytes
+            except EstimateError:
+                continue
+            plans = cheapest_builds(
+                m, self.catalog, quant=st.quant, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine, limit=1
+            )
+            if plans:
+                p = plans[0]
+                s = p.estimate.speed
+                row = (
+                    m.name,
+                    fmt_gib(need),
+                    p.build.describe(),
+                    f"${p.price_usd:,.0f}",
+                    f"{s.decode_expected:.1f}" if s else "—",
+                )
+            else:
+                row = (m.name, fmt_gib(need), "nothing priced in the catalogue holds it", "—", "—")
+            self.app.call_from_thread(self.query_one(DataTable).add_row, *row)
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+
+def _empty():  # type: ignore[no-untyped-def]
+    from ...core.build import Build
+
+    return Build("none")

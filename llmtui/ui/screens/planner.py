@@ -1,0 +1,610 @@
+"""The what-if planner: compose a build, see what it runs and what an upgrade would unlock, compare
+builds side by side, plan backwards from a model and a speed, and save builds as profiles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_from_device, parse_ram
+from ...core.catalog import Catalog
+from ...core.estimate import ENGINES, EstimateError, estimate
+from ...core.leaderboard import rows
+from ...core.output import fmt_gib
+from ...core.plan import cheapest_builds, summarize, upgrade_hints
+from ...core.units import GiB, fmt_ctx
+from ..state import ViewState
+from .choose import ChoiceScreen
+
+MAX_GPUS = 64
+
+
+@dataclass
+class Draft:
+    """The build being composed: GPU lines with counts, and the machine around them."""
+
+    lines: list[tuple[GPU, int]]
+    ram_bytes: int
+    machines: int = 1
+    network: str = "10gbe"
+    engine: str = "llama.cpp"
+    wired_limit_mb: int = 0
+    ram_available: int | None = None
+    name: str = "planned"
+
+    @classmethod
+    def from_build(cls, b: Build, engine: str) -> Draft:
+        lines: list[tuple[GPU, int]] = []
+        for g in b.gpus:
+            if lines and lines[-1][0] == g:
+                lines[-1] = (g, lines[-1][1] + 1)
+            else:
+                lines.append((g, 1))
+        return cls(lines, b.ram_bytes, b.machines, b.network, engine, b.wired_limit_mb, b.ram_available_bytes, b.name)
+
+    def build(self) -> Build:
+        gpus: list[GPU] = []
+        for g, n in self.lines:
+            if g.vendor == "Apple" and g.unified:
+                limit, note = apple_limit(g.memory_bytes, self.wired_limit_mb)
+                g = replace(g, usable_bytes=limit, usable_note=note)
+            gpus.extend([g] * n)
+        unified = any(g.unified for g in gpus)
+        ram = gpus[0].memory_bytes if unified and gpus else self.ram_bytes
+        return Build(
+            name=self.name,
+            gpus=tuple(gpus),
+            ram_bytes=ram,
+            ram_available_bytes=None if unified else self.ram_available,
+            machines=self.machines,
+            network=self.network,
+            wired_limit_mb=self.wired_limit_mb,
+            source="planned",
+        )
+
+
+class PlannerScreen(Screen[None]):
+    DEFAULT_CSS = """
+    PlannerScreen #plan-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
+    PlannerScreen #composer { width: 44; border-right: tall $panel; padding: 0 1; }
+    PlannerScreen #lines { height: auto; max-height: 12; border: round $panel; }
+    PlannerScreen #lines:focus { border: round $accent; }
+    PlannerScreen .field { height: 1; margin-top: 1; }
+    PlannerScreen .field Label { width: 16; }
+    PlannerScreen .field Input { width: 1fr; border: none; height: 1; padding: 0; }
+    PlannerScreen #plan-error { color: $error; height: auto; }
+    PlannerScreen #results { padding: 0 1; }
+    PlannerScreen.-narrow #composer { width: 36; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "Add device"),
+        Binding("x,delete", "remove", "Remove"),
+        Binding("plus,equals_sign", "count(1)", "+1"),
+        Binding("minus", "count(-1)", "-1"),
+        Binding("n", "network", "Network", show=False),
+        Binding("e", "engine", "Engine", show=False),
+        Binding("t", "this_machine", "This machine", show=False),
+        Binding("l", "load", "Load profile"),
+        Binding("S", "save", "Save profile"),
+        Binding("1", "pin(0)", "Pin A", show=False),
+        Binding("2", "pin(1)", "Pin B", show=False),
+        Binding("3", "pin(2)", "Pin C", show=False),
+        Binding("R", "reverse_plan", "Reverse plan"),
+        Binding("u", "use", "Use build"),
+        Binding("escape", "close", "Back"),
+    ]
+
+    def __init__(self, catalog: Catalog, state: ViewState, main: Any) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.view = replace(state)
+        self.main = main
+        base = state.build or Build("empty", ram_bytes=64 * GiB)
+        self.draft = Draft.from_build(base, state.engine)
+        if not self.draft.ram_bytes and not base.unified:
+            self.draft.ram_bytes = 64 * GiB
+        self.pinned: list[tuple[str, Build] | None] = [None, None, None]
+        self.focus_model = getattr(main.table.current, "model", None)
+
+    def compose(self) -> ComposeResult:
+        yield Static("What-if planner", id="plan-title")
+        with Horizontal():
+            with Vertical(id="composer"):
+                yield Label("Devices (a add · x remove · +/- count)")
+                yield OptionList(id="lines")
+                with Horizontal(classes="field"):
+                    yield Label("Host RAM")
+                    yield Input(id="ram", placeholder="64GB")
+                with Horizontal(classes="field"):
+                    yield Label("Machines")
+                    yield Input(id="machines", placeholder="1", type="integer")
+                with Horizontal(classes="field"):
+                    yield Label("Mac wired MB")
+                    yield Input(id="wired", placeholder="0 = macOS default", type="integer")
+                yield Static("", id="plan-error")
+                yield Static("", id="plan-meta")
+            yield VerticalScroll(Static("computing…", id="plan-results"), id="results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ram", Input).value = f"{self.draft.ram_bytes / GiB:g}GB" if self.draft.ram_bytes else ""
+        self.query_one("#machines", Input).value = str(self.draft.machines)
+        self.query_one("#wired", Input).value = str(self.draft.wired_limit_mb)
+        self._redraw_lines()
+        self.query_one("#lines", OptionList).focus()
+        self.set_class(self.size.width < 120, "-narrow")
+        self.recompute()
+
+    def on_resize(self, event: Any) -> None:
+        self.set_class(event.size.width < 120, "-narrow")
+
+    # --- composing -------------------------------------------------------------------------------------------
+
+    def _redraw_lines(self) -> None:
+        ol = self.query_one("#lines", OptionList)
+        highlighted = ol.highlighted
+        ol.clear_options()
+        if not self.draft.lines:
+            ol.add_option(Option("(no GPU: CPU only)", id="none", disabled=True))
+        for i, (g, n) in enumerate(self.draft.lines):
+            mem = f"{g.memory_bytes / GiB:g} GiB"
+            ol.add_option(Option(f"{n}x {g.name} · {mem} · {g.bandwidth_gbs:g} GB/s", id=str(i)))
+        if highlighted is not None and self.draft.lines:
+            ol.highlighted = min(highlighted, len(self.draft.lines) - 1)
+        b = self.draft.build()
+        eng = ENGINES[self.draft.engine]
+        self.query_one("#plan-meta", Static).update(
+            Text(
+                f"\nengine {eng.label} (e) · network {NETWORKS[self.draft.network][2]} (n)\n"
+                f"t: start from this machine · l: load a profile",
+                style="dim",
+            )
+        )
+        self.query_one("#plan-title", Static).update(f"What-if planner · {b.describe()}")
+
+    def _error(self, message: str) -> None:
+        self.query_one("#plan-error", Static).update(message)
+
+    def _selected_line(self) -> int | None:
+        ol = self.query_one("#lines", OptionList)
+        if ol.highlighted is None or not self.draft.lines:
+            return None
+        return min(ol.highlighted, len(self.draft.lines) - 1)
+
+    def _changed(self) -> None:
+        self._error("")
+        self._redraw_lines()
+        self.recompute()
+
+    def action_add(self) -> None:
+        opts: list[tuple[str, str]] = []
+        for d in self.catalog.devices:
+            if d.kind == "cpu":
+                continue
+            for mem in d.memory_gib:
+                key = f"{d.id}|{mem:g}"
+                label = f"{d.name} {mem:g} GB · {d.bandwidth_gbs:g} GB/s"
+                price = d.price_for(mem)
+                if price:
+                    label += f" · ${price.usd:,.0f}"
+                opts.append((key, label))
+
+        def chosen(key: str | None) -> None:
+            if not key:
+                return
+            dev_id, mem = key.split("|")
+            dev = self.catalog.device(dev_id)
+            assert dev is not None
+            g = gpu_from_device(dev, float(mem))
+            if g.unified:
+                if self.draft.lines:
+                    self._error(f"{dev.name} is a whole machine; it replaces the devices (use Machines for more).")
+                self.draft.lines = [(g, 1)]
+            else:
+                if any(x.unified for x, _ in self.draft.lines):
+                    self.draft.lines = []
+                if sum(n for _, n in self.draft.lines) >= MAX_GPUS:
+                    self._error(f"at most {MAX_GPUS} GPUs in one machine")
+                    return
+                for i, (x, n) in enumerate(self.draft.lines):
+                    if x == g:
+                        self.draft.lines[i] = (x, n + 1)
+                        break
+                else:
+                    self.draft.lines.append((g, 1))
+            self._changed()
+
+        self.app.push_screen(ChoiceScreen("Add a device (type to search: j/k move)", opts), chosen)
+
+    def action_remove(self) -> None:
+        i = self._selected_line()
+        if i is not None:
+            del self.draft.lines[i]
+            self._changed()
+
+    def action_count(self, step: int) -> None:
+        i = self._selected_line()
+        if i is None:
+            return
+        g, n = self.draft.lines[i]
+        if g.unified and n + step > 1:
+            self._error("a unified-memory machine counts as one; set Machines for more")
+            return
+        total = sum(c for _, c in self.draft.lines) + step
+        if n + step < 1:
+            self._error("0 GPUs: remove the line with x instead")
+            return
+        if total > MAX_GPUS:
+            self._error(f"{total} GPUs: llmtui plans for at most {MAX_GPUS} in one machine")
+            return
+        self.draft.lines[i] = (g, n + step)
+        self._changed()
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _input(self, event: Any) -> None:
+        field = event.input.id
+        value = event.input.value.strip()
+        try:
+            if field == "ram":
+                ram = parse_ram(value) if value else 0
+                if ram != self.draft.ram_bytes:
+                    self.draft.ram_bytes = ram
+                    self.draft.ram_available = None
+                    self._changed()
+            elif field == "machines":
+                n = int(value or "1")
+                if not 1 <= n <= 64:
+                    raise BuildError(f"machines must be between 1 and 64, not {n}")
+                if n != self.draft.machines:
+                    self.draft.machines = n
+                    self._changed()
+            elif field == "wired":
+                mb = int(value or "0")
+                limit = self.draft.build().ram_bytes // (1 << 20)
+                if mb < 0 or (limit and mb > limit):
+                    raise BuildError(f"wired limit must be between 0 and {limit} MB")
+                if mb != self.draft.wired_limit_mb:
+                    self.draft.wired_limit_mb = mb
+                    self._changed()
+        except (BuildError, ValueError) as e:
+            msg = str(e) if isinstance(e, BuildError) else f"'{value}' is not a whole number"
+            self._error(f"{field}: {msg}; nothing changed")
+            event.input.value = {
+                "ram": f"{self.draft.ram_bytes / GiB:g}GB" if self.draft.ram_bytes else "",
+                "machines": str(self.draft.machines),
+                "wired": str(self.draft.wired_limit_mb),
+            }[field]
+
+    def action_network(self) -> None:
+        opts = [(k, v[2]) for k, v in NETWORKS.items()]
+        self.app.push_screen(ChoiceScreen("Network between machines", opts, self.draft.network), self._set_network)
+
+    def _set_network(self, key: str | None) -> None:
+        if key:
+            self.draft.network = key
+            self._changed()
+
+    def action_engine(self) -> None:
+        opts = [(e.name, e.label) for e in ENGINES.values()]
+        self.app.push_screen(ChoiceScreen("Engine", opts, self.draft.engine), self._set_engine)
+
+    def _set_engine(self, key: str | None) -> None:
+        if key:
+            self.draft.engine = key
+            if ENGINES[key].quant_family != "gguf":
+                self.view.quant = "FP16" if key == "vllm" else "MLX-4bit"
+            elif self.view.quant in ("FP16", "FP8", "AWQ", "GPTQ", "MLX-4bit", "MLX-8bit"):
+                self.view.quant = "Q4_K_M"
+            self._changed()
+
+    def action_this_machine(self) -> None:
+        b = self.main.state.build
+        if b is None or b.source != "detected":
+            from ...core.hardware import detect
+
+            b = detect(self.catalog).build
+        self.draft = Draft.from_build(b, self.draft.engine)
+        self.on_mount()
+
+    def action_load(self) -> None:
+        from ...core.profiles import list_profiles
+
+        profiles, errors = list_profiles(self.catalog)
+        for e in errors:
+            self.notify(e, severity="warning", timeout=8)
+        if not profiles:
+            self.notify("No saved profiles yet: S saves this build.")
+            return
+        opts = [(p.name, f"{p.name}: {p.build.describe()}") for p in profiles]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                from ...core.profiles import load_profile
+
+                p = load_profile(name, self.catalog)
+                self.draft = Draft.from_build(p.build, p.engine)
+                self.on_mount()
+
+        self.app.push_screen(ChoiceScreen("Load a profile", opts), chosen)
+
+    def action_save(self) -> None:
+        self.app.push_screen(NameScreen("Save this build as profile", self.draft.name), self._save)
+
+    def _save(self, name: str | None) -> None:
+        if not name:
+            return
+        from ...core.profiles import Profile, ProfileError, save_profile
+
+        b = replace(self.draft.build(), name=name)
+        try:
+            path = save_profile(Profile(name, b, engine=self.draft.engine), self.catalog)
+        except ProfileError as e:
+            self._error(str(e))
+            return
+        self.draft.name = name
+        self.notify(f"Saved profile '{name}' to {path}")
+
+    def action_pin(self, slot: int) -> None:
+        b = self.draft.build()
+        self.pinned[slot] = (b.describe(), b)
+        self.notify(f"Pinned as {'ABC'[slot]} for comparison")
+        self.recompute()
+
+    def action_use(self) -> None:
+        self.main.state.engine = self.draft.engine
+        self.main.state.quant = self.view.quant
+        self.main.set_build(self.draft.build(), f"planned: {self.draft.build().describe()}")
+        self.app.pop_screen()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_reverse_plan(self) -> None:
+        model = self.focus_model or self.catalog.models[0]
+        self.app.push_screen(ReversePlanScreen(self.catalog, model, self.view, self.draft.engine))
+
+    # --- results -----------------------------------------------------------------------------------------------------
+
+    def recompute(self) -> None:
+        self._compute(self.draft.build(), self.draft.engine, list(self.pinned))
+
+    @work(thread=True, exclusive=True, group="plan")
+    def _compute(self, build: Build, engine: str, pinned: list[tuple[str, Build] | None]) -> None:
+        v = self.view
+        quant = v.quant
+        try:
+            rs = rows(
+                self.catalog, build, quant=quant, ctx=v.ctx, benchmark=v.benchmark, kv_type=v.kv_type, engine=engine
+            )
+        except EstimateError as e:
+            self.app.call_from_thread(self._error, str(e))
+            return
+        by_bench: dict[str, list[Any]] = {}
+        from ...core.presets import PRESETS
+
+        for p in PRESETS:
+            if p.benchmark != v.benchmark and p.benchmark not in by_bench:
+                by_bench[p.benchmark] = rows(
+                    self.catalog, build, quant=quant, ctx=v.ctx, benchmark=p.benchmark, kv_type=v.kv_type, engine=engine
+                )
+        by_bench[v.benchmark] = rs
+        summary = summarize(build, rs, by_bench)
+        if get_current_worker().is_cancelled:
+            return
+        hints = upgrade_hints(self.catalog, build, quant=quant, ctx=v.ctx, kv_type=v.kv_type, engine=engine)
+        compare = self._comparison(build, engine, pinned)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, build, summary, hints, compare)
+
+    def _comparison(self, build: Build, engine: str, pinned: list[tuple[str, Build] | None]) -> Table | None:
+        builds = [("now", build)] + [(f"{'ABC'[i]}", p[1]) for i, p in enumerate(pinned) if p]
+        if len(builds) < 2:
+            return None
+        v = self.view
+        models = [self.focus_model] if self.focus_model else []
+
+        def score(m: Any) -> float:
+            s = m.score(v.benchmark)
+            return s.value if s is not None else 0.0
+
+        models += [m for m in sorted(self.catalog.models, key=score, reverse=True) if m not in models][
+            : 3 - len(models)
+        ]
+        t = Table(title="Compare (1/2/3 pin the current build)", header_style="bold", expand=False)
+        t.add_column("model")
+        for label, b in builds:
+            t.add_column(f"{label}: {b.describe()}", overflow="fold")
+        for m in models:
+            cells = []
+            for _, b in builds:
+                try:
+                    e = estimate(m, v.quant, v.ctx, b, kv_type=v.kv_type, engine=engine)
+                except EstimateError as err:
+                    cells.append(str(err))
+                    continue
+                tps = f"{e.speed.decode_expected:.1f} t/s" if e.speed else "—"
+                ctx = fmt_ctx(e.max_ctx) if e.max_ctx else "—"
+                cells.append(f"{e.status} · {tps} · max ctx {ctx}")
+            t.add_row(m.name, *cells)
+        prices = ["price"] + [f"${b.price_usd:,.0f}" if b.price_usd else "unknown" for _, b in builds]
+        t.add_row(*prices)
+        return t
+
+    def _show(self, build: Build, s: Any, hints: list[str], compare: Table | None) -> None:
+        v = self.view
+        out = Text()
+        out.append(f"{build.describe()}\n", style="bold")
+        out.append(f"{v.quant} · {fmt_ctx(v.ctx)} context · {self.draft.engine}\n\n", style="dim")
+        price = f"${s.price_usd:,.0f}" if s.price_usd else "unknown (a device has no listed price)"
+        out.append(f"GPU memory {fmt_gib(s.gpu_memory_bytes)} GiB · price {price} · power {s.power_w:.0f} W\n")
+        out.append(f"Fully on GPU: {s.fits_gpu} models · runs at all: {s.fits_any}\n")
+        out.append(f"Biggest model on GPU at {v.quant}: ", style="bold")
+        out.append(s.biggest)
+        if s.biggest_tps:
+            out.append(f" · {s.biggest_tps:.1f} t/s")
+        if s.usd_per_tps:
+            out.append(f" · ${s.usd_per_tps:,.0f} per t/s")
+        out.append("\n\nBest that fits, by use case\n", style="bold underline")
+        for b in s.best:
+            tps = f" · {b.tps:.1f} t/s" if b.tps else ""
+            out.append(f"  {b.label:30} {b.model} ({b.score}){tps}\n")
+        out.append("\nWhat an upgrade unlocks\n", style="bold underline")
+        for h in hints:
+            out.append(f"  {h}\n")
+        parts: list[Any] = [out]
+        if compare is not None:
+            parts.append(compare)
+        from rich.console import Group
+
+        self.query_one("#plan-results", Static).update(Group(*parts))
+
+
+class NameScreen(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    NameScreen { align: center middle; }
+    NameScreen > Vertical { width: 60; height: auto; border: round $accent; background: $surface; padding: 0 1; }
+    NameScreen #name-error { color: $error; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield Input(value=self.value if self.value != "planned" else "", placeholder="homelab")
+            yield Label("", id="name-error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        from ...core.profiles import ProfileError, check_name
+
+        try:
+            self.dismiss(check_name(event.value))
+        except ProfileError as e:
+            self.query_one("#name-error", Label).update(str(e))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReversePlanScreen(ModalScreen[None]):
+    """Pick a model, quant, context and target speed: the cheapest catalogue builds that meet it."""
+
+    DEFAULT_CSS = """
+    ReversePlanScreen { align: center middle; }
+    ReversePlanScreen > Vertical { width: 95%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
+    ReversePlanScreen .field { height: 1; }
+    ReversePlanScreen .field Label { width: 14; }
+    ReversePlanScreen .field Input { border: none; height: 1; padding: 0; width: 1fr; }
+    ReversePlanScreen #rp-error { color: $error; height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back"), Binding("ctrl+r", "run", "Plan")]
+
+    def __init__(self, catalog: Catalog, model: Any, view: ViewState, engine: str) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.model = model
+        self.view = view
+        self.engine = engine
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"Reverse planning: the cheapest builds for a target speed · {self.engine}")
+            for fid, label, value in (
+                ("rp-model", "Model", self.model.id),
+                ("rp-quant", "Quant", self.view.quant),
+                ("rp-ctx", "Context", str(self.view.ctx)),
+                ("rp-tps", "Target t/s", "10"),
+            ):
+                with Horizontal(classes="field"):
+                    yield Label(label)
+                    yield Input(value=value, id=fid)
+            yield Static("", id="rp-error")
+            yield VerticalScroll(Static("Enter in any field plans.", id="rp-out"))
+
+    def on_mount(self) -> None:
+        self.query_one("#rp-tps", Input).focus()
+        self.action_run()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run()
+
+    def action_run(self) -> None:
+        from ...core.estimate import find_quant
+        from ...core.units import UnitError, parse_ctx
+
+        model = self.catalog.model(self.query_one("#rp-model", Input).value)
+        quant = find_quant(self.query_one("#rp-quant", Input).value)
+        err = ""
+        try:
+            ctx = parse_ctx(self.query_one("#rp-ctx", Input).value)
+            tps = float(self.query_one("#rp-tps", Input).value)
+            if tps < 0 or tps > 100000:
+                raise ValueError
+        except (UnitError, ValueError):
+            err, ctx, tps = "context or target speed is not a number", 0, 0.0
+        if model is None:
+            err = "unknown model id (see the leaderboard)"
+        elif quant is None:
+            err = "unknown quant"
+        self.query_one("#rp-error", Static).update(err)
+        if not err and model is not None and quant is not None:
+            self.query_one("#rp-out", Static).update("planning…")
+            self._plan(model, quant.name, ctx, tps)
+
+    @work(thread=True, exclusive=True)
+    def _plan(self, model: Any, quant: str, ctx: int, tps: float) -> None:
+        try:
+            plans = cheapest_builds(
+                model,
+                self.catalog,
+                quant=quant,
+                ctx=ctx,
+                target_tps=tps,
+                engine=self.engine,
+                kv_type=self.view.kv_type,
+                limit=12,
+            )
+        except EstimateError as e:
+            self.app.call_from_thread(self.query_one("#rp-error", Static).update, str(e))
+            return
+        t = Table(header_style="bold", expand=True)
+        for col in ("build", "kind", "price", "t/s", "range", "$ per t/s", "max ctx"):
+            t.add_column(col)
+        for p in plans:
+            s = p.estimate.speed
+            assert s is not None
+            t.add_row(
+                p.build.describe(),
+                p.kind,
+                f"${p.price_usd:,.0f}",
+                f"{s.decode_expected:.1f}",
+                f"{s.decode_low:.0f}-{s.decode_high:.0f}",
+                f"${p.usd_per_tps:,.0f}" if p.usd_per_tps else "—",
+                "—",
+            )
+        if not plans:
+            self.app.call_from_thread(
+                self.query_one("#rp-out", Static).update,
+                f"No priced catalogue build runs {model.name} at {quant} fully in GPU memory at {tps:g} t/s.",
+            )
+            return
+        self.app.call_from_thread(self.query_one("#rp-out", Static).update, t)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,166 @@
+"""The detail pane: memory breakdown against each device, placement, speed with its range and
+roofline, the quant table, scores with sources, and the launch command. Every figure comes from
+llmtui.core (the same estimate `llmtui estimate --json` prints)."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...core.detail import ModelDetail
+from ...core.output import FIT_LABEL, fmt_gib, stacked_bar
+from ...core.report import FIT_SENTENCE
+from ...core.units import GB, fmt_ctx, fmt_params
+
+SEGMENTS = (
+    ("█", "blue", "weights"),
+    ("▓", "magenta", "KV cache"),
+    ("▒", "yellow", "compute"),
+    ("░", "cyan", "overhead"),
+)
+BAR = 28
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    DEFAULT_CSS = """
+    DetailPane { padding: 0 1; border-left: tall $panel; }
+    DetailPane:focus { border-left: tall $accent; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._body = Static("Select a model to see its memory, placement and speed.", id="detail-body")
+        self.launch_text = ""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self._body
+
+    def clear(self, message: str) -> None:
+        self.launch_text = ""
+        self._body.update(Text(message, style="dim"))
+
+    def show(self, d: ModelDetail, launch: str = "") -> None:
+        self.launch_text = launch
+        self._body.update(render_detail(d, launch))
+        self.scroll_home(animate=False)
+
+
+def render_detail(d: ModelDetail, launch: str) -> RenderableType:
+    e = d.estimate
+    m = e.model
+    parts: list[RenderableType] = []
+    head = Text()
+    head.append(m.name, style="bold")
+    size = fmt_params(m.params_b) + (f" total, {fmt_params(m.active_params_b)} active (MoE)" if m.is_moe else "")
+    head.append(f"\n{size} · {m.family} · {m.license} · released {m.released}\n", style="dim")
+    head.append(f"{m.hf_repo}", style="dim")
+    if m.tags:
+        head.append(f" · {', '.join(m.tags)}", style="dim")
+    parts.append(head)
+    if m.notes:
+        parts.append(Text(m.notes, style="italic"))
+
+    fit = Text()
+    fit.append(f"\n{e.quant} · {fmt_ctx(e.ctx)} context · {e.engine}: ", style="bold")
+    style = {"gpu": "green", "gpu+cpu": "yellow", "cpu": "magenta", "none": "red"}[e.status]
+    fit.append(FIT_SENTENCE[e.status], style=f"bold {style}")
+    if e.max_ctx:
+        fit.append(f" · largest context for this fit: {fmt_ctx(e.max_ctx)}")
+    if e.reason:
+        fit.append(f"\n{e.reason}", style=style)
+    parts.append(fit)
+
+    mem = e.memory
+    bars = Text()
+    for dev in e.devices:
+        if not dev.used_bytes:
+            continue
+        usable = max(dev.usable_bytes, 1)
+        values = [dev.weights_bytes, dev.kv_bytes, dev.compute_bytes, dev.overhead_bytes]
+        cells = stacked_bar(values, usable, BAR)
+        bars.append(f"{dev.name[:22]:22} [")
+        for (ch, color, _), n in zip(SEGMENTS, cells, strict=True):
+            bars.append(ch * n, style=color)
+        bars.append("·" * (BAR - sum(cells)), style="dim")
+        over = dev.used_bytes > dev.usable_bytes
+        bars.append("] ")
+        bars.append(f"{fmt_gib(dev.used_bytes)} / {fmt_gib(dev.usable_bytes)} GiB", style="red" if over else "")
+        bars.append(f" · {dev.layers} layers\n", style="dim")
+    legend = Text("  ".join(f"{ch} {name}" for ch, _, name in SEGMENTS) + "  · free", style="dim")
+    parts += [bars, legend]
+    if e.n_cpu_moe:
+        parts.append(Text(f"experts of the first {e.n_cpu_moe} layers stay in RAM (--n-cpu-moe {e.n_cpu_moe})"))
+    for note in e.notes:
+        parts.append(Text(note, style="yellow"))
+
+    t = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    t.add_column()
+    t.add_column(justify="right")
+    t.add_row("weights", f"{fmt_gib(mem.weights_bytes, 2)} GiB")
+    t.add_row(f"KV cache ({e.kv_type})", f"{fmt_gib(mem.kv_cache_bytes, 2)} GiB")
+    t.add_row("compute buffers", f"{fmt_gib(mem.compute_bytes, 2)} GiB")
+    t.add_row("runtime overhead", f"{fmt_gib(mem.overhead_bytes, 2)} GiB")
+    t.add_row(Text("total", style="bold"), Text(f"{fmt_gib(mem.total_bytes, 2)} GiB", style="bold"))
+    t.add_row("file size", f"{mem.file_bytes / GB:.2f} GB")
+    parts.append(Text("\nMemory", style="bold underline"))
+    parts.append(t)
+
+    s = e.speed
+    parts.append(Text("\nSpeed", style="bold underline"))
+    if s is None:
+        parts.append(Text("no speed: the model does not run on this build", style="dim"))
+    else:
+        sp = Text()
+        sp.append(f"decode {s.decode_expected:.1f} t/s", style="bold")
+        sp.append(f" (range {s.decode_low:.1f}–{s.decode_high:.1f}) · roofline {s.roofline:.1f} t/s")
+        sp.append(f" · with {s.depth} tokens in context", style="dim")
+        if s.prefill_tps is not None and s.ttft_s is not None:
+            sp.append(f"\nprefill {s.prefill_tps:.0f} t/s · first token after {s.ttft_s:.2f} s")
+        else:
+            sp.append("\nprefill unknown (device FLOPS not in the catalogue)", style="dim")
+        parts.append(sp)
+
+    qt = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    for col, just in (("quant", "left"), ("mem GiB", "right"), ("fit", "left"), ("t/s", "right"), ("note", "left")):
+        qt.add_column(col, justify=just)  # type: ignore[arg-type]
+    for q in d.quants:
+        mark = "bold" if q.quant == e.quant else ""
+        qt.add_row(
+            Text(q.quant, style=mark),
+            fmt_gib(q.memory_bytes),
+            FIT_LABEL.get(q.status, q.status),
+            "—" if q.decode_tps is None else f"{q.decode_tps:.1f}",
+            Text(q.note, style="dim"),
+        )
+    parts += [Text("\nQuants (quality notes: seed article)", style="bold underline"), qt]
+
+    parts.append(Text("\nScores", style="bold underline"))
+    if not d.scores:
+        parts.append(Text("no published scores in the catalogue (missing, not zero)", style="dim"))
+    else:
+        st = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+        st.add_column("benchmark")
+        st.add_column("score", justify="right")
+        st.add_column("source", overflow="fold")
+        for sc in d.scores:
+            st.add_row(
+                sc.benchmark, f"{sc.value:g}", Text(sc.source + (f" ({sc.detail})" if sc.detail else ""), style="dim")
+            )
+        parts.append(st)
+
+    if launch:
+        parts.append(Text("\nLaunch (y copies)", style="bold underline"))
+        parts.append(Text(launch, style="green"))
+
+    parts.append(Text("\nBasis", style="bold underline"))
+    basis = Text(style="dim")
+    for k, v in e.basis.items():
+        basis.append(f"{k}: {v}\n")
+    if s is not None:
+        for line in s.basis:
+            basis.append(f"speed: {line}\n")
+    parts.append(basis)
+    return Group(*parts)

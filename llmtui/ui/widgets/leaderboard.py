@@ -1,0 +1,262 @@
+"""The leaderboard: a virtual table that draws only the rows on screen (Textual's line API), so
+thousands of models filter and scroll without lag. Cells are the same strings the CLI prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...core.leaderboard import Row
+from ...core.output import row_cells
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # the core sort key
+    label: str
+    width: int
+    align: str = "left"
+    priority: int = 0  # lower stays longer on narrow screens
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("score", "#", 4, "right", 0),
+    Column("name", "Model", 0, "left", 0),
+    Column("params", "Params", 10, "right", 2),
+    Column("score", "Score", 6, "right", 0),
+    Column("memory", "Mem GiB", 8, "right", 0),
+    Column("fit", "Fit", 8, "left", 0),
+    Column("tps", "t/s", 7, "right", 0),
+    Column("best", "Best fit", 8, "left", 1),
+    Column("ctx", "Ctx", 5, "right", 3),
+    Column("license", "License", 12, "left", 4),
+    Column("released", "Released", 10, "left", 4),
+)
+FIT_COL = 5
+MODEL_MIN = 16
+
+
+class Leaderboard(ScrollView, can_focus=True):
+    """Rows of models; j/k or arrows move, g/G jump, enter opens the detail."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
+        Binding("g,home", "jump(0)", "Top", show=False),
+        Binding("G,end", "jump(-1)", "Bottom", show=False),
+        Binding("enter", "select", "Detail", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "leaderboard--header",
+        "leaderboard--cursor",
+        "leaderboard--cursor-blurred",
+        "leaderboard--gpu",
+        "leaderboard--offload",
+        "leaderboard--cpu",
+        "leaderboard--none",
+        "leaderboard--pending",
+    }
+    DEFAULT_CSS = """
+    Leaderboard { height: 1fr; }
+    Leaderboard > .leaderboard--header { text-style: bold; background: $panel; }
+    Leaderboard > .leaderboard--cursor { background: $accent; color: $text; text-style: bold; }
+    Leaderboard > .leaderboard--cursor-blurred { background: $accent 40%; }
+    Leaderboard > .leaderboard--gpu { color: $success; text-style: bold; }
+    Leaderboard > .leaderboard--offload { color: $warning; }
+    Leaderboard > .leaderboard--cpu { color: $secondary; }
+    Leaderboard > .leaderboard--none { color: $error; }
+    Leaderboard > .leaderboard--pending { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0)
+
+    class Highlighted(Message):
+        def __init__(self, row: Row | None) -> None:
+            super().__init__()
+            self.row = row
+
+    class Selected(Message):
+        def __init__(self, row: Row) -> None:
+            super().__init__()
+            self.row = row
+
+    class SortClicked(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Row] = []
+        self._cells: list[list[str]] = []
+        self.pending = False  # fits not known yet (detection still running)
+        self.sort_key = "score"
+        self.sort_descending = True
+        self._layout: list[tuple[int, int]] = []  # (column index, width) of shown columns
+
+    # --- data -----------------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[Row], *, sort_key: str, descending: bool, pending: bool = False) -> None:
+        keep = self.rows[self.cursor].id if self.rows and 0 <= self.cursor < len(self.rows) else None
+        self.rows = rows
+        self._cells = [row_cells(i, r) for i, r in enumerate(rows, 1)]
+        self.pending = pending
+        self.sort_key, self.sort_descending = sort_key, descending
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        new = 0
+        if keep is not None:
+            for i, r in enumerate(rows):
+                if r.id == keep:
+                    new = i
+                    break
+        self.cursor = min(new, max(0, len(rows) - 1))
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    @property
+    def current(self) -> Row | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def cell_text(self, index: int) -> list[str]:
+        """The strings of row `index` as drawn (tests read these)."""
+        return self._cells[index]
+
+    # --- layout ---------------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout = []
+        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+        self._scroll_to_cursor()
+
+    def _columns(self) -> list[tuple[int, int]]:
+        if self._layout:
+            return self._layout
+        width = max(20, self.scrollable_content_region.width)
+        shown = list(range(len(COLUMNS)))
+        while True:
+            fixed = sum(COLUMNS[i].width + 1 for i in shown if COLUMNS[i].width)
+            if width - fixed >= MODEL_MIN or len(shown) <= 4:
+                break
+            drop = max(
+                (i for i in shown if COLUMNS[i].priority > 0), key=lambda i: (COLUMNS[i].priority, i), default=None
+            )
+            if drop is None:
+                break
+            shown.remove(drop)
+        fixed = sum(COLUMNS[i].width + 1 for i in shown if COLUMNS[i].width)
+        self._layout = [(i, COLUMNS[i].width or max(MODEL_MIN, width - fixed - 1)) for i in shown]
+        return self._layout
+
+    # --- drawing ----------------------------------------------------------------------------------------
+
+    def _fit_style(self, text: str) -> Style:
+        name = {"GPU": "gpu", "GPU+CPU": "offload", "CPU only": "cpu", "no": "none"}.get(text.strip(), "pending")
+        return self.get_component_rich_style(f"leaderboard--{name}")
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        cols = self._columns()
+        if y == 0:
+            style = self.get_component_rich_style("leaderboard--header")
+            segs = []
+            for i, w in cols:
+                c = COLUMNS[i]
+                label = c.label
+                if c.key == self.sort_key and i != 0:
+                    label += " ▼" if self.sort_descending else " ▲"
+                segs.append(Segment(_fit(label, w, c.align) + " ", style))
+            return Strip(segs).adjust_cell_length(width, style)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        cells = self._cells[index]
+        base = self.rich_style
+        if index == self.cursor:
+            name = "leaderboard--cursor" if self.has_focus else "leaderboard--cursor-blurred"
+            base = base + self.get_component_rich_style(name)
+        segs = []
+        for i, w in cols:
+            text = cells[i]
+            style = base
+            if i == FIT_COL or i == 7:
+                if self.pending:
+                    text = "…"
+                style = base + self._fit_style(text) if index != self.cursor else base
+            elif i == 6 and self.pending:
+                text = "…"
+            segs.append(Segment(_fit(text, w, COLUMNS[i].align) + " ", style))
+        return Strip(segs).adjust_cell_length(width, base)
+
+    # --- movement ------------------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        if old != new:
+            self.post_message(self.Highlighted(self.current))
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.scrollable_content_region.height - 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+
+    def action_cursor(self, step: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 2))
+
+    def action_jump(self, where: int) -> None:
+        if self.rows:
+            self.cursor = 0 if where == 0 else len(self.rows) - 1
+
+    def action_select(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Selected(self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            x = 0
+            for i, w in self._columns():
+                if x <= offset.x < x + w + 1:
+                    self.post_message(self.SortClicked(COLUMNS[i].key))
+                    return
+                x += w + 1
+            return
+        index = int(self.scroll_offset.y) + offset.y - 1
+        if 0 <= index < len(self.rows):
+            if index == self.cursor and event.chain == 2:
+                self.action_select()
+            self.cursor = index
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+def _fit(text: str, width: int, align: str) -> str:
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.rjust(width) if align == "right" else text.ljust(width)

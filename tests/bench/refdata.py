@@ -1,0 +1,97 @@
+"""Reading data/reference/*.toml and mapping its names onto the catalogue, for the benchmark and
+calibration scripts (and the tests that keep calibration.py in step with the data)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+from llmtui.core.build import Build, BuildError, planned_build
+from llmtui.core.catalog import Catalog, Model
+from llmtui.core.paths import bundled_data_dir
+
+# Reference repos whose architecture equals a catalogue model's (a base model and its instruct
+# version share every tensor shape).
+MODEL_ALIASES = {
+    "meta-llama/meta-llama-3-8b": "llama-3-8b-instruct",
+    "meta-llama/meta-llama-3-70b": "llama-3-70b-instruct",
+    "meta-llama/llama-3.1-8b": "llama-3.1-8b-instruct",
+    "meta-llama/llama-2-7b-hf": "llama-2-7b",
+    "meta-llama/llama-2-13b-hf": "llama-2-13b",
+    "meta-llama/llama-2-70b-hf": "llama-2-70b",
+    "codellama/codellama-7b-hf": "llama-2-7b",
+    "qwen/qwen2.5-coder-7b": "qwen2.5-coder-7b-instruct",
+    "qwen/qwen2.5-32b": "qwen2.5-32b-instruct",
+    "qwen/qwen2.5-3b": "qwen2.5-3b-instruct",
+    "qwen/qwen3-30b-a3b": "qwen3-30b-a3b",
+    "qwen/qwen3-235b-a22b": "qwen3-235b-a22b",
+    "mistralai/mistral-small-24b-base-2501": "mistral-small-24b-instruct-2501",
+    "cohereforai/c4ai-command-r-08-2024": "command-r-v01",
+    "cohereforai/c4ai-command-r-v01": "command-r-v01",
+}
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    with (bundled_data_dir() / "reference" / f"{name}.toml").open("rb") as fh:
+        doc = tomllib.load(fh)
+    return list(doc["points" if name == "speed_points" else "files"])
+
+
+def model_for(catalog: Catalog, repo: str) -> Model | None:
+    key = repo.lower()
+    m = catalog.model(key)
+    if m is None and key in MODEL_ALIASES:
+        m = catalog.model(MODEL_ALIASES[key])
+    return m
+
+
+_MAC = re.compile(r"^(M\d(?: Pro| Max| Ultra)?) (\d+)-core(?: GPU)?(?: (\d+)GB)?$")
+
+
+def build_for(catalog: Catalog, hardware: str) -> Build | None:
+    """A Build for a reference point's hardware name, or None when the catalogue lacks it."""
+    text = hardware.strip()
+    m = _MAC.match(text)
+    try:
+        if m:
+            chip, cores, mem = m.group(1), m.group(2), m.group(3)
+            if mem is None:  # the smallest memory that bin is sold with
+                for d in catalog.devices:
+                    if d.kind == "mac" and d.gpu_cores == int(cores) and chip.lower() in d.name.lower():
+                        mem = f"{min(d.memory_gib):g}"
+                        break
+            return planned_build(catalog, mac=f"{chip} {cores}-core {mem}GB")
+        if "gb10" in text.lower() or "dgx spark" in text.lower():
+            return planned_build(catalog, gpu="DGX Spark")
+        text = re.sub(r"\s*80GB$", "", text) if "H100" in text else text
+        try:
+            return planned_build(catalog, gpu=text, ram="64GB")
+        except BuildError:
+            return planned_build(catalog, gpu=text)  # a unified-memory system takes no --ram
+    except BuildError:
+        return None
+
+
+@dataclass
+class SizePoint:
+    model: Model
+    quant: str
+    size_gb: float
+    source: str
+    detail: str
+
+
+def size_points(catalog: Catalog) -> tuple[list[SizePoint], list[str]]:
+    out: list[SizePoint] = []
+    skipped: list[str] = []
+    from llmtui.core.estimate import QUANTS
+
+    for f in load("gguf_sizes"):
+        m = model_for(catalog, f["base_repo"])
+        if m is None or f["quant"] not in QUANTS:
+            skipped.append(f"{f['base_repo']} {f['quant']}")
+            continue
+        out.append(SizePoint(m, f["quant"], float(f["size_gb"]), f["source"], f.get("detail", "")))
+    return out, skipped

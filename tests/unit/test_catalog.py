@@ -1,0 +1,185 @@
+"""Every catalogue entry: required fields, units, sane ranges, unique ids, sources."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from llmtui.core.catalog import Catalog, load_catalog, parse_device, parse_model, validate_files
+from llmtui.core.catalog.schema import Invalid
+from llmtui.core.estimate.tensors import param_count
+from llmtui.core.paths import bundled_data_dir
+
+DATA = bundled_data_dir()
+SEED_TEN = {
+    "llama-3.1-405b-instruct": 87.4,
+    "deepseek-v3": 86.8,
+    "mistral-large-instruct-2407": 84.2,
+    "qwen2.5-72b-instruct": 83.7,
+    "llama-3-70b-instruct": 82.5,
+    "command-r-plus": 81.3,
+    "mixtral-8x22b-instruct-v0.1": 80.1,
+    "qwen2.5-32b-instruct": 79.4,
+    "phi-4": 77.8,
+    "llama-3-8b-instruct": 69.2,
+}
+
+
+def test_bundled_files_have_no_errors() -> None:
+    files = sorted((DATA / "models").glob("*.toml")) + sorted((DATA / "hardware").glob("*.toml"))
+    errors = validate_files(files)
+    assert not errors, "\n".join(str(e) for e in errors)
+
+
+def test_counts(catalog: Catalog) -> None:
+    assert len(catalog.models) >= 70
+    assert len([d for d in catalog.devices if d.kind != "cpu"]) >= 60
+
+
+def test_ids_are_unique(catalog: Catalog) -> None:
+    ids = [m.id for m in catalog.models]
+    assert len(ids) == len(set(ids))
+    dids = [d.id for d in catalog.devices]
+    assert len(dids) == len(set(dids))
+
+
+def test_seed_models_and_composites(catalog: Catalog) -> None:
+    for mid, value in SEED_TEN.items():
+        m = catalog.model(mid)
+        assert m is not None, mid
+        s = m.score("Composite (seed)")
+        assert s is not None and s.value == value, mid
+        assert "Seed article" in s.source
+    for mid in ("qwen2.5-14b-instruct", "phi-4-mini-instruct", "gemma-2-2b-it", "smollm-1.7b-instruct"):
+        assert catalog.model(mid) is not None, mid
+
+
+def test_deepseek_v3_is_671b_and_notes_the_seed_error(catalog: Catalog) -> None:
+    m = catalog.model("deepseek-v3")
+    assert m is not None
+    assert m.params_b == pytest.approx(671, rel=0.01) and m.active_params_b == pytest.approx(37, rel=0.01)
+    assert "236" in m.notes
+
+
+def test_every_score_and_price_has_a_source(catalog: Catalog) -> None:
+    for m in catalog.models:
+        for s in m.scores:
+            assert s.source.strip(), (m.id, s.benchmark)
+        assert m.arch.source.strip(), m.id
+    for d in catalog.devices:
+        assert d.source.strip(), d.id
+        for p in d.prices:
+            assert p.source.strip() and p.date, d.id
+
+
+def test_architecture_matches_stated_parameters(catalog: Catalog) -> None:
+    """The tensor inventory from config.json facts reproduces the published size: a check on
+    both the data and the estimator's tensor layout."""
+    for m in catalog.models:
+        total = param_count(m.arch) / 1e9
+        assert total == pytest.approx(m.params_b, rel=0.03), f"{m.id}: {total:.2f}B vs {m.params_b}B"
+        if m.is_moe:
+            active = param_count(m.arch, active=True) / 1e9
+            assert active == pytest.approx(m.active_params_b, rel=0.12), f"{m.id} active {active:.2f}B"
+
+
+def test_sane_device_figures(catalog: Catalog) -> None:
+    for d in catalog.devices:
+        assert 1 <= d.bandwidth_gbs <= 20000, d.id
+        if d.kind != "cpu":
+            assert d.memory_gib and all(0.5 <= x <= 2048 for x in d.memory_gib), d.id
+        if d.kind == "mac":
+            assert d.gpu_cores > 0, d.id
+
+
+def test_apple_bins_differ_where_bandwidth_does(catalog: Catalog) -> None:
+    m4max = {d.gpu_cores: d.bandwidth_gbs for d in catalog.devices if d.kind == "mac" and "M4 Max" in d.name}
+    assert m4max.get(32) == 410 and m4max.get(40) == 546
+
+
+BAD_MODEL = {
+    "id": "x",
+    "name": "X",
+    "family": "x",
+    "hf_repo": "x/x",
+    "license": "mit",
+    "released": "2025-01",
+    "params_b": 1.0,
+    "active_params_b": 1.0,
+    "arch": {
+        "type": "llama",
+        "layers": 2,
+        "hidden": 64,
+        "heads": 4,
+        "kv_heads": 2,
+        "ffn": 128,
+        "vocab": 1000,
+        "max_ctx": 2048,
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"params_b": 0.5, "active_params_b": 1.0}, "active_params_b"),
+        ({"arch": {**BAD_MODEL["arch"], "kv_heads": 3}}, "arch.kv_heads"),  # type: ignore[dict-item]
+        ({"arch": {**BAD_MODEL["arch"], "layrs": 2}}, "arch.layrs"),  # type: ignore[dict-item]
+        ({"released": "last year"}, "released"),
+        ({"tags": ["cooking"]}, "tags"),
+        ({"id": "Not A Slug"}, "id"),
+        ({"scores": [{"benchmark": "MMLU", "value": 80}]}, "scores[0].source"),
+        ({"scores": [{"benchmark": "MMLU", "value": 180, "source": "x"}]}, "scores[0].value"),
+    ],
+)
+def test_model_errors_name_the_field(change: dict[str, object], field: str) -> None:
+    with pytest.raises(Invalid) as e:
+        parse_model({**BAD_MODEL, **change})
+    assert e.value.field == field
+
+
+def test_device_price_needs_a_source() -> None:
+    raw = {
+        "id": "g",
+        "vendor": "V",
+        "name": "G",
+        "kind": "gpu",
+        "memory": "dedicated",
+        "memory_gib": [8],
+        "bandwidth_gbs": 100,
+        "source": "s",
+        "prices": [{"usd": 100, "kind": "street", "date": "2025-01"}],
+    }
+    with pytest.raises(Invalid) as e:
+        parse_device(raw)
+    assert e.value.field == "prices[0].source"
+
+
+def test_broken_user_file_is_reported_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "broken.toml").write_text("schema = 1\n[[models]\nid = 'x'\n")
+    (tmp_path / "models" / "bad-entry.toml").write_text(
+        "schema = 1\n[[models]]\nid = 'mine'\nname = 'Mine'\n", encoding="utf-8"
+    )
+    cat = load_catalog(user_dir=tmp_path, use_cache=False)
+    assert len(cat.models) >= 70  # bundled data still there
+    joined = "\n".join(cat.warnings)
+    assert "broken.toml" in joined and "not valid TOML" in joined and "line" in joined
+    assert "bad-entry.toml: models 'mine': family: is missing" in joined
+
+
+def test_user_overlay_replaces_and_adds(tmp_path: Path, catalog: Catalog) -> None:
+    src = tomllib.loads((DATA / "models" / "legacy.toml").read_text())
+    entry = dict(src["models"][0])
+    entry["name"] = "My renamed model"
+    other = dict(entry, id="my-own-model", name="My own model")
+    import tomli_w
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "mine.toml").write_text(tomli_w.dumps({"schema": 1, "models": [entry, other]}))
+    cat = load_catalog(user_dir=tmp_path, use_cache=False)
+    assert cat.model(entry["id"]).name == "My renamed model"  # type: ignore[union-attr]
+    assert cat.model("my-own-model") is not None
+    assert len(cat.models) == len(catalog.models) + 1
