@@ -92,12 +92,12 @@ class Build:
         parts = []
         groups: dict[str, int] = {}
         for g in self.gpus:
-            label = g.name if not g.unified else f"{g.name} {g.memory_bytes / GiB:.0f} GB"
+            label = g.name if not g.unified else f"{g.name} {_size(g.memory_bytes)}"
             groups[label] = groups.get(label, 0) + 1
         for label, n in groups.items():
             parts.append(f"{n}x {label}" if n > 1 else label)
         if not self.unified and self.ram_bytes:
-            parts.append(f"{self.ram_bytes / GiB:.0f} GB RAM")
+            parts.append(f"{_size(self.ram_bytes)} RAM")
         if not parts:
             parts.append("CPU only")
         text = " + ".join(parts)
@@ -105,6 +105,12 @@ class Build:
 
     def with_(self, **changes: object) -> Build:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _size(n_bytes: int) -> str:
+    """'64 GB' for a size as sold (a whole number of GiB), '23.5 GiB' for a measured one."""
+    gib = n_bytes / GiB
+    return f"{gib:.0f} GB" if abs(gib - round(gib)) < 0.01 else f"{gib:.1f} GiB"
 
 
 # --- Apple's Metal working-set limit -------------------------------------------------------------

@@ -309,3 +309,133 @@ def model_from_gguf(path: Path) -> tuple[Model, str | None, int]:
     quant = GGUF_FILE_TYPES.get(int(field("general.file_type") or -1))
     model = _model(a, str(name), str(field("general.basename") or name), str(p), f"from the GGUF header of {p.name}")
     return model, quant, p.stat().st_size
+
+
+# --- Leaderboard exports ------------------------------------------------------------------------------------
+
+LEADERBOARD_SCORES = ("IFEval", "BBH", "MATH Lvl 5", "GPQA", "MUSR", "MMLU-PRO", "Average")
+ARCH_CLASSES = {
+    "llamaforcausallm": "llama",
+    "mistralforcausallm": "llama",
+    "mixtralforcausallm": "llama",
+    "qwen2forcausallm": "qwen2",
+    "qwen3forcausallm": "qwen3",
+    "qwen2moeforcausallm": "qwen2moe",
+    "gemma2forcausallm": "gemma2",
+    "gemma3forcausallm": "gemma3",
+    "gemmaforcausallm": "gemma",
+    "phi3forcausallm": "phi3",
+    "cohereforcausallm": "cohere",
+    "graniteforcausallm": "granite",
+    "olmo2forcausallm": "olmo2",
+    "exaoneforcausallm": "llama",
+}
+
+
+def _column(row: dict[str, str], name: str) -> str | None:
+    """A column by its name, tolerant of the export's decorations ("Average ⬆️")."""
+    if name in row:
+        return row[name]
+    for k, v in row.items():
+        if k and k.strip().lower().startswith(name.lower()) and "raw" not in k.lower():
+            return v
+    return None
+
+
+def models_from_leaderboard(path: Path, catalog: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """Catalogue entries (raw dicts, ready for TOML) for an Open LLM Leaderboard v2 CSV export.
+
+    Each fine-tune takes the architecture of its base model when the catalogue has it ("borrowed"),
+    else of the catalogue model of the same architecture class closest in size ("approximate");
+    rows with neither are skipped and reported."""
+    import csv
+    import io
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ImportError_(f"{path}: cannot be read ({e})") from None
+    entries: list[dict[str, Any]] = []
+    notes: list[str] = []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in ("fullname", "#Params (B)", "Architecture") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportError_(f"{path}: not an Open LLM Leaderboard v2 export (no column {', '.join(missing)})")
+    seen: set[str] = set()
+    for n, row in enumerate(reader, 2):
+        name = (row.get("fullname") or "").strip()
+        if not name:
+            notes.append(f"line {n}: no fullname, skipped")
+            continue
+        try:
+            params = float(row.get("#Params (B)") or "nan")
+        except ValueError:
+            params = float("nan")
+        base_key = (row.get("Base Model") or "").strip().lower()
+        base = catalog.model(base_key) if base_key else None
+        how = "borrowed"
+        if base is None:
+            arch_type = ARCH_CLASSES.get((row.get("Architecture") or "").strip().lower())
+            same = [m for m in catalog.models if m.arch.type == arch_type and m.origin == "bundled"]
+            if params == params and same:  # not NaN
+                base = min(same, key=lambda m: abs(m.params_b - params))
+                if abs(base.params_b - params) > 0.25 * params:
+                    base = None
+            how = "approximate"
+        if base is None:
+            notes.append(f"line {n}: {name}: no catalogue architecture close enough, skipped")
+            continue
+        slug = _slug(name)
+        if slug in seen:
+            notes.append(f"line {n}: {name}: listed twice, the first kept")
+            continue
+        seen.add(slug)
+        scores = []
+        for b in LEADERBOARD_SCORES:
+            v = _column(row, b)
+            try:
+                value = float(v) if v not in (None, "") else None
+            except ValueError:
+                value = None
+            if value is not None and 0 <= value <= 100:
+                scores.append(
+                    {
+                        "benchmark": f"{b} (OLLv2)",
+                        "value": round(value, 2),
+                        "source": f"Open LLM Leaderboard v2 export {Path(path).name}",
+                    }
+                )
+        arch = _arch_dict(base)
+        entry: dict[str, Any] = {
+            "id": slug,
+            "name": name,
+            "family": base.family,
+            "hf_repo": name,
+            "license": (row.get("Hub License") or "").strip() or "unknown",
+            "tags": ["chat"],
+            "params_b": round(params, 3) if params == params else base.params_b,
+            "active_params_b": round(params, 3) if params == params and not base.is_moe else base.active_params_b,
+            "arch": arch,
+            "arch_from": f"{how}: {base.id}",
+            "notes": f"imported from {Path(path).name}; architecture {how} from {base.id}",
+            "scores": scores,
+        }
+        date = (_column(row, "Upload To Hub Date") or "").strip()[:10]
+        if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", date):
+            entry["released"] = date
+        if entry["active_params_b"] > entry["params_b"]:
+            entry["active_params_b"] = entry["params_b"]
+        entries.append(entry)
+    return entries, notes
+
+
+def _arch_dict(model: Model) -> dict[str, Any]:
+    """The arch table of a catalogue model, without the fields left at their defaults."""
+    from dataclasses import MISSING, fields
+
+    out: dict[str, Any] = {}
+    for f in fields(model.arch):
+        value = getattr(model.arch, f.name)
+        if f.default is MISSING or value != f.default:
+            out[f.name] = value
+    return out

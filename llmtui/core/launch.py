@@ -2,7 +2,8 @@
 several machines llama.cpp RPC, vLLM on a Ray cluster, or exo. The numbers (-ngl, --tensor-split,
 --n-cpu-moe, tensor/pipeline parallel sizes, context) come from the estimator's placement.
 
-Flags were checked against each engine's own documentation and source (see docs/launch-flags.md):
+Flags were checked against each engine's own documentation and source (notes with sources:
+data/reference/launch-flags.md):
 llama.cpp tools/server/README.md and common/arg.cpp (builds from Aug 2025 on: `-fa on|off|auto` since
 PR 15434, `--n-cpu-moe` since PR 15077 / b6089); Ollama v0.33 docs and envconfig (OLLAMA_CONTEXT_LENGTH
 since v0.5.13); vLLM docs/serving/parallelism_scaling.md and engine args; mlx-lm 0.32 server.py; exo v1 README.
@@ -252,13 +253,28 @@ def launch_for_estimate(e: Estimate, build: Build, catalog: Catalog | None = Non
     return launch_command(e, build, e.engine).text()
 
 
+def equivalent_quant(quant: str, family: str) -> str:
+    """The nearest format of another engine family: a 4-5 bit GGUF is AWQ or MLX 4-bit, an 8-bit one FP8 or
+    MLX 8-bit, anything wider 16-bit."""
+    q = QUANTS[quant]
+    if q.family == family or (family == "gguf" and q.family != "gguf" and quant in ("FP16",)):
+        return quant if q.family == family else "F16"
+    from .estimate.quant import BLOCK_TYPES
+
+    bits = q.bits or (BLOCK_TYPES[q.base].bpw if q.base in BLOCK_TYPES else 16.0)
+    if family == "gguf":
+        return "Q4_K_M" if bits <= 5 else ("Q8_0" if bits <= 9 else "F16")
+    if family == "vllm":
+        return "AWQ" if bits <= 5 else ("FP8" if bits <= 9 else "FP16")
+    return "MLX-4bit" if bits <= 5 else ("MLX-8bit" if bits <= 9 else "FP16")
+
+
 def relaunch(model: Model, build: Build, engine: str, *, quant: str, ctx: int, kv_type: str = "f16") -> Launch:
     """Estimate for `engine` and return its command (the CLI's --launch ENGINE)."""
     eng = find_engine(engine)
     if eng is None:
         raise LaunchError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
-    if QUANTS[quant].family != eng.quant_family and eng.quant_family != "gguf":
-        quant = "FP16" if eng.quant_family == "vllm" else "MLX-4bit"
+    quant = equivalent_quant(quant, eng.quant_family)
     try:
         e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=eng.name, with_max_ctx=False)
     except EstimateError as err:

@@ -123,7 +123,7 @@ def sort_rows(rows_: list[Row], key: str = "score", reverse: bool | None = None)
             "memory": r.memory_bytes or None,
             "fit": STATUS_ORDER.get(r.status, 0),
             "tps": r.decode_tps,
-            "released": m.released,
+            "released": m.released if m.released[:4].isdigit() else None,
             "ctx": m.arch.max_ctx,
             "license": m.license.lower(),
             "best": STATUS_ORDER.get(r.best_status, 0),

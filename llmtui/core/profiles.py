@@ -8,10 +8,7 @@ skipped, and never overwritten.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import tempfile
 import tomllib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,6 +19,7 @@ import tomli_w
 
 from .build import GPU, NETWORKS, Build, apple_limit
 from .catalog.types import Catalog
+from .files import FileExists, atomic_write
 from .paths import profiles_dir
 from .units import GiB
 
@@ -40,6 +38,7 @@ class Profile:
     engine: str = "llama.cpp"
     created: str = ""
     path: Path | None = None
+    origin: str = ""  # where the build came from when saved: planned, detected, remote:HOST
 
 
 def check_name(name: str) -> str:
@@ -65,7 +64,7 @@ def _gpu_table(g: GPU, count: int) -> dict[str, Any]:
         "name": g.name,
         "count": count,
         "vendor": g.vendor,
-        "memory_gib": round(g.memory_bytes / GiB, 3),
+        "memory_gib": round(g.memory_bytes / GiB, 6),
     }
     if g.catalog_id:
         t["catalog_id"] = g.catalog_id
@@ -75,9 +74,9 @@ def _gpu_table(g: GPU, count: int) -> dict[str, Any]:
     if g.unified:
         t["unified"] = True
     if g.free_bytes is not None:
-        t["free_gib"] = round(g.free_bytes / GiB, 3)
+        t["free_gib"] = round(g.free_bytes / GiB, 6)
     if g.usable_bytes is not None:
-        t["usable_gib"] = round(g.usable_bytes / GiB, 3)
+        t["usable_gib"] = round(g.usable_bytes / GiB, 6)
         t["usable_basis"] = g.usable_note
     if g.power_w:
         t["power_w"] = g.power_w
@@ -95,9 +94,9 @@ def profile_to_dict(p: Profile) -> dict[str, Any]:
             groups[-1] = (g, groups[-1][1] + 1)
         else:
             groups.append((g, 1))
-    machine: dict[str, Any] = {"machines": b.machines, "network": b.network, "ram_gib": round(b.ram_bytes / GiB, 3)}
+    machine: dict[str, Any] = {"machines": b.machines, "network": b.network, "ram_gib": round(b.ram_bytes / GiB, 6)}
     if b.ram_available_bytes is not None:
-        machine["ram_available_gib"] = round(b.ram_available_bytes / GiB, 3)
+        machine["ram_available_gib"] = round(b.ram_available_bytes / GiB, 6)
     machine["ram_bandwidth_gbs"] = b.ram_bandwidth_gbs
     if b.cpu_name:
         machine["cpu"] = b.cpu_name
@@ -110,7 +109,7 @@ def profile_to_dict(p: Profile) -> dict[str, Any]:
         "name": p.name,
         "created": p.created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "engine": p.engine,
-        "source": b.source,
+        "source": p.origin or b.source,
         "machine": machine,
         "gpus": [_gpu_table(g, n) for g, n in groups],
     }
@@ -187,7 +186,9 @@ def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Prof
 
     if find_engine(engine) is None:
         raise ProfileError(f"{where}: engine '{engine}' is not one llmtui knows")
-    return Profile(name=name, build=build, engine=engine, created=str(doc.get("created", "")))
+    return Profile(
+        name=name, build=build, engine=engine, created=str(doc.get("created", "")), origin=str(doc.get("source", ""))
+    )
 
 
 def _gpu_from_table(t: dict[str, Any], catalog: Catalog, w: str) -> GPU:
@@ -275,36 +276,10 @@ def load_profile(name: str, catalog: Catalog, directory: Path | None = None) -> 
 
 
 def _atomic_write(path: Path, text: str, *, overwrite: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the file appeared meanwhile: never clobbers
-            except FileExistsError:
-                raise ProfileError(
-                    f"a profile file {path.name} already exists; use another name or replace it"
-                ) from None
-            except OSError:  # file systems without hard links
-                if path.exists():
-                    raise ProfileError(f"a profile file {path.name} already exists") from None
-                os.replace(tmp, path)
-                return
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    with contextlib.suppress(OSError):  # make the rename durable
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+        atomic_write(path, text, overwrite=overwrite)
+    except FileExists:
+        raise ProfileError(f"a profile file {path.name} already exists; use another name or replace it") from None
 
 
 def profile_text(p: Profile) -> str:

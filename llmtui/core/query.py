@@ -107,7 +107,9 @@ def _number(key: str, raw: str) -> float:
         raise QueryError(f"'{raw}' is not a number for {key}") from None
 
 
-def _date_number(released: str) -> float:
+def _date_number(released: str) -> float | None:
+    if not released[:4].isdigit():
+        return None  # "unknown"
     parts = [int(p) for p in released.split("-")] + [0, 0]
     return parts[0] * 10000 + parts[1] * 100 + parts[2]
 
@@ -186,7 +188,7 @@ def _model_term(t: Term, m: Model) -> bool:
         "year": _date_number(m.released),
     }.get(t.key)
     if value is None:
-        return True
+        return t.key not in ("released", "year")  # an unknown date never passes a date comparison
     if t.key in ("released", "year") and t.number % 10000 == 0:
         value = value // 10000 * 10000  # compare years with years
     elif t.key in ("released", "year") and t.number % 100 == 0:

@@ -59,6 +59,8 @@ def fmt_gb(n_bytes: float, digits: int = 1) -> str:
 
 
 def fmt_ctx(tokens: int) -> str:
+    if tokens >= 1 << 20 and tokens % (1 << 20) == 0:
+        return f"{tokens >> 20}M"
     if tokens >= 1024 and tokens % 1024 == 0:
         return f"{tokens // 1024}K"
     return str(tokens)

@@ -38,6 +38,10 @@ def test_counts(catalog: Catalog) -> None:
     assert len([d for d in catalog.devices if d.kind != "cpu"]) >= 60
 
 
+def test_bundled_models_have_real_dates(catalog: Catalog) -> None:
+    assert all(m.released[:4].isdigit() for m in catalog.models if m.origin == "bundled")
+
+
 def test_ids_are_unique(catalog: Catalog) -> None:
     ids = [m.id for m in catalog.models]
     assert len(ids) == len(set(ids))

@@ -11,7 +11,7 @@ from ..paths import bundled_data_dir, user_data_dir
 from .schema import SCHEMA_VERSION, CatalogError, Invalid, parse_device, parse_model
 from .types import Catalog, Device, Model
 
-_cache: dict[tuple[str, str], Catalog] = {}
+_cache: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], Catalog] = {}
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, CatalogError | None]:
@@ -97,12 +97,25 @@ def _merge_unique(bundled: list[Any], user: list[Any], kind: str, errors: list[C
     return list(merged.values())
 
 
+def _stamp(user_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """The user's catalogue files with their times and sizes: a changed file reloads the catalogue."""
+    out = []
+    for sub in ("models", "hardware"):
+        for p in sorted((user_dir / sub).glob("*.toml")):
+            try:
+                st = p.stat()
+            except OSError:
+                continue
+            out.append((str(p), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
 def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, use_cache: bool = True) -> Catalog:
     """The bundled catalogue merged with the user's overlay. Broken entries are skipped and reported
     in `catalog.warnings`; a broken user file never stops the app."""
     data_dir = data_dir or bundled_data_dir()
     user_dir = user_dir if user_dir is not None else user_data_dir()
-    key = (str(data_dir), str(user_dir))
+    key = (str(data_dir), str(user_dir), _stamp(user_dir))
     if use_cache and key in _cache:
         return _cache[key]
     errors: list[CatalogError] = []

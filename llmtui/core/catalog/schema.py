@@ -21,6 +21,7 @@ PRICE_KINDS = frozenset({"launch MSRP", "street", "cloud hourly", "system"})
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_DATE_OR_UNKNOWN = re.compile(r"^(\d{4}-\d{2}(-\d{2})?|unknown)$")
 _PCI = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{4}$")
 
 
@@ -80,7 +81,7 @@ MODEL_SPEC: Spec = {
     "family": (str, True, _nonempty),
     "hf_repo": (str, True, _nonempty),
     "license": (str, True, _nonempty),
-    "released": (str, True, _match(_DATE, "a date like 2024-09-19 or 2024-09")),
+    "released": (str, True, _match(_DATE_OR_UNKNOWN, "a date like 2024-09-19 or 2024-09")),
     "tags": (list, False, None),
     "params_b": (float, True, _rng(0.01, 5000)),
     "active_params_b": (float, True, _rng(0.01, 5000)),
@@ -200,7 +201,10 @@ def _type_name(t: type) -> str:
 
 
 def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
-    """A validated Model from one [[models]] table; raises Invalid naming the field."""
+    """A validated Model from one [[models]] table; raises Invalid naming the field. Entries of
+    the user's own files may leave `released` out (an imported fine-tune's date is often unknown)."""
+    if origin != "bundled" and isinstance(raw, dict) and "released" not in raw:
+        raw = {**raw, "released": "unknown"}
     f = _check_table(raw, MODEL_SPEC)
     a = _check_table(f["arch"], ARCH_SPEC, "arch.")
     tags = tuple(f.get("tags", ()))

@@ -33,8 +33,10 @@ def probe_apple(roots: Roots) -> SourceResult:
     res.raw["system_profiler_exit"] = code
     if code == 0:
         cores = parse_gpu_cores(out)
-    else:
-        res.warnings.append("system_profiler did not answer: GPU core count unknown (bandwidth may be a lower bin's)")
+    if cores is None:
+        res.warnings.append(
+            "system_profiler gave no GPU core count: assuming the chip's smallest GPU bin (its lower bandwidth)"
+        )
     if mem is None:
         res.warnings.append("sysctl hw.memsize failed: memory unknown")
         res.ok = False

@@ -27,7 +27,10 @@ def match_device(catalog: Catalog, g: DetectedGPU) -> Device | None:
         if cores:
             binned = [d for d in macs if d.gpu_cores == cores]
             macs = binned or macs
-        return max(macs, key=lambda d: d.gpu_cores) if macs and not cores else (macs[0] if macs else None)
+        if not macs:
+            return None
+        # Without a core count, the smallest bin: its bandwidth is the one every bin reaches.
+        return macs[0] if cores else min(macs, key=lambda d: d.gpu_cores)
     found = _by_pci(catalog, g.pci_id)
     if found:
         return _closest_memory(found, g.total_bytes)

@@ -260,6 +260,7 @@ def _migs(nvml: Any, call: Callable[..., Any], handle: Any, parent: DetectedGPU,
                 mig=parent.name,
                 # A MIG slice gets a share of the memory bandwidth in proportion to its memory.
                 bandwidth_gbs=None,
+                extra={"parent_total": parent.total_bytes},
             )
         )
     if not out and n:

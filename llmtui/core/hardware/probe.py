@@ -176,10 +176,9 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
             continue
         gpus.append(g)
     gpus.extend(results["apple"].gpus)
-    parents = {x.name: x.total_bytes for x in gpus if x.mig == "enabled"}
     for g in gpus:
         if not g.placeholder:
-            enrich(catalog, g, parents.get(g.mig) if g.mig else None)
+            enrich(catalog, g, g.extra.get("parent_total") if g.mig else None)
     build_gpus = []
     for g in gpus:
         if g.placeholder:

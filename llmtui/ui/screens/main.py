@@ -36,7 +36,7 @@ class MainScreen(Screen[None]):
     #title { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
     #body { height: 1fr; }
     #table-area { width: 1fr; }
-    #detail { width: 45%; display: none; }
+    #detail { width: 42%; display: none; }
     MainScreen.-detail #detail { display: block; }
     MainScreen.-detail.-narrow #table-area { display: none; }
     MainScreen.-detail.-narrow #detail { width: 1fr; border-left: none; }
@@ -47,18 +47,20 @@ class MainScreen(Screen[None]):
     MainScreen.-too-small FilterBar { display: none; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
         Binding("slash", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
         Binding("r", "reverse", "Reverse", show=False),
         Binding("b", "quant", "Quant"),
-        Binding("c", "ctx", "Context"),
+        Binding("c", "ctx", "Ctx"),
         Binding("K", "kv", "KV type", show=False),
         Binding("e", "engine", "Engine", show=False),
-        Binding("m", "metric", "Score"),
+        Binding("m", "metric", "Score", show=False),
         Binding("p", "preset", "Preset"),
         Binding("f", "fits", "Fits", show=False),
         Binding("d", "toggle_detail", "Detail"),
-        Binding("o", "build", "Build"),
+        Binding("o", "build", "Build", show=False),
         Binding("w", "planner", "Planner"),
         Binding("H", "needs", "HW needed", show=False),
         Binding("y", "copy", "Copy cmd", show=False),

@@ -138,7 +138,7 @@ class PlannerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#ram", Input).value = f"{self.draft.ram_bytes / GiB:g}GB" if self.draft.ram_bytes else ""
+        self.query_one("#ram", Input).value = _ram_text(self.draft.ram_bytes)
         self.query_one("#machines", Input).value = str(self.draft.machines)
         self.query_one("#wired", Input).value = str(self.draft.wired_limit_mb)
         self._redraw_lines()
@@ -282,7 +282,7 @@ class PlannerScreen(Screen[None]):
             msg = str(e) if isinstance(e, BuildError) else f"'{value}' is not a whole number"
             self._error(f"{field}: {msg}; nothing changed")
             event.input.value = {
-                "ram": f"{self.draft.ram_bytes / GiB:g}GB" if self.draft.ram_bytes else "",
+                "ram": _ram_text(self.draft.ram_bytes),
                 "machines": str(self.draft.machines),
                 "wired": str(self.draft.wired_limit_mb),
             }[field]
@@ -447,7 +447,10 @@ class PlannerScreen(Screen[None]):
         out = Text()
         out.append(f"{build.describe()}\n", style="bold")
         out.append(f"{v.quant} · {fmt_ctx(v.ctx)} context · {self.draft.engine}\n\n", style="dim")
-        price = f"${s.price_usd:,.0f}" if s.price_usd else "unknown (a device has no listed price)"
+        if not build.gpus:
+            price = "no GPU to price"
+        else:
+            price = f"${s.price_usd:,.0f}" if s.price_usd else "unknown (a device has no listed price)"
         out.append(f"GPU memory {fmt_gib(s.gpu_memory_bytes)} GiB · price {price} · power {s.power_w:.0f} W\n")
         out.append(f"Fully on GPU: {s.fits_gpu} models · runs at all: {s.fits_any}\n")
         out.append(f"Biggest model on GPU at {v.quant}: ", style="bold")
@@ -469,6 +472,14 @@ class PlannerScreen(Screen[None]):
         from rich.console import Group
 
         self.query_one("#plan-results", Static).update(Group(*parts))
+
+
+def _ram_text(n_bytes: int) -> str:
+    """RAM for the input box: '64GB' for a size as sold, '23.5GiB' for a measured one."""
+    if not n_bytes:
+        return ""
+    gib = n_bytes / GiB
+    return f"{gib:.0f}GB" if abs(gib - round(gib)) < 0.01 else f"{gib:.1f}GiB"
 
 
 class NameScreen(ModalScreen[str | None]):

@@ -4,6 +4,8 @@ llmtui.core (the same estimate `llmtui estimate --json` prints)."""
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -44,8 +46,17 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def show(self, d: ModelDetail, launch: str = "") -> None:
         self.launch_text = launch
-        self._body.update(render_detail(d, launch))
+        self._renderable = render_detail(d, launch)
+        self._body.update(self._renderable)
         self.scroll_home(animate=False)
+
+    def plain_text(self, width: int = 100) -> str:
+        """What the pane shows, as plain text (tests and screen readers of the code read this)."""
+        from rich.console import Console
+
+        console = Console(width=width, record=True, color_system=None, file=io.StringIO())
+        console.print(getattr(self, "_renderable", ""))
+        return console.export_text()
 
 
 def render_detail(d: ModelDetail, launch: str) -> RenderableType:
@@ -60,8 +71,6 @@ def render_detail(d: ModelDetail, launch: str) -> RenderableType:
     if m.tags:
         head.append(f" · {', '.join(m.tags)}", style="dim")
     parts.append(head)
-    if m.notes:
-        parts.append(Text(m.notes, style="italic"))
 
     fit = Text()
     fit.append(f"\n{e.quant} · {fmt_ctx(e.ctx)} context · {e.engine}: ", style="bold")
@@ -155,6 +164,9 @@ def render_detail(d: ModelDetail, launch: str) -> RenderableType:
         parts.append(Text("\nLaunch (y copies)", style="bold underline"))
         parts.append(Text(launch, style="green"))
 
+    if m.notes:
+        parts.append(Text("\nNotes", style="bold underline"))
+        parts.append(Text(m.notes, style="italic dim"))
     parts.append(Text("\nBasis", style="bold underline"))
     basis = Text(style="dim")
     for k, v in e.basis.items():

@@ -33,7 +33,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("score", "#", 4, "right", 0),
     Column("name", "Model", 0, "left", 0),
     Column("params", "Params", 10, "right", 2),
-    Column("score", "Score", 6, "right", 0),
+    Column("score", "Score", 7, "right", 0),
     Column("memory", "Mem GiB", 8, "right", 0),
     Column("fit", "Fit", 8, "left", 0),
     Column("tps", "t/s", 7, "right", 0),

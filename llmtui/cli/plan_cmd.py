@@ -1,0 +1,82 @@
+"""llmtui plan: the cheapest catalogue builds that run a model at a target speed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import exitcodes
+from .common import catalog, fail
+from .estimate_cmd import _engine, _find_model, _quant
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from ..core.estimate import EstimateError
+    from ..core.output import markdown_table, plain_table, to_json
+    from ..core.plan import cheapest_builds
+    from ..core.units import fmt_ctx
+
+    cat = catalog()
+    model = _find_model(cat, args.model)
+    quant = _quant(args.quant)
+    engine = _engine(args.engine)
+    if args.target_tps < 0:
+        fail(f"--target-tps must be 0 or more, got {args.target_tps:g}")
+    try:
+        plans = cheapest_builds(
+            model,
+            cat,
+            quant=quant,
+            ctx=args.ctx,
+            target_tps=args.target_tps,
+            kv_type=args.kv_quant,
+            engine=engine,
+            limit=args.limit,
+            max_gpus=args.max_gpus,
+        )
+    except EstimateError as e:
+        fail(str(e))
+    if args.json:
+        print(
+            to_json(
+                [
+                    {
+                        "build": p.build.describe(),
+                        "kind": p.kind,
+                        "price_usd": p.price_usd,
+                        "price_basis": "listed GPU/system prices in data/hardware (host not counted for GPU builds)",
+                        "decode_tps": round(p.estimate.speed.decode_expected, 2) if p.estimate.speed else None,
+                        "usd_per_tps": round(p.usd_per_tps, 2) if p.usd_per_tps else None,
+                        "memory_bytes": p.estimate.memory.total_bytes,
+                        "estimate": p.estimate.to_json(),
+                    }
+                    for p in plans
+                ]
+            )
+        )
+    else:
+        header = ("build", "kind", "price", "t/s", "range", "$ per t/s")
+        body = []
+        for p in plans:
+            s = p.estimate.speed
+            assert s is not None
+            body.append(
+                [
+                    p.build.describe(),
+                    p.kind,
+                    f"${p.price_usd:,.0f}",
+                    f"{s.decode_expected:.1f}",
+                    f"{s.decode_low:.0f}-{s.decode_high:.0f}",
+                    f"${p.usd_per_tps:,.0f}" if p.usd_per_tps else "—",
+                ]
+            )
+        if not args.markdown:
+            print(
+                f"# {model.name} · {quant} · {fmt_ctx(args.ctx)} · {engine} · at least {args.target_tps:g} t/s, "
+                "fully in GPU or unified memory; prices as listed (GPU builds: host not counted)"
+            )
+        if body:
+            sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))
+        else:
+            print(f"no priced catalogue build runs {model.name} at {quant} at {args.target_tps:g} t/s")
+    return exitcodes.OK if plans else exitcodes.NO_RESULT

@@ -1,0 +1,116 @@
+"""`nvidia-smi --query-gpu` output replayed as a pynvml module, so a machine seen only through
+nvidia-smi (a remote host over ssh) goes through the same probe and the same error handling."""
+
+from __future__ import annotations
+
+import csv
+import io
+import types
+from typing import Any
+
+FIELDS = (
+    "index",
+    "name",
+    "uuid",
+    "pci.device_id",
+    "pci.bus_id",
+    "memory.total",
+    "memory.used",
+    "memory.free",
+    "compute_cap",
+    "power.limit",
+    "clocks.max.memory",
+    "driver_version",
+)
+MiB = 1 << 20
+
+
+class SmiError(Exception):
+    def __init__(self, value: int) -> None:
+        super().__init__(f"nvidia-smi: NVML error {value}")
+        self.value = value
+
+
+def _num(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None  # "[N/A]", "[Not Supported]"
+
+
+def parse_rows(text: str) -> list[dict[str, str]]:
+    rows = []
+    for rec in csv.reader(io.StringIO(text)):
+        if len(rec) != len(FIELDS):
+            continue
+        rows.append({k: v.strip() for k, v in zip(FIELDS, rec, strict=True)})
+    return rows
+
+
+def module_from_smi(code: int, text: str) -> types.ModuleType:
+    """A pynvml stand-in. Exit 127 (no nvidia-smi) looks like NVML's 'library not found', any other
+    failure like 'unknown error' (nvidia-smi prints the real reason, which doctor shows raw)."""
+    rows = parse_rows(text) if code == 0 else []
+    m = types.ModuleType("pynvml")
+    m.NVMLError = SmiError  # type: ignore[attr-defined]
+    m.NVML_CLOCK_MEM = 2  # type: ignore[attr-defined]
+
+    def init() -> None:
+        if code == 127:
+            raise SmiError(12)
+        if code != 0:
+            raise SmiError(999)
+
+    def row(h: int) -> dict[str, str]:
+        return rows[h]
+
+    def mem(h: int, *version: Any) -> Any:
+        r = row(h)
+        total, used, free = (_num(r[k]) for k in ("memory.total", "memory.used", "memory.free"))
+        if not total:
+            raise SmiError(3)  # unified-memory parts print [N/A]
+        return types.SimpleNamespace(total=int(total * MiB), used=int((used or 0) * MiB), free=int((free or 0) * MiB))
+
+    def pci(h: int) -> Any:
+        dev = row(h)["pci.device_id"]
+        return types.SimpleNamespace(
+            pciDeviceId=int(dev, 16) if dev.startswith("0x") else 0, busId=row(h)["pci.bus_id"]
+        )
+
+    def cc(h: int) -> tuple[int, int]:
+        major, _, minor = row(h)["compute_cap"].partition(".")
+        if not major.isdigit():
+            raise SmiError(3)
+        return int(major), int(minor or 0)
+
+    def power(h: int) -> int:
+        w = _num(row(h)["power.limit"])
+        if w is None:
+            raise SmiError(3)
+        return int(w * 1000)
+
+    def clock(h: int, kind: int) -> int:
+        mhz = _num(row(h)["clocks.max.memory"])
+        if mhz is None:
+            raise SmiError(3)
+        return int(mhz)
+
+    def not_supported(*args: Any) -> Any:
+        raise SmiError(3)
+
+    m.nvmlInit = init  # type: ignore[attr-defined]
+    m.nvmlInitWithFlags = lambda flags: init()  # type: ignore[attr-defined]
+    m.nvmlShutdown = lambda: None  # type: ignore[attr-defined]
+    m.nvmlSystemGetDriverVersion = lambda: rows[0]["driver_version"] if rows else ""  # type: ignore[attr-defined]
+    m.nvmlSystemGetCudaDriverVersion = not_supported  # type: ignore[attr-defined]
+    m.nvmlDeviceGetCount = lambda: len(rows)  # type: ignore[attr-defined]
+    m.nvmlDeviceGetHandleByIndex = lambda i: i  # type: ignore[attr-defined]
+    m.nvmlDeviceGetName = lambda h: row(h)["name"]  # type: ignore[attr-defined]
+    m.nvmlDeviceGetUUID = lambda h: row(h)["uuid"]  # type: ignore[attr-defined]
+    m.nvmlDeviceGetPciInfo = pci  # type: ignore[attr-defined]
+    m.nvmlDeviceGetMemoryInfo = mem  # type: ignore[attr-defined]
+    m.nvmlDeviceGetCudaComputeCapability = cc  # type: ignore[attr-defined]
+    m.nvmlDeviceGetPowerManagementLimit = power  # type: ignore[attr-defined]
+    m.nvmlDeviceGetMaxClockInfo = clock  # type: ignore[attr-defined]
+    m.nvmlDeviceGetMigMode = not_supported  # type: ignore[attr-defined]
+    return m

@@ -1,0 +1,259 @@
+"""Pilot tests of the main screen: each interaction asserts on what the table and panes hold."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from llmtui.core.build import planned_build
+from llmtui.core.catalog import Catalog
+from llmtui.core.estimate import estimate
+from llmtui.core.query import parse_query
+from llmtui.ui.app import LlmtuiApp
+from llmtui.ui.screens.main import MainScreen
+from llmtui.ui.widgets.detail import DetailPane
+from llmtui.ui.widgets.leaderboard import Leaderboard
+
+
+async def settle(pilot, screen: MainScreen | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the workers (rows, filter, detail) to finish and their results to land."""
+    app = pilot.app
+    quiet = 0
+    for _ in range(400):
+        await pilot.pause(0.02)
+        busy = any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            return
+
+
+def main_of(app: LlmtuiApp) -> MainScreen:
+    for s in app.screen_stack:
+        if isinstance(s, MainScreen):
+            return s
+    raise AssertionError("no main screen")
+
+
+async def test_rows_fill_for_the_build(make_app, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(Leaderboard)
+        assert len(table.rows) == len(catalog.models)
+        assert table.has_focus
+        # the figures on screen are the estimator's for the same model, quant, context and build
+        r = next(r for r in table.rows if r.id == "llama-3.1-8b-instruct")
+        e = estimate(r.model, "Q4_K_M", 8192, main_of(app).state.build, with_max_ctx=False)  # type: ignore[arg-type]
+        assert r.memory_bytes == e.memory.total_bytes
+        assert r.status == e.status == "gpu"
+        assert e.speed is not None and r.decode_tps == pytest.approx(e.speed.decode_expected)
+        i = table.rows.index(r)
+        assert table.cell_text(i)[5] == "GPU"
+
+
+async def test_filter_as_you_type_and_escape(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        for ch in "qwen size<40":
+            await pilot.press("space" if ch == " " else ("less_than_sign" if ch == "<" else ch))
+        await settle(pilot)
+        table = app.screen.query_one(Leaderboard)
+        assert table.rows, "qwen models under 40B exist"
+        hay = [f"{r.model.name} {r.model.family} {r.model.id} {r.model.hf_repo}".lower() for r in table.rows]
+        assert all("qwen" in h for h in hay)
+        assert all(r.model.params_b < 40 for r in table.rows)
+        assert len(table.rows) < len(main_of(app).all_rows)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(table.rows) == len(main_of(app).all_rows)
+        assert table.has_focus
+
+
+async def test_bad_filter_shows_error_and_keeps_rows(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "s", "i", "z", "z", "e", "less_than_sign", "4")
+        await settle(pilot)
+        screen = main_of(app)
+        assert "unknown filter 'sizze'" in screen.query_error
+        assert len(screen.table.rows) == len(screen.all_rows)
+
+
+async def test_sort_and_reverse(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        screen.set_sort("params")
+        await settle(pilot)
+        sizes = [r.model.params_b for r in screen.table.rows]
+        assert sizes == sorted(sizes, reverse=True)
+        await pilot.press("r")
+        await settle(pilot)
+        sizes = [r.model.params_b for r in screen.table.rows]
+        assert sizes == sorted(sizes)
+
+
+async def test_sort_picker_with_keys(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        # options: score, name, ...: move to "name" and choose it
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        names = [r.model.name.lower() for r in main_of(app).table.rows]
+        assert names == sorted(names)
+
+
+async def test_quant_and_context_change_every_row(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        screen.set_quant("Q8_0")
+        screen.set_ctx(32768)
+        await settle(pilot)
+        r = next(r for r in screen.table.rows if r.id == "qwen2.5-14b-instruct")
+        e = estimate(r.model, "Q8_0", 32768, screen.state.build, with_max_ctx=False)  # type: ignore[arg-type]
+        assert r.quant == "Q8_0" and r.memory_bytes == e.memory.total_bytes
+        assert "Q8_0 · 32K ctx" in str(screen.query_one("#title").render())
+
+
+async def test_preset_filters_and_ranks(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        screen.set_preset("coding")
+        await settle(pilot)
+        assert screen.state.benchmark == "LiveCodeBench"
+        q = parse_query("use:coding fits")
+        assert screen.table.rows and all(q.matches_row(r) for r in screen.table.rows)
+        scored = [r.score_value for r in screen.table.rows if r.score_value is not None]
+        assert scored == sorted(scored, reverse=True)
+
+
+async def test_detail_pane_shows_the_estimate(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        table = screen.table
+        table.cursor = next(i for i, r in enumerate(table.rows) if r.id == "llama-3.1-8b-instruct")
+        await settle(pilot)
+        pane = screen.query_one(DetailPane)
+        plain = pane.plain_text()
+        assert "Llama 3.1 8B Instruct" in plain
+        e = estimate(table.rows[table.cursor].model, "Q4_K_M", 8192, screen.state.build)  # type: ignore[arg-type]
+        assert e.speed is not None
+        assert f"decode {e.speed.decode_expected:.1f} t/s" in plain
+        assert "llama-server" in pane.launch_text and "-c 8192" in pane.launch_text
+
+
+async def test_enter_opens_detail_on_a_narrow_screen_and_escape_returns(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        assert not screen.query_one(DetailPane).display
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.query_one(DetailPane).display and screen.query_one(DetailPane).has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.table.has_focus and not screen.query_one(DetailPane).display
+
+
+async def test_movement_keys(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = main_of(app).table
+        await pilot.press("j", "j", "down")
+        assert table.cursor == 3
+        await pilot.press("k")
+        assert table.cursor == 2
+        await pilot.press("G")
+        assert table.cursor == len(table.rows) - 1
+        await pilot.press("g")
+        assert table.cursor == 0
+
+
+async def test_help_lists_every_footer_key(make_app) -> None:  # type: ignore[no-untyped-def]
+    from llmtui.ui.screens.help import KEYS, HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        documented = " ".join(k for k, _ in KEYS)
+        for b in MainScreen.BINDINGS:
+            key = b.key.split(",")[0]  # type: ignore[union-attr]
+            shown = {"slash": "/", "question_mark": "?", "escape": "enter"}.get(key, key)
+            assert shown in documented, key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_too_small_terminal_says_so(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(50, 14)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        assert screen.has_class("-too-small")
+        assert "at least 60x16" in str(screen.query_one("#too-small").render())
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert not screen.has_class("-too-small")
+
+
+async def test_command_palette_sets_the_quant(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for ch in "Quant Q8_0":
+            await pilot.press("space" if ch == " " else ("underscore" if ch == "_" else ch))
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main_of(app).state.quant == "Q8_0"
+
+
+async def test_start_up_does_not_wait_for_detection(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table shows at once with fits pending; they fill in when detection returns."""
+    release = threading.Event()
+    import llmtui.core.hardware as hw
+
+    real_detect = hw.detect
+
+    def slow_detect(cat):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        m = real_detect(cat, hw.Probes(nvml=hw.probe.NO_NVML))
+        m.build = planned_build(cat, gpu="RTX 3090", ram="32GB")
+        return m
+
+    monkeypatch.setattr(hw, "detect", slow_detect)
+    app = LlmtuiApp(catalog=catalog, detect=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if main_of(app).table.rows:
+                break
+        screen = main_of(app)
+        assert screen.table.rows and screen.table.pending
+        assert screen.table.cell_text(0)[1]  # names are there already
+        release.set()
+        await settle(pilot)
+        assert not screen.table.pending
+        assert any(r.status == "gpu" for r in screen.table.rows)

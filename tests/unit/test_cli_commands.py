@@ -1,0 +1,239 @@
+"""The command-line twin: outputs that pipe into jq, and every documented exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from llmtui.cli import run
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_models_json_for_a_multi_gpu_build(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = cli(capsys, "models", "--gpu", "2x RTX 3090", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows and {"id", "memory_bytes", "fit", "decode_tps", "best_quant", "score"} <= set(rows[0])
+    r70 = next(r for r in rows if r["id"] == "llama-3.3-70b-instruct")
+    assert r70["fit"] in ("gpu", "gpu+cpu")
+
+
+def test_models_query_sort_limit_csv_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(
+        capsys, "models", "qwen", "size<20", "--gpu", "RTX 4090", "--sort", "params", "--limit", "3", "--csv"
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 3
+    sizes = [int(r["params_total"]) for r in rows]
+    assert sizes == sorted(sizes, reverse=True) and all(s < 20e9 for s in sizes)
+    code, out, _ = cli(capsys, "models", "phi", "--gpu", "RTX 4090", "--markdown")
+    assert code == 0 and out.startswith("| #") and "|---|" in out
+
+
+def test_models_nothing_matches_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "models", "no-such-model-anywhere", "--gpu", "RTX 4090", "--json")
+    assert code == 1 and json.loads(out) == []
+
+
+def test_models_bad_query_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "models", "sizze<3", "--gpu", "RTX 4090")
+    assert code == 2 and out == "" and "did you mean 'size'" in err
+
+
+@pytest.mark.parametrize(
+    "argv,needle",
+    [
+        (["estimate", "--model", "lama-3-8b", "--gpu", "RTX 4090"], "closest"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090X"], "unknown GPU"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--quant", "Q4_K_Q"], "unknown quant"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--ctx", "lots"], "not a context"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--mac", "M4 Max"], "say how much memory"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--ram=-8GB"], "not a size"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "99x RTX 4090"], "more than"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--machines", "0"], "at least 1"),
+        (
+            [
+                "estimate",
+                "--model",
+                "llama-3-8b-instruct",
+                "--gpu",
+                "RTX 4090",
+                "--engine",
+                "vllm",
+                "--quant",
+                "Q4_K_M",
+            ],
+            "does not run GGUF",
+        ),
+        (["estimate", "--config", "/nonexistent/config.json", "--gpu", "RTX 4090"], "cannot be read"),
+        (["profiles", "show", "nobody"], "no profile named"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: list[str], needle: str) -> None:
+    try:
+        code = run(argv)
+    except SystemExit as e:  # argparse's own errors
+        code = int(e.code or 0)
+    _out, err = capsys.readouterr()
+    assert code == 2, err
+    assert needle in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_estimate_json_keys_and_nothing_fits_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "estimate", "--model", "Qwen/Qwen2.5-72B-Instruct", "--gpu", "RTX 4090", "--json")
+    d = json.loads(out)
+    for k in ("weights_bytes", "file_bytes", "kv_cache_bytes", "compute_bytes", "overhead_bytes", "total_bytes"):
+        assert isinstance(d["memory"][k], int)
+    assert set(d["fit"]) >= {"status", "devices", "max_ctx"}
+    assert code == (1 if d["fit"]["status"] == "none" else 0)
+    code, out, _ = cli(capsys, "estimate", "--model", "deepseek-v3", "--gpu", "RTX 3060", "--ram", "16GB", "--json")
+    assert code == 1 and json.loads(out)["fit"]["status"] == "none" and json.loads(out)["speed"] is None
+
+
+def test_estimate_speed_never_above_roofline(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, out, _ = cli(capsys, "estimate", "--model", "llama-3.1-8b-instruct", "--gpu", "RTX 4090", "--json")
+    s = json.loads(out)["speed"]
+    assert s["decode_tps"]["low"] <= s["decode_tps"]["expected"] <= s["decode_tps"]["high"] <= s["roofline_tps"]
+
+
+def test_estimate_from_config_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    cfg = {
+        "model_type": "llama",
+        "num_hidden_layers": 32,
+        "hidden_size": 4096,
+        "num_attention_heads": 32,
+        "num_key_value_heads": 8,
+        "intermediate_size": 14336,
+        "vocab_size": 128256,
+        "max_position_embeddings": 131072,
+        "tie_word_embeddings": False,
+        "_name_or_path": "someone/my-llama",
+    }
+    p = tmp_path / "config.json"
+    p.write_text(json.dumps(cfg))
+    code, out, _ = cli(capsys, "estimate", "--config", str(p), "--gpu", "RTX 4090", "--json")
+    assert code == 0
+    d = json.loads(out)
+    ref = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "llmtui",
+                "estimate",
+                "--model",
+                "llama-3.1-8b-instruct",
+                "--gpu",
+                "RTX 4090",
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert d["memory"]["file_bytes"] == ref["memory"]["file_bytes"]
+
+
+def test_batch_mode_keeps_order_and_survives_bad_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    lines = [
+        {"model": "llama-3.1-8b-instruct", "gpu": "RTX 4090"},
+        "this is not json",
+        {"model": "no-such-model", "gpu": "RTX 4090"},
+        {"model": "qwen2.5-7b-instruct", "gpu": "RTX 3060", "quant": "Q8_0", "ctx": "16k"},
+        {"model": "phi-4", "mac": "M4 Max 40-core 64GB", "engine": "mlx", "quant": "MLX-4bit"},
+        {"modle": "phi-4"},
+    ]
+    p = tmp_path / "req.jsonl"
+    p.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
+    code, out, _ = cli(capsys, "estimate", "--batch", str(p))
+    assert code == 0
+    res = [json.loads(x) for x in out.splitlines()]
+    assert len(res) == len(lines)
+    assert res[0]["model"]["id"] == "llama-3.1-8b-instruct"
+    assert "not valid JSON" in res[1]["error"]
+    assert "unknown model" in res[2]["error"]
+    assert res[3]["quant"] == "Q8_0" and res[3]["ctx"] == 16384
+    assert res[4]["engine"] == "mlx"
+    assert "unknown key" in res[5]["error"]
+
+
+def test_plan_reverse_planning(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "plan", "--model", "llama-3.3-70b-instruct", "--target-tps", "10", "--json")
+    assert code == 0
+    plans = json.loads(out)
+    prices = [p["price_usd"] for p in plans]
+    assert prices == sorted(prices)
+    assert all(p["decode_tps"] >= 10 for p in plans)
+    assert all(p["estimate"]["fit"]["status"] == "gpu" for p in plans)
+    code, out, _ = cli(capsys, "plan", "--model", "kimi-k2-instruct", "--target-tps", "500", "--json")
+    assert code == 1 and json.loads(out) == []
+
+
+def test_import_leaderboard(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, "import", str(FIXTURES / "openllm_v2_sample.csv"), "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["imported"] == 2 and d["skipped"] == 2 and not d["problems"]
+    assert "no catalogue architecture" in err
+    code, out, _ = cli(capsys, "models", "example-org", "--gpu", "RTX 4090", "--json")
+    rows = json.loads(out)
+    assert {r["id"] for r in rows} == {"example-org-llama31-8b-finetune", "example-org-qwen-merge-14b"}
+    # a second import under the same name never overwrites the first
+    code, _, err = cli(capsys, "import", str(FIXTURES / "openllm_v2_sample.csv"))
+    assert code == 2 and "exists already" in err
+
+
+def test_import_rejects_other_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    p = tmp_path / "x.csv"
+    p.write_text("a,b\n1,2\n")
+    code, _, err = cli(capsys, "import", str(p))
+    assert code == 2 and "not an Open LLM Leaderboard v2 export" in err
+
+
+def test_hardware_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "hardware", "4090", "--json")
+    assert code == 0
+    devices = json.loads(out)
+    assert any(d["id"] == "rtx-4090" and d["bandwidth_gbs"] == 1008 for d in devices)
+
+
+def test_detect_json_on_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "detect", "--json")
+    d = json.loads(out)
+    assert code == 0
+    assert d["host"]["cpu"] and d["host"]["ram_total_bytes"] > 0
+    assert isinstance(d["gpu"], bool)
+
+
+def test_launch_commands_from_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, out, _ = cli(
+        capsys,
+        "estimate",
+        "--model",
+        "qwen2.5-32b-instruct",
+        "--gpu",
+        "2x RTX 3090",
+        "--ram",
+        "64GB",
+        "--launch",
+        "vllm",
+        "--json",
+    )
+    d = json.loads(out)
+    assert "--tensor-parallel-size" in d["launch"]["text"]

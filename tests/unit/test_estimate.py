@@ -1,0 +1,228 @@
+"""The estimator against published figures, and its invariants (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from llmtui.core.build import Build, apple_default_limit, planned_build
+from llmtui.core.catalog import Catalog
+from llmtui.core.estimate import STATUS_ORDER, best_quant, estimate, weights
+from llmtui.core.estimate.quant import BEST_QUANT_ORDER
+from llmtui.core.units import GB, GiB, MiB
+from tests.bench.calibrate import calibrate
+from tests.bench.refdata import size_points
+
+
+def test_apple_working_set_defaults() -> None:
+    """Metal's default limit: 2/3 of RAM up to 36 GB, 3/4 above (64 GB -> 48, 128 GB -> 96)."""
+    assert apple_default_limit(64 * GiB) == 48 * GiB
+    assert apple_default_limit(128 * GiB) == 96 * GiB
+    assert apple_default_limit(16 * GiB) == pytest.approx(16 * GiB * 2 / 3, abs=1)
+
+
+def test_mac_usable_memory_follows_wired_limit(catalog: Catalog) -> None:
+    m = catalog.model("qwen2.5-72b-instruct")
+    assert m is not None
+    default = planned_build(catalog, mac="M4 Max 40-core 64GB")
+    raised = planned_build(catalog, mac="M4 Max 40-core 64GB", wired_limit_mb=60000)
+    e1 = estimate(m, "Q5_K_M", 8192, default)
+    e2 = estimate(m, "Q5_K_M", 8192, raised)
+    margin = 1024 * MiB  # llama.cpp keeps 1 GiB free
+    assert e1.devices[0].usable_bytes == 48 * GiB - margin and e1.status == "none"
+    assert e2.devices[0].usable_bytes == 60000 * MiB - margin and e2.status == "gpu"
+
+
+def test_llama3_8b_compute_buffer_close_to_llama_cpp(catalog: Catalog) -> None:
+    """llama.cpp prints a ~258 MiB CUDA compute buffer for Llama-3-8B at ubatch 512 (estimation.md)."""
+    m = catalog.model("llama-3-8b-instruct")
+    assert m is not None
+    e = estimate(m, "Q4_K_M", 512, planned_build(catalog, gpu="RTX 4090"))
+    assert e.memory.compute_bytes / MiB == pytest.approx(258, rel=0.05)
+
+
+def test_file_sizes_against_published_gguf_sizes(catalog: Catalog) -> None:
+    """Every reference GGUF size (data/reference/gguf_sizes.toml) within 6%; the median within 1.5%."""
+    points, _ = size_points(catalog)
+    assert len(points) >= 100
+    errors = []
+    for p in points:
+        from llmtui.core.estimate import file_bytes
+
+        got = file_bytes(p.model.arch, p.quant) / GB
+        errors.append(abs(got - p.size_gb) / p.size_gb)
+    errors.sort()
+    assert errors[len(errors) // 2] < 0.015
+    assert errors[int(len(errors) * 0.9)] < 0.04
+
+
+def test_calibration_constants_match_the_data(catalog: Catalog) -> None:
+    """calibration.py holds what tests/bench/calibrate.py fits from the reference data."""
+    from llmtui.core.estimate.calibration import BACKENDS
+
+    fitted, _, _ = calibrate(catalog)
+    for name, b in fitted.items():
+        assert BACKENDS[name].bw_efficiency == pytest.approx(b.bw_efficiency, abs=0.002), name
+        assert BACKENDS[name].per_layer_us == pytest.approx(b.per_layer_us, abs=0.2), name
+        assert BACKENDS[name].points == b.points, name
+
+
+def test_speed_calibration_points(catalog: Catalog) -> None:
+    """Published llama.cpp decode speeds, as quoted in estimation.md, within the estimate's range."""
+    m = catalog.model("llama-2-7b")
+    assert m is not None
+    for gpu, measured in (("RTX 4090", 189.0), ("RTX 3090", 158.2)):
+        e = estimate(m, "Q4_0", 512, planned_build(catalog, gpu=gpu), depth=0)
+        assert e.speed is not None
+        assert e.speed.decode_low * 0.9 <= measured <= e.speed.roofline, gpu
+
+
+def test_moe_reads_only_active_experts(catalog: Catalog) -> None:
+    m = catalog.model("qwen3-30b-a3b")
+    dense = catalog.model("qwen2.5-32b-instruct")
+    assert m is not None and dense is not None
+    b = planned_build(catalog, gpu="RTX 4090")
+    e_moe = estimate(m, "Q4_K_M", 4096, b, depth=0)
+    e_dense = estimate(dense, "Q4_K_M", 4096, b, depth=0)
+    assert e_moe.speed and e_dense.speed
+    assert e_moe.speed.decode_expected > 3 * e_dense.speed.decode_expected
+
+
+def test_moe_expert_offload_beats_layer_offload(catalog: Catalog) -> None:
+    m = catalog.model("gpt-oss-120b")
+    assert m is not None
+    e = estimate(m, "MXFP4", 8192, planned_build(catalog, gpu="RTX 4090", ram="128GB"))
+    assert e.status == "gpu+cpu" and e.n_cpu_moe > 0 and e.n_gpu_layers == m.arch.layers + 1
+
+
+def test_layer_split_over_mixed_gpus(catalog: Catalog) -> None:
+    m = catalog.model("llama-3.3-70b-instruct")
+    assert m is not None
+    e = estimate(m, "Q4_K_M", 8192, planned_build(catalog, gpu="RTX 5090 + RTX 4090"))
+    gpus = [d for d in e.devices if d.kind == "gpu"]
+    assert e.status == "gpu"
+    assert sum(d.layers for d in gpus) == m.arch.layers
+    assert gpus[0].layers > gpus[1].layers  # the 32 GB card takes more than the 24 GB one
+    assert all(d.used_bytes <= d.usable_bytes for d in gpus)
+
+
+def test_cpu_only_and_none(catalog: Catalog) -> None:
+    m = catalog.model("llama-3.1-8b-instruct")
+    assert m is not None
+    assert estimate(m, "Q4_K_M", 8192, planned_build(catalog, ram="32GB")).status == "cpu"
+    assert estimate(m, "Q4_K_M", 8192, planned_build(catalog, ram="4GB")).status == "none"
+
+
+def test_vllm_tensor_parallel_divisibility(catalog: Catalog) -> None:
+    m = catalog.model("llama-3.1-8b-instruct")
+    assert m is not None
+    e = estimate(m, "FP16", 8192, planned_build(catalog, gpu="3x RTX 4090"), engine="vllm")
+    assert e.tp * e.pp == 3 and 32 % e.tp == 0
+    assert any("do not divide" in n for n in e.notes)
+
+
+def test_several_machines_add_network_cost(catalog: Catalog) -> None:
+    m = catalog.model("llama-3.1-405b-instruct")
+    assert m is not None
+    one = planned_build(catalog, mac="M3 Ultra 80-core 512GB")
+    two = planned_build(catalog, mac="M3 Ultra 80-core 256GB", machines=2, network="tb5")
+    e2 = estimate(m, "Q4_K_M", 8192, two)
+    assert e2.status == "gpu" and any("network" in b for b in e2.speed.basis)  # type: ignore[union-attr]
+    assert estimate(m, "Q4_K_M", 8192, one).status == "gpu"
+
+
+def test_max_context_is_the_largest_that_keeps_the_fit(catalog: Catalog) -> None:
+    m = catalog.model("llama-3.1-8b-instruct")
+    assert m is not None
+    b = planned_build(catalog, gpu="RTX 3060 12GB")
+    e = estimate(m, "Q4_K_M", 8192, b)
+    assert e.status == "gpu" and e.max_ctx
+    assert estimate(m, "Q4_K_M", e.max_ctx, b).status == "gpu"
+    assert estimate(m, "Q4_K_M", e.max_ctx + 256, b).status != "gpu"
+
+
+def test_best_quant_prefers_a_full_gpu_fit(catalog: Catalog) -> None:
+    m = catalog.model("qwen2.5-32b-instruct")
+    assert m is not None
+    q, status = best_quant(m, 8192, planned_build(catalog, gpu="RTX 4090", ram="64GB"))
+    assert status == "gpu" and q in BEST_QUANT_ORDER
+    i = BEST_QUANT_ORDER.index(q)
+    if i > 0:  # the next better quant does not fit on the GPU
+        better = estimate(m, BEST_QUANT_ORDER[i - 1], 8192, planned_build(catalog, gpu="RTX 4090", ram="64GB"))
+        assert better.status != "gpu"
+
+
+# --- invariants --------------------------------------------------------------------------------------------
+
+QUANT_LADDER = ["IQ2_XXS", "Q2_K", "Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16"]
+
+
+@pytest.fixture(scope="module")
+def models(catalog: Catalog) -> list[object]:
+    return list(catalog.models)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    i=st.integers(0, 1000),
+    q=st.integers(0, len(QUANT_LADDER) - 2),
+    ctx=st.integers(256, 131072),
+    more_ctx=st.integers(0, 65536),
+)
+def test_more_bits_or_context_never_need_less_memory(catalog: Catalog, i: int, q: int, ctx: int, more_ctx: int) -> None:
+    m = catalog.models[i % len(catalog.models)]
+    b = Build("none")
+    lo = estimate(m, QUANT_LADDER[q], ctx, b, with_max_ctx=False, with_speed=False).memory.total_bytes
+    hi_bits = estimate(m, QUANT_LADDER[q + 1], ctx, b, with_max_ctx=False, with_speed=False).memory.total_bytes
+    hi_ctx = estimate(m, QUANT_LADDER[q], ctx + more_ctx, b, with_max_ctx=False, with_speed=False).memory.total_bytes
+    assert hi_bits >= lo and hi_ctx >= lo
+    assert weights(m.arch, QUANT_LADDER[q + 1]).total >= weights(m.arch, QUANT_LADDER[q]).total
+
+
+GPUS = ["RTX 3060 12GB", "RTX 3090", "RTX 4090", "RTX 5090", "A100 80GB SXM", "H100 SXM"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    i=st.integers(0, 1000),
+    g=st.sampled_from(GPUS),
+    n=st.integers(1, 3),
+    ram=st.sampled_from([16, 32, 64, 128]),
+    extra_gpu=st.booleans(),
+    extra_ram=st.integers(0, 256),
+)
+def test_more_memory_never_makes_a_fit_worse(
+    catalog: Catalog, i: int, g: str, n: int, ram: int, extra_gpu: bool, extra_ram: int
+) -> None:
+    m = catalog.models[i % len(catalog.models)]
+    base = planned_build(catalog, gpu=f"{n}x {g}" if n > 1 else g, ram=f"{ram}GB")
+    bigger = planned_build(
+        catalog, gpu=f"{n + int(extra_gpu)}x {g}" if n + int(extra_gpu) > 1 else g, ram=f"{ram + extra_ram}GB"
+    )
+    a = estimate(m, "Q4_K_M", 8192, base, with_max_ctx=False, with_speed=False).status
+    b = estimate(m, "Q4_K_M", 8192, bigger, with_max_ctx=False, with_speed=False).status
+    assert STATUS_ORDER[b] >= STATUS_ORDER[a], (m.id, a, b)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    i=st.integers(0, 1000),
+    g=st.sampled_from([*GPUS, "mac"]),
+    q=st.sampled_from(QUANT_LADDER),
+    ctx=st.sampled_from([2048, 8192, 32768]),
+    depth=st.integers(0, 32768),
+)
+def test_expected_speed_never_above_the_roofline(
+    catalog: Catalog, i: int, g: str, q: str, ctx: int, depth: int
+) -> None:
+    m = catalog.models[i % len(catalog.models)]
+    b = (
+        planned_build(catalog, mac="M3 Ultra 80-core 512GB")
+        if g == "mac"
+        else planned_build(catalog, gpu=g, ram="64GB")
+    )
+    e = estimate(m, q, ctx, b, depth=depth, with_max_ctx=False)
+    if e.speed is not None:
+        s = e.speed
+        assert 0 < s.decode_low <= s.decode_expected <= s.decode_high <= s.roofline + 1e-9
