@@ -17,6 +17,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     base = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("LLMTUI_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("LLMTUI_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("LLMTUI_CACHE_DIR", str(base / "cache"))
     yield
 
 

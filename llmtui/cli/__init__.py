@@ -49,6 +49,15 @@ def open_app(profile: str | None) -> int:
             "(see 'llmtui --help')\n"
         )
         return exitcodes.USAGE
+    # Start detecting the hardware before the UI toolkit is imported: both take about as long.
+    from ..core.catalog import load_catalog
+    from ..core.estimate import cache
+    from ..core.hardware import DetectionJob
+
+    catalog = load_catalog()
+    job = DetectionJob(catalog) if profile is None else None
+    if cache.load((m.arch for m in catalog.models), "Q4_K_M") < len(catalog.models):
+        cache.save((m.arch for m in catalog.models), "Q4_K_M")  # once, for the next start
     from ..ui.app import run_app
 
-    return run_app(profile=profile)
+    return run_app(profile=profile, catalog=catalog, detection=job)

@@ -6,7 +6,6 @@ Parsing of what users type lives here too: "2x RTX 3090", "RTX 5090 + RTX 4090",
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field, replace
 
@@ -142,6 +141,8 @@ MAX_GPUS = 64
 
 def _closest(catalog: Catalog, text: str, kinds: set[str]) -> str:
     names = [k for d in catalog.devices if d.kind in kinds for k in (d.name, *d.aliases)]
+    import difflib
+
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.4)
     return f"; closest: {', '.join(close)}" if close else ""
 

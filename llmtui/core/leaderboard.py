@@ -57,6 +57,19 @@ def default_benchmark(catalog: Catalog) -> str:
     return names[0] if names else "MMLU-Pro"
 
 
+PENDING = "…"  # a figure still being computed
+
+
+def placeholder_rows(
+    catalog: Catalog, *, quant: str, benchmark: str, models: Iterable[Model] | None = None
+) -> list[Row]:
+    """Rows with names and scores only, shown at once while the build is detected."""
+    return [
+        Row(m, m.score(benchmark), quant, 0, PENDING, None, None, None, PENDING)
+        for m in (models if models is not None else catalog.models)
+    ]
+
+
 def model_row(
     model: Model,
     build: Build,
@@ -66,13 +79,17 @@ def model_row(
     benchmark: str,
     kv_type: str = "f16",
     engine: str = "llama.cpp",
+    with_best: bool = True,
 ) -> Row:
     score = model.score(benchmark)
     try:
         e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False)
     except EstimateError:
         return Row(model, score, quant, 0, "n/a", None, None, None, "none")
-    bq, bstatus = best_quant(model, ctx, build, kv_type=kv_type, engine=engine)
+    if with_best:
+        bq, bstatus = best_quant(model, ctx, build, kv_type=kv_type, engine=engine)
+    else:
+        bq, bstatus = None, PENDING
     s = e.speed
     return Row(
         model=model,
@@ -97,12 +114,29 @@ def rows(
     kv_type: str = "f16",
     engine: str = "llama.cpp",
     models: Iterable[Model] | None = None,
+    with_best: bool = True,
 ) -> list[Row]:
+    """Every model estimated for the build. with_best=False leaves the best-quant search (the
+    costly part) for with_best_quants(), so a screen can show the rest first."""
     bench = benchmark or default_benchmark(catalog)
     return [
-        model_row(m, build, quant=quant, ctx=ctx, benchmark=bench, kv_type=kv_type, engine=engine)
+        model_row(m, build, quant=quant, ctx=ctx, benchmark=bench, kv_type=kv_type, engine=engine, with_best=with_best)
         for m in (models if models is not None else catalog.models)
     ]
+
+
+def with_best_quants(
+    rows_: list[Row], build: Build, *, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp"
+) -> list[Row]:
+    from dataclasses import replace
+
+    out = []
+    for r in rows_:
+        if r.best_status == PENDING and r.status != "n/a":
+            bq, bstatus = best_quant(r.model, ctx, build, kv_type=kv_type, engine=engine)
+            r = replace(r, best_quant=bq, best_status=bstatus)
+        out.append(r)
+    return out
 
 
 SORT_KEYS = ("score", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best")

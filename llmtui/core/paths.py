@@ -36,5 +36,14 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir("llmtui", appauthor=False))
 
 
+def user_cache_dir() -> Path:
+    env = os.environ.get("LLMTUI_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("llmtui", appauthor=False))
+
+
 def profiles_dir() -> Path:
     return user_config_dir() / "profiles"

@@ -15,7 +15,6 @@ use:coding  license:apache  family:qwen  org:meta-llama
 
 from __future__ import annotations
 
-import difflib
 import operator
 import re
 import shlex
@@ -146,6 +145,8 @@ def parse_query(text: str) -> Query:
 
 
 def _hint(word: str, options: tuple[str, ...]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, options, n=1)
     return f" (did you mean '{close[0]}'?)" if close else f" (filters: {', '.join(options)})"
 

@@ -32,6 +32,7 @@ class LlmtuiApp(App[int]):
         build_title: str = "",
         engine: str = "llama.cpp",
         detect: bool = True,
+        detection: object = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog or load_catalog()
@@ -40,11 +41,12 @@ class LlmtuiApp(App[int]):
             self.state.build = build
             self.state.build_title = build_title or build.name
         self.detect = detect and build is None
+        self.detection = detection  # a DetectionJob already running, from open_app
 
     def on_mount(self) -> None:
         from .screens.main import MainScreen
 
-        self.push_screen(MainScreen(self.catalog, self.state, detect=self.detect))
+        self.push_screen(MainScreen(self.catalog, self.state, detect=self.detect, job=self.detection))
         for w in self.catalog.warnings[:3]:
             self.notify(f"skipped a catalogue entry: {w}", severity="warning", timeout=10)
 
@@ -55,8 +57,8 @@ class LlmtuiApp(App[int]):
             self.push_screen(HelpScreen())
 
 
-def run_app(profile: str | None = None) -> int:
-    catalog = load_catalog()
+def run_app(profile: str | None = None, *, catalog: Catalog | None = None, detection: object = None) -> int:
+    catalog = catalog or load_catalog()
     build = None
     engine = "llama.cpp"
     title = ""
@@ -69,5 +71,6 @@ def run_app(profile: str | None = None) -> int:
             sys.stderr.write(f"llmtui: {e}\n")
             return 2
         build, engine, title = p.build, p.engine, f"profile {p.name}"
-    result = LlmtuiApp(catalog=catalog, build=build, build_title=title, engine=engine).run()
+    app = LlmtuiApp(catalog=catalog, build=build, build_title=title, engine=engine, detection=detection)
+    result = app.run()
     return int(result or 0)

@@ -23,6 +23,9 @@ async def settle(pilot, screen: MainScreen | None = None) -> None:  # type: igno
     for _ in range(400):
         await pilot.pause(0.02)
         busy = any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+        main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None and any(r.best_status == "…" for r in main.all_rows):
+            busy = True  # the best-quant pass has not landed yet
         quiet = 0 if busy else quiet + 1
         if quiet >= 3:
             return

@@ -88,3 +88,12 @@ def test_every_quant_is_computable_for_every_model(catalog: Catalog) -> None:
             sizes[q] = weights(m.arch, q).total
             assert sizes[q] > 0, (m.id, q)
         assert sizes["F16"] > sizes["Q8_0"] > sizes["Q4_K_M"] > sizes["IQ2_XXS"], m.id
+
+
+def test_fast_weights_equal_the_tensor_by_tensor_reference(catalog: Catalog) -> None:
+    """weights() works from layer templates; weights_reference() walks every tensor of the file."""
+    from llmtui.core.estimate.weights import weights_reference
+
+    for m in catalog.models:
+        for q in QUANTS:
+            assert weights(m.arch, q) == weights_reference(m.arch, q), (m.id, q)

@@ -1,8 +1,24 @@
-"""The catalogue of open models and hardware: types, schema validation and loading."""
+"""The catalogue of open models and hardware: types, schema validation and loading.
+
+The schema module is imported on first use: a start from the cached catalogue does not need it.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from .load import load_catalog, read_toml, validate_files
-from .schema import CatalogError, Invalid, parse_device, parse_model
 from .types import Arch, Catalog, Device, Model, Price, Score
+
+if TYPE_CHECKING:
+    from .schema import CatalogError, Invalid, parse_device, parse_model
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("CatalogError", "Invalid", "parse_device", "parse_model"):
+        from . import schema
+
+        return getattr(schema, name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "Arch",

@@ -4,6 +4,8 @@ quantized caches, and each engine's allocation granularity."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
 
 from ..catalog.types import Arch
 
@@ -26,6 +28,7 @@ class KVCache:
     cells: int  # context cells allocated (padded)
     kv_type: str
     basis: str
+    prefix: tuple[int, ...] = ()  # running sums of per_layer (index i: layers 0..i-1)
 
     @property
     def total(self) -> int:
@@ -49,6 +52,7 @@ def values_per_cell(a: Arch) -> int:
     return 2 * a.kv_heads * a.head_dim
 
 
+@lru_cache(maxsize=16384)
 def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp") -> KVCache:
     if kv_type not in KV_TYPES:
         raise ValueError(f"unknown KV cache type '{kv_type}' (use one of {', '.join(KV_TYPES)})")
@@ -63,7 +67,7 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp")
         windowed = sum(1 for i in range(a.layers) if a.is_swa_layer(i))
         basis += f"; {windowed} windowed layers keep {a.sliding_window} tokens"
     basis += f"; {kv_type} = {per_value:g} B/value"
-    return KVCache(per_layer, pad(ctx, CTX_PAD.get(engine, 256)), kv_type, basis)
+    return KVCache(per_layer, pad(ctx, CTX_PAD.get(engine, 256)), kv_type, basis, (0, *accumulate(per_layer)))
 
 
 def kv_bytes_per_token(a: Arch, kv_type: str = "f16") -> float:

@@ -8,6 +8,7 @@ MLX: one Apple GPU. Several machines: a layer split (llama.cpp RPC, exo) or vLLM
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..build import Build
@@ -45,7 +46,7 @@ class Slot:
     tflops: float
     unified: bool = False
     # filled by the placement
-    layers: list[int] = field(default_factory=list)
+    layers: range = range(0)
     weights_bytes: int = 0
     expert_bytes: int = 0  # routed-expert weights held here (read at experts_per_token/experts)
     kv_bytes: int = 0
@@ -175,52 +176,73 @@ def _overhead(slot: Slot) -> int:
 
 def _reset(slots: list[Slot]) -> None:
     for s in slots:
-        s.layers, s.weights_bytes, s.expert_bytes, s.kv_bytes = [], 0, 0, 0
+        s.layers, s.weights_bytes, s.expert_bytes, s.kv_bytes = range(0), 0, 0, 0
         s.compute_bytes = s.overhead_bytes = 0
         s.holds_output = s.holds_embd = False
 
 
-def _assign(slot: Slot, i: int, w: Weights, kv: KVCache, experts_on_cpu: Slot | None = None) -> None:
-    slot.layers.append(i)
-    exp = w.layer_expert_bytes[i]
-    if experts_on_cpu is not None and exp:
-        experts_on_cpu.weights_bytes += exp
-        experts_on_cpu.expert_bytes += exp
-        slot.weights_bytes += w.layer_bytes[i] - exp
-    else:
-        slot.weights_bytes += w.layer_bytes[i]
-        slot.expert_bytes += exp
-    slot.kv_bytes += kv.per_layer[i]
+def _assign_range(slot: Slot, lo: int, hi: int, w: Weights, kv: KVCache, moe_upto: int, cpu: Slot | None) -> None:
+    """Layers lo..hi-1 on `slot`; the experts of layers below `moe_upto` stay in host RAM (`cpu`).
+    Sums come from prefix arrays, so a placement costs the same for 30 or 120 layers."""
+    if hi <= lo:
+        return
+    W, E, K = w.layer_prefix, w.expert_prefix, kv.prefix
+    slot.layers = range(slot.layers.start if slot.layers else lo, hi)
+    exp_cpu = E[min(hi, moe_upto)] - E[min(lo, moe_upto)]
+    slot.weights_bytes += W[hi] - W[lo] - exp_cpu
+    slot.expert_bytes += E[hi] - E[lo] - exp_cpu
+    slot.kv_bytes += K[hi] - K[lo]
+    if cpu is not None and exp_cpu:
+        cpu.weights_bytes += exp_cpu
+        cpu.expert_bytes += exp_cpu
 
 
 def _split_layers(
-    a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], layers: range, cpu_moe: set[int], cpu: Slot | None
+    a: Arch,
+    w: Weights,
+    kv: KVCache,
+    gpus: list[Slot],
+    lo: int,
+    hi: int,
+    moe_upto: int,
+    cpu: Slot | None,
+    *,
+    with_output: bool = True,
 ) -> bool:
-    """Put `layers` (and the output) on the GPUs, contiguous, in proportion to what each can hold.
-    Returns whether every GPU stays within its usable memory."""
+    """Put layers lo..hi-1 (and, with_output, the output tensor) on the GPUs, contiguous, in
+    proportion to what each can hold. Returns whether every GPU stays within its usable memory."""
     multi = len(gpus) > 1
     for g in gpus:
         g.overhead_bytes = _overhead(g)
     last = gpus[-1]
-    caps = []
-    for g in gpus:
-        caps.append(g.usable_bytes - g.overhead_bytes - _llama_compute(a, g is last, multi))
-    need = [w.layer_bytes[i] - (w.layer_expert_bytes[i] if i in cpu_moe else 0) + kv.per_layer[i] for i in layers]
-    total_need = sum(need) + w.output_bytes
+    caps = [g.usable_bytes - g.overhead_bytes - _llama_compute(a, with_output and g is last, multi) for g in gpus]
+    W, E, K = w.layer_prefix, w.expert_prefix, kv.prefix
+    m_lo = E[min(lo, moe_upto)]
+
+    def need(i: int) -> int:  # bytes of layers lo..i-1 on the GPUs
+        return W[i] - W[lo] - (E[min(i, moe_upto)] - m_lo) + K[i] - K[lo]
+
+    output = w.output_bytes if with_output else 0
+    total_need = need(hi) + output
     cap_sum = sum(max(0, c) for c in caps)
     if cap_sum <= 0:
         return False
     # Targets in proportion to capacity; the last GPU also carries the output tensor.
-    targets = [max(0, c) / cap_sum * total_need for c in caps]
-    targets[-1] -= w.output_bytes
-    j, acc = 0, 0.0
-    for k, i in enumerate(layers):
-        while j < len(gpus) - 1 and acc + need[k] / 2 > targets[j]:
-            j, acc = j + 1, 0.0
-        _assign(gpus[j], i, w, kv, cpu if i in cpu_moe else None)
-        acc += need[k]
-    last.weights_bytes += w.output_bytes
-    last.holds_output = True
+    bounds = [lo]
+    cum = 0.0
+    for c in caps[:-1]:
+        cum += max(0, c) / cap_sum * total_need
+        start = bounds[-1]
+        b = start + bisect_left(range(start, hi + 1), cum, key=need)
+        if b > start and (b > hi or abs(need(b - 1) - cum) <= abs(need(b) - cum)):
+            b -= 1
+        bounds.append(min(b, hi))
+    bounds.append(hi)
+    for g, b0, b1 in zip(gpus, bounds, bounds[1:], strict=False):
+        _assign_range(g, b0, b1, w, kv, moe_upto, cpu)
+    if with_output:
+        last.weights_bytes += output
+        last.holds_output = True
     for g in gpus:
         g.compute_bytes = _llama_compute(a, g.holds_output, multi)
     return all(g.fits for g in gpus)
@@ -247,12 +269,14 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
             return Placement("none", slots, engine.name, reason="the model does not fit in GPU memory and RAM")
         return p
 
+    def split() -> tuple[float, ...]:
+        return _norm_split(tuple(len(g.layers) for g in gpus))
+
     if gpus:
         # 1. Everything on the GPUs.
         _reset(slots)
-        if _split_layers(a, w, kv, gpus, range(n), set(), cpu):
-            split = tuple(len(g.layers) for g in gpus)
-            return finish("gpu", n_gpu_layers=n + 1, tensor_split=_norm_split(split))
+        if _split_layers(a, w, kv, gpus, 0, n, 0, cpu):
+            return finish("gpu", n_gpu_layers=n + 1, tensor_split=split())
         # 2. MoE: keep the experts of the first N layers in RAM (--n-cpu-moe N), the rest on GPU.
         if a.is_moe and cpu is not None and engine.expert_offload:
             moe_layers = [i for i in range(n) if w.layer_expert_bytes[i]]
@@ -260,17 +284,15 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
             while lo <= hi:
                 mid = (lo + hi) // 2
                 _reset(slots)
-                ok = _split_layers(a, w, kv, gpus, range(n), set(range(moe_layers[mid - 1] + 1)), cpu)
-                if ok:
+                if _split_layers(a, w, kv, gpus, 0, n, moe_layers[mid - 1] + 1, cpu):
                     best, hi = mid, mid - 1
                 else:
                     lo = mid + 1
             if best:
                 _reset(slots)
                 n_cpu_moe = moe_layers[best - 1] + 1
-                _split_layers(a, w, kv, gpus, range(n), set(range(n_cpu_moe)), cpu)
-                split = tuple(len(g.layers) for g in gpus)
-                p = finish("gpu+cpu", n_gpu_layers=n + 1, n_cpu_moe=n_cpu_moe, tensor_split=_norm_split(split))
+                _split_layers(a, w, kv, gpus, 0, n, n_cpu_moe, cpu)
+                p = finish("gpu+cpu", n_gpu_layers=n + 1, n_cpu_moe=n_cpu_moe, tensor_split=split())
                 if p.status != "none":
                     return p
         # 3. Partial offload: the last k layers on the GPUs, the rest (and the output) in RAM.
@@ -286,15 +308,13 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
             if best:
                 _reset(slots)
                 _partial(a, w, kv, gpus, cpu, best)
-                split = tuple(len(g.layers) for g in gpus)
-                p = finish("gpu+cpu", n_gpu_layers=best, tensor_split=_norm_split(split))
+                p = finish("gpu+cpu", n_gpu_layers=best, tensor_split=split())
                 if p.status != "none":
                     return p
     # 4. CPU only.
     if cpu is not None:
         _reset(slots)
-        for i in range(n):
-            _assign(cpu, i, w, kv)
+        _assign_range(cpu, 0, n, w, kv, 0, None)
         cpu.weights_bytes += w.output_bytes
         cpu.holds_output = True
         p = finish("cpu", n_gpu_layers=0)
@@ -306,31 +326,13 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
 
 
 def _partial(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot, k: int) -> bool:
+    """The last k layers on the GPUs (llama.cpp's -ngl k keeps the output layer on the CPU)."""
     n = a.layers
-    on_gpu = range(n - k, n)
-    multi = len(gpus) > 1
-    for g in gpus:
-        g.overhead_bytes = _overhead(g)
-    caps = [g.usable_bytes - g.overhead_bytes - _llama_compute(a, False, multi) for g in gpus]
-    need = [w.layer_bytes[i] + kv.per_layer[i] for i in on_gpu]
-    cap_sum = sum(max(0, c) for c in caps)
-    if cap_sum <= 0:
-        return False
-    total = sum(need)
-    targets = [max(0, c) / cap_sum * total for c in caps]
-    j, acc = 0, 0.0
-    for idx, i in enumerate(on_gpu):
-        while j < len(gpus) - 1 and acc + need[idx] / 2 > targets[j]:
-            j, acc = j + 1, 0.0
-        _assign(gpus[j], i, w, kv)
-        acc += need[idx]
-    for g in gpus:
-        g.compute_bytes = _llama_compute(a, False, multi)
-    for i in range(n - k):
-        _assign(cpu, i, w, kv)
+    ok = _split_layers(a, w, kv, gpus, n - k, n, 0, None, with_output=False)
+    _assign_range(cpu, 0, n - k, w, kv, 0, None)
     cpu.weights_bytes += w.output_bytes
     cpu.holds_output = True
-    return all(g.fits for g in gpus)
+    return ok
 
 
 def _norm_split(split: tuple[int, ...]) -> tuple[float, ...]:
@@ -363,7 +365,7 @@ def place_vllm(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], build: Build,
     smallest = min(g.usable_bytes for g in gpus)
     for g in gpus:
         g.usable_bytes = smallest
-        g.layers = []
+        g.layers = range(0)
         g.weights_bytes = int(w.total * share)
         g.expert_bytes = int(w.expert_bytes * share)
         g.kv_bytes = int(kv.total * kv_share)
@@ -372,7 +374,7 @@ def place_vllm(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], build: Build,
     per_stage = -(-a.layers // pp)
     for k, g in enumerate(gpus):
         stage = k // tp
-        g.layers = list(range(stage * per_stage, min(a.layers, (stage + 1) * per_stage)))
+        g.layers = range(stage * per_stage, min(a.layers, (stage + 1) * per_stage))
     gpus[-1].holds_output = True
     ok = all(g.fits for g in gpus)
     status = "gpu" if ok else "none"
@@ -395,7 +397,7 @@ def place_mlx(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], engine: Engine
         g.compute_bytes = activation_bytes(a, MLX_PREFILL_STEP, elem=2)
         per = -(-a.layers // len(apple))
         k = apple.index(g)
-        g.layers = list(range(k * per, min(a.layers, (k + 1) * per)))
+        g.layers = range(k * per, min(a.layers, (k + 1) * per))
     apple[-1].holds_output = True
     ok = all(g.fits for g in apple)
     reason = "" if ok else "weights and KV exceed the Metal working-set limit"

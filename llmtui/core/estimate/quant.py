@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..catalog.types import Arch
-from .tensors import ATTN_K, ATTN_OUT, ATTN_Q, ATTN_V, EMBD, FFN_DOWN, OUTPUT, Tensor, model_tensors
+from .tensors import (
+    ATTN_K,
+    ATTN_OUT,
+    ATTN_Q,
+    ATTN_V,
+    EMBD,
+    FFN_DOWN,
+    OUTPUT,
+    Tensor,
+    global_tensors,
+    layer_template,
+    model_tensors,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +171,15 @@ class _Mixer:
         self.n_layer_all = arch.layers + (arch.nextn_layers if arch.type == "glm4moe" else 0)
         self.is_70b = arch.type in ("llama", "qwen2") and arch.layers == 80
         self.eight = arch.experts == 8
-        tensors = model_tensors(arch)
-        self.n_wv = sum(1 for t in tensors if t.category == ATTN_V)
+        self.n_wv = count_attn_v(arch)
         self.i_wv = 0
         self.i_down = 0
 
-    def pick(self, t: Tensor) -> str:
+    def pick(self, t: Tensor, layer: int | None = None) -> str:
+        """The tensor's type; `layer` overrides t.layer (for layer templates shared by many layers)."""
         if not t.quantizable:
             return "F32"
-        chosen = self._rule(t)
+        chosen = self._rule(t, t.layer if layer is None else layer)
         bt = _T[chosen]
         if t.ne0 % bt.block:
             chosen = _FALLBACK.get(chosen, chosen)
@@ -175,7 +187,7 @@ class _Mixer:
                 chosen = "F16"
         return chosen
 
-    def _rule(self, t: Tensor) -> str:
+    def _rule(self, t: Tensor, layer: int) -> str:
         q, base, cat = self.q, self.base, t.category
         if base in ("F32", "F16", "BF16"):
             return base
@@ -200,7 +212,7 @@ class _Mixer:
         if cat == ATTN_Q:
             return "IQ2_S" if q == "IQ3_XXS" else base
         if cat == FFN_DOWN:
-            return self._ffn_down(t)
+            return self._ffn_down(layer)
         if cat == ATTN_OUT:
             if self.eight:
                 eight_bump = ("Q2_K", "IQ3_XXS", "Q3_K_S", "Q3_K_M", "Q4_K_S", "Q4_K_M", "IQ4_XS")
@@ -247,9 +259,9 @@ class _Mixer:
         self.i_wv += 1
         return new
 
-    def _ffn_down(self, t: Tensor) -> str:
+    def _ffn_down(self, layer: int) -> str:
         q, n = self.q, self.n_layer_all
-        i = t.layer if self.a.experts > 1 else self.i_down
+        i = layer if self.a.experts > 1 else self.i_down
         self.i_down += 1
         if q == "Q2_K":
             return "Q3_K"
@@ -269,7 +281,58 @@ def tensor_bytes(t: Tensor, type_name: str) -> int:
     return t.numel // bt.block * bt.nbytes
 
 
-@lru_cache(maxsize=8192)
+# Only these roles get a type that depends on the layer (llama.cpp's use_more_bits and counters);
+# every other tensor of a layer template gets the same type in every layer.
+LAYER_DEPENDENT = (ATTN_V, FFN_DOWN)
+
+
+def count_attn_v(arch: Arch) -> int:
+    """Tensors llama.cpp counts as attn_v-like (n_attention_wv), MTP layers included."""
+    n = 0
+    for moe in (False, True):
+        per = sum(1 for t in layer_template(arch, moe) if t.category == ATTN_V)
+        n += per * sum(1 for i in range(arch.layers) if arch.is_moe_layer(i) == moe)
+    if arch.type == "glm4moe":
+        n += arch.nextn_layers * sum(1 for t in layer_template(arch, True) if t.category == ATTN_V)
+    return n
+
+
+def layer_bytes_by_type(
+    arch: Arch, quant: str
+) -> tuple[list[tuple[Tensor, str]], list[list[tuple[Tensor, str]]], list[tuple[Tensor, str]]]:
+    """(global tensors, each layer's tensors, MTP tensors), each with its type, walking layers in file order
+    with layer templates: the rules run once per template tensor, and per layer only for the
+    layer-dependent roles. Equal to zip(model_tensors, gguf_tensor_types) without building them."""
+    mixer = _Mixer(arch, quant)
+    oss = arch.type == "gpt-oss"
+    glob = [(t, mixer.pick(t)) for t in global_tensors(arch)]
+    layers: list[list[tuple[Tensor, str]]] = []
+    memo: dict[tuple[bool, int], str] = {}
+    for i in range(arch.layers):
+        moe = arch.is_moe_layer(i)
+        out = []
+        for k, t in enumerate(layer_template(arch, moe)):
+            if oss and t.expert:
+                ty = "MXFP4"
+            elif t.category in LAYER_DEPENDENT:
+                ty = mixer.pick(t, i)
+            else:
+                ty = memo.get((moe, k)) or memo.setdefault((moe, k), mixer.pick(t, i))
+            out.append((t, ty))
+        layers.append(out)
+    nextn: list[tuple[Tensor, str]] = []
+    for t in model_tensors(arch)[-nextn_count(arch) :] if nextn_count(arch) else ():
+        nextn.append((t, mixer.pick(t)))
+    return glob, layers, nextn
+
+
+def nextn_count(arch: Arch) -> int:
+    if arch.type != "glm4moe" or not arch.nextn_layers:
+        return 0
+    return arch.nextn_layers * (len(layer_template(arch, True)) + 3)
+
+
+@lru_cache(maxsize=16)
 def gguf_tensor_types(arch: Arch, quant: str) -> tuple[str, ...]:
     """The ggml type of every tensor of model_tensors(arch) in a GGUF of this quant name."""
     if QUANTS[quant].family != "gguf":

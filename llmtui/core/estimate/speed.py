@@ -3,6 +3,7 @@ and FLOPs over FLOPS. The roofline is the physical bound; the expected value nev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..build import NETWORKS, Build
@@ -28,7 +29,7 @@ class Speed:
     basis: tuple[str, ...]
 
 
-def _kv_read(a: Arch, layers: list[int], depth: int, kv_type: str) -> float:
+def _kv_read(a: Arch, layers: Iterable[int], depth: int, kv_type: str) -> float:
     per_cell = values_per_cell(a) * KV_TYPES[kv_type]
     return sum((min(depth, a.sliding_window) if a.is_swa_layer(i) else depth) * per_cell for i in layers)
 

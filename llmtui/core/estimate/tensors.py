@@ -115,13 +115,29 @@ def layer_tensors(a: Arch, i: int) -> list[Tensor]:
     return _norms(a, i) + _attention(a, i) + _ffn(a, i)
 
 
-@lru_cache(maxsize=1024)
-def model_tensors(a: Arch) -> tuple[Tensor, ...]:
-    """Every tensor of the GGUF file, global ones first, then layer by layer."""
+def global_tensors(a: Arch) -> list[Tensor]:
     h = a.hidden
     out: list[Tensor] = [_mat("token_embd", EMBD, h, a.vocab), _vec("output_norm", h)]
     if not a.tied_embeddings:
         out.append(_mat("output", OUTPUT, h, a.vocab))
+    return out
+
+
+@lru_cache(maxsize=512)
+def layer_template(a: Arch, moe: bool) -> tuple[Tensor, ...]:
+    """The tensors of a dense (moe=False) or MoE layer; their `layer` is a representative index."""
+    for i in range(a.layers):
+        if a.is_moe_layer(i) == moe:
+            return tuple(layer_tensors(a, i))
+    return ()
+
+
+@lru_cache(maxsize=16)
+def model_tensors(a: Arch) -> tuple[Tensor, ...]:
+    """Every tensor of the GGUF file, global ones first, then layer by layer (the explicit, slow
+    form of what weights() computes from layer templates)."""
+    h = a.hidden
+    out = global_tensors(a)
     for i in range(a.layers):
         out.extend(layer_tensors(a, i))
     for k in range(a.nextn_layers if a.type == "glm4moe" else 0):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from ..catalog.types import Arch
-from .quant import QUANTS, gguf_tensor_types, tensor_bytes
-from .tensors import EMBD, OUTPUT, Tensor, model_tensors
+from .quant import QUANTS, gguf_tensor_types, layer_bytes_by_type, nextn_count, tensor_bytes
+from .tensors import EMBD, OUTPUT, Tensor, global_tensors, layer_template, model_tensors
 
 # GGUF metadata besides tensors is mostly the tokenizer: each token's string with an 8-byte length
 # prefix, its type (and score) and, for BPE vocabularies, about two merges per token. An approximation
@@ -26,6 +27,8 @@ class Weights:
     layer_expert_bytes: tuple[int, ...]  # of which routed experts
     extra_file_bytes: int  # in the file but not loaded (multi-token-prediction layers) + metadata
     expert_read_fraction: float  # experts_per_token / experts (1.0 for dense)
+    layer_prefix: tuple[int, ...] = ()  # running sums of layer_bytes (index i: layers 0..i-1)
+    expert_prefix: tuple[int, ...] = ()
 
     @property
     def total(self) -> int:
@@ -65,8 +68,78 @@ def _st_bytes(t: Tensor, quant: str, family: str, tied: bool) -> float:
     return t.numel * bits / 8
 
 
-@lru_cache(maxsize=8192)
+_primed: dict[tuple[Arch, str], Weights] = {}
+
+
+def prime(arch: Arch, quant: str, w: Weights) -> None:
+    """Seed the cache with a result computed earlier (estimate.cache keeps them on disk)."""
+    _primed[(arch, quant)] = w
+
+
 def weights(arch: Arch, quant: str) -> Weights:
+    """Weight bytes from layer templates: the quant rules run once per template tensor and per
+    layer only where llama.cpp's choice depends on the layer (equal to weights_reference)."""
+    w = _primed.get((arch, quant))
+    return w if w is not None else _weights(arch, quant)
+
+
+def clear_cache() -> None:
+    _primed.clear()
+    _weights.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def _weights(arch: Arch, quant: str) -> Weights:
+    q = QUANTS[quant]
+    if q.family == "gguf":
+        glob, per_layer, nextn = layer_bytes_by_type(arch, quant)
+        glob_sizes = [float(tensor_bytes(t, ty)) for t, ty in glob]
+        extra = float(sum(tensor_bytes(t, ty) for t, ty in nextn))
+        layer = [float(sum(tensor_bytes(t, ty) for t, ty in lst)) for lst in per_layer]
+        layer_exp = [float(sum(tensor_bytes(t, ty) for t, ty in lst if t.expert)) for lst in per_layer]
+    else:
+        tied = arch.tied_embeddings
+        glob = [(t, "") for t in global_tensors(arch)]
+        glob_sizes = [_st_bytes(t, quant, q.family, tied) for t in global_tensors(arch)]
+        sized = {
+            moe: [(t, _st_bytes(t, quant, q.family, tied)) for t in layer_template(arch, moe)] for moe in (False, True)
+        }
+        layer = [sum(b for _, b in sized[arch.is_moe_layer(i)]) for i in range(arch.layers)]
+        layer_exp = [sum(b for t, b in sized[arch.is_moe_layer(i)] if t.expert) for i in range(arch.layers)]
+        n_mtp = nextn_count(arch)
+        extra = sum(_st_bytes(t, quant, q.family, tied) for t in model_tensors(arch)[-n_mtp:]) if n_mtp else 0.0
+    embd = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.category == EMBD)
+    output = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.category != EMBD)
+    return _make(arch, quant, embd, output, layer, layer_exp, extra)
+
+
+def _make(
+    arch: Arch, quant: str, embd: float, output: float, layer: list[float], layer_exp: list[float], extra: float
+) -> Weights:
+    q = QUANTS[quant]
+    if arch.tied_embeddings and q.family == "gguf":
+        # llama.cpp duplicates a tied token_embd as the output tensor on the output device.
+        output += embd
+    if q.family == "gguf":
+        extra += arch.vocab * GGUF_META_BYTES_PER_TOKEN
+    frac = arch.experts_per_token / arch.experts if arch.is_moe else 1.0
+    layer_bytes = tuple(int(x) for x in layer)
+    expert_bytes = tuple(int(x) for x in layer_exp)
+    return Weights(
+        quant=quant,
+        embd_bytes=int(embd),
+        output_bytes=int(output),
+        layer_bytes=layer_bytes,
+        layer_expert_bytes=expert_bytes,
+        extra_file_bytes=int(extra),
+        expert_read_fraction=frac,
+        layer_prefix=(0, *accumulate(layer_bytes)),
+        expert_prefix=(0, *accumulate(expert_bytes)),
+    )
+
+
+def weights_reference(arch: Arch, quant: str) -> Weights:
+    """The same figures from every tensor of the file, one by one: slow and plain, for tests."""
     q = QUANTS[quant]
     tensors = model_tensors(arch)
     if q.family == "gguf":
@@ -89,21 +162,7 @@ def weights(arch: Arch, quant: str) -> Weights:
             layer[t.layer] += size
             if t.expert:
                 layer_exp[t.layer] += size
-    if arch.tied_embeddings and q.family == "gguf":
-        # llama.cpp duplicates a tied token_embd as the output tensor on the output device.
-        output += embd
-    if q.family == "gguf":
-        extra += arch.vocab * GGUF_META_BYTES_PER_TOKEN
-    frac = arch.experts_per_token / arch.experts if arch.is_moe else 1.0
-    return Weights(
-        quant=quant,
-        embd_bytes=int(embd),
-        output_bytes=int(output),
-        layer_bytes=tuple(int(x) for x in layer),
-        layer_expert_bytes=tuple(int(x) for x in layer_exp),
-        extra_file_bytes=int(extra),
-        expert_read_fraction=frac,
-    )
+    return _make(arch, quant, embd, output, layer, layer_exp, extra)
 
 
 def file_bytes(arch: Arch, quant: str) -> int:

@@ -98,6 +98,24 @@ class DetectedMachine:
         }
 
 
+class DetectionJob:
+    """Detection started early (before the UI is imported) and collected later."""
+
+    def __init__(self, catalog: Catalog, probes: Probes | None = None) -> None:
+        self._done = threading.Event()
+        self._result: DetectedMachine | None = None
+
+        def run() -> None:
+            self._result = detect(catalog, probes)
+            self._done.set()
+
+        threading.Thread(target=run, name="llmtui-detect", daemon=True).start()
+
+    def result(self, timeout: float | None = None) -> DetectedMachine | None:
+        self._done.wait(timeout)
+        return self._result
+
+
 def _timed(name: str, fn: Callable[[], SourceResult], timeout: float) -> SourceResult:
     box: list[SourceResult] = []
     err: list[BaseException] = []

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 from ...core.build import Build
 from ...core.catalog import Catalog
 from ...core.estimate import BEST_QUANT_ORDER, ENGINES, QUANTS, quant_order
-from ...core.leaderboard import SORT_KEYS, Row, benchmarks, rows, sort_rows
+from ...core.leaderboard import SORT_KEYS, Row, benchmarks, placeholder_rows, rows, sort_rows, with_best_quants
 from ...core.presets import PRESETS, PRESETS_BY_KEY
 from ...core.query import QueryError, parse_query
 from ...core.units import fmt_ctx
@@ -67,11 +67,12 @@ class MainScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, catalog: Catalog, state: ViewState, *, detect: bool) -> None:
+    def __init__(self, catalog: Catalog, state: ViewState, *, detect: bool, job: Any = None) -> None:
         super().__init__()
         self.catalog = catalog
         self.state = state
         self.detect_on_start = detect
+        self.job = job  # detection started before the UI (llmtui.core.hardware.DetectionJob)
         self.all_rows: list[Row] = []
         self.rows_pending = True
         self.query_error = ""
@@ -102,6 +103,11 @@ class MainScreen(Screen[None]):
         self.table.focus()
         self._apply_size(self.size.width, self.size.height)
         self._refresh_title()
+        early = self.job.result(timeout=0) if self.job is not None else None
+        if early is not None:  # detection started before the UI and is already done
+            self.job = None
+            self._detected(early)
+            return
         self.recompute()
         if self.detect_on_start:
             self.detect_hardware()
@@ -122,6 +128,7 @@ class MainScreen(Screen[None]):
         self.set_class(narrow, "-narrow")
         if not narrow and not self.has_class("-detail") and not getattr(self, "_detail_hidden", False):
             self.add_class("-detail")
+            self._refresh_detail()
         pane = self.query_one(HardwarePane)
         pane.max_lines = 3 if height < 30 else 6
         self._show_hardware()
@@ -132,7 +139,10 @@ class MainScreen(Screen[None]):
     def detect_hardware(self) -> None:
         from ...core.hardware import detect
 
-        machine = detect(self.catalog)
+        job, self.job = self.job, None
+        machine = job.result() if job is not None else None
+        if machine is None:
+            machine = detect(self.catalog)
         self.app.call_from_thread(self._detected, machine)
 
     def _detected(self, machine: Any) -> None:
@@ -167,23 +177,32 @@ class MainScreen(Screen[None]):
     # --- rows ------------------------------------------------------------------------------------------------
 
     def recompute(self) -> None:
-        self.rows_pending = self.state.build is None
-        self._compute_rows(replace(self.state))
+        st = self.state
+        self.rows_pending = st.build is None
+        if st.build is None:  # names and scores at once; the figures follow detection
+            self._rows_ready(placeholder_rows(self.catalog, quant=st.quant, benchmark=st.benchmark), True)
+            return
+        self._compute_rows(replace(st))
 
     @work(thread=True, exclusive=True, group="rows")
     def _compute_rows(self, st: ViewState) -> None:
-        build = st.build or Build("detecting")
-        result = rows(
-            self.catalog,
-            build,
-            quant=st.quant,
-            ctx=st.ctx,
-            benchmark=st.benchmark,
-            kv_type=st.kv_type,
-            engine=st.engine,
-        )
+        assert st.build is not None
+        first = rows(self.catalog, st.build, quant=st.quant, ctx=st.ctx, benchmark=st.benchmark,
+                     kv_type=st.kv_type, engine=st.engine, with_best=False)  # fmt: skip
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._rows_ready, result, st.build is None)
+            self.app.call_from_thread(self._first_rows, first, st)
+
+    def _first_rows(self, first: list[Row], st: ViewState) -> None:
+        self._rows_ready(first, False)
+        # The best-quant search is the slower part: it starts once this frame is on screen.
+        self.call_after_refresh(self._compute_best, first, st)
+
+    @work(thread=True, exclusive=True, group="rows")
+    def _compute_best(self, first: list[Row], st: ViewState) -> None:
+        assert st.build is not None
+        full = with_best_quants(first, st.build, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._rows_ready, full, False)
 
     def _rows_ready(self, result: list[Row], pending: bool) -> None:
         self.all_rows = result
@@ -191,22 +210,19 @@ class MainScreen(Screen[None]):
         self.refilter()
 
     def refilter(self) -> None:
-        """Filter and sort the computed rows for the current query (a worker: stale ones are dropped)."""
-        self._filter(self.state.full_query(), self.state.sort, self.state.reverse, self.all_rows, self.rows_pending)
+        """Filter and sort the computed rows for the current query: in a worker that drops stale
+        results, except for a short catalogue, where doing it at once is quicker than a thread hop."""
+        args = (self.state.full_query(), self.state.sort, self.state.reverse, self.all_rows, self.rows_pending)
+        if len(self.all_rows) <= 300:
+            self._show_rows(*_filtered(*args))
+        else:
+            self._filter(*args)
 
     @work(thread=True, exclusive=True, group="filter")
     def _filter(self, text: str, sort: str, reverse: bool, all_rows: list[Row], pending: bool) -> None:
-        try:
-            q = parse_query(text)
-            error = ""
-        except QueryError as e:
-            q, error = None, str(e)
-        shown = all_rows if q is None else [r for r in all_rows if q.matches_row(r)]
-        if pending and q is not None and q.needs_rows:
-            shown = [r for r in all_rows if q.matches_model(r.model)]
-        shown = sort_rows(shown, sort, reverse=(not _default_desc(sort)) if reverse else None)
+        result = _filtered(text, sort, reverse, all_rows, pending)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_rows, shown, error, pending)
+            self.app.call_from_thread(self._show_rows, *result)
 
     def _show_rows(self, shown: list[Row], error: str, pending: bool) -> None:
         self.query_error = error
@@ -238,13 +254,21 @@ class MainScreen(Screen[None]):
 
     @on(Leaderboard.Highlighted)
     def _highlighted(self, event: Leaderboard.Highlighted) -> None:
-        if event.row is None:
+        self._detail_for = event.row
+        self._refresh_detail()
+
+    def _refresh_detail(self) -> None:
+        """Load the detail of the highlighted model, when the pane is on screen."""
+        row = getattr(self, "_detail_for", None)
+        if not self.has_class("-detail"):
+            return  # hidden: loaded when shown
+        if row is None:
             self.detail.clear("No model matches the filter.")
             return
-        if self.state.build is None:
+        if self.state.build is None or self.rows_pending:
             self.detail.clear("Detecting hardware…")
             return
-        self._load_detail(event.row.model, replace(self.state))
+        self._load_detail(row.model, replace(self.state))
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_detail(self, model: Any, st: ViewState) -> None:
@@ -271,6 +295,7 @@ class MainScreen(Screen[None]):
     def _selected(self, event: Leaderboard.Selected) -> None:
         self._detail_hidden = False
         self.add_class("-detail")
+        self._refresh_detail()
         self.detail.focus()
 
     def action_toggle_detail(self) -> None:
@@ -279,6 +304,8 @@ class MainScreen(Screen[None]):
         self.set_class(not shown, "-detail")
         if shown:
             self.table.focus()
+        else:
+            self._refresh_detail()
 
     def action_back(self) -> None:
         if self.has_class("-narrow") and self.has_class("-detail"):
@@ -469,6 +496,21 @@ class MainScreen(Screen[None]):
         from .needs import NeedsScreen
 
         self.app.push_screen(NeedsScreen(self.catalog, self.state))
+
+
+def _filtered(text: str, sort: str, reverse: bool, all_rows: list[Row], pending: bool) -> tuple[list[Row], str, bool]:
+    """(rows matching the query, sorted; the query's error or ''; pending) — no arithmetic, only
+    the core's query language and sort."""
+    try:
+        q = parse_query(text)
+        error = ""
+    except QueryError as e:
+        q, error = None, str(e)
+    shown = all_rows if q is None else [r for r in all_rows if q.matches_row(r)]
+    if pending and q is not None and q.needs_rows:
+        shown = [r for r in all_rows if q.matches_model(r.model)]
+    shown = sort_rows(shown, sort, reverse=(not _default_desc(sort)) if reverse else None)
+    return shown, error, pending
 
 
 def _default_desc(key: str) -> bool:
