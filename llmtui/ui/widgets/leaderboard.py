@@ -105,6 +105,7 @@ class Leaderboard(ScrollView, can_focus=True):
         self.sort_key = "score"
         self.sort_descending = True
         self._layout: list[tuple[int, int]] = []  # (column index, width) of shown columns
+        self._layout_width = 0  # the width the layout was made for (a scrollbar can take some)
 
     # --- data -----------------------------------------------------------------------------------
 
@@ -142,9 +143,10 @@ class Leaderboard(ScrollView, can_focus=True):
         self._scroll_to_cursor()
 
     def _columns(self) -> list[tuple[int, int]]:
-        if self._layout:
-            return self._layout
         width = max(20, self.scrollable_content_region.width)
+        if self._layout and self._layout_width == width:
+            return self._layout
+        self._layout_width = width
         shown = list(range(len(COLUMNS)))
         while True:
             fixed = sum(COLUMNS[i].width + 1 for i in shown if COLUMNS[i].width)
