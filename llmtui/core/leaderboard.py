@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .build import Build
 from .catalog.types import Catalog, Model, Score
@@ -141,6 +142,19 @@ def with_best_quants(
 
 SORT_KEYS = ("score", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best")
 
+_SORT_VALUE: dict[str, Callable[[Row], Any]] = {
+    "score": lambda r: r.score.value if r.score else None,
+    "name": lambda r: r.model.name.lower(),
+    "params": lambda r: r.model.params_b,
+    "memory": lambda r: r.memory_bytes or None,
+    "fit": lambda r: STATUS_ORDER.get(r.status, 0),
+    "tps": lambda r: r.decode_tps,
+    "released": lambda r: r.model.released if r.model.released[:4].isdigit() else None,
+    "ctx": lambda r: r.model.arch.max_ctx,
+    "license": lambda r: r.model.license.lower(),
+    "best": lambda r: STATUS_ORDER.get(r.best_status, 0),
+}
+
 
 def sort_rows(rows_: list[Row], key: str = "score", reverse: bool | None = None) -> list[Row]:
     """Sort by a column; unknown values (no score, no speed) always go last."""
@@ -148,24 +162,10 @@ def sort_rows(rows_: list[Row], key: str = "score", reverse: bool | None = None)
         raise ValueError(f"unknown sort key '{key}' (use one of {', '.join(SORT_KEYS)})")
     desc = reverse if reverse is not None else key in ("score", "tps", "params", "fit", "released", "ctx", "best")
 
-    def value(r: Row) -> object:
-        m = r.model
-        return {
-            "score": r.score_value,
-            "name": m.name.lower(),
-            "params": m.params_b,
-            "memory": r.memory_bytes or None,
-            "fit": STATUS_ORDER.get(r.status, 0),
-            "tps": r.decode_tps,
-            "released": m.released if m.released[:4].isdigit() else None,
-            "ctx": m.arch.max_ctx,
-            "license": m.license.lower(),
-            "best": STATUS_ORDER.get(r.best_status, 0),
-        }[key]
-
+    value = _SORT_VALUE[key]
     known = [r for r in rows_ if value(r) is not None]
     unknown = [r for r in rows_ if value(r) is None]
     known.sort(key=lambda r: r.model.name.lower())  # ties keep name order (the sort is stable)
-    known.sort(key=value, reverse=desc)  # type: ignore[arg-type]
+    known.sort(key=value, reverse=desc)
     unknown.sort(key=lambda r: r.model.name.lower())
     return known + unknown

@@ -78,6 +78,19 @@ class Query:
     def matches_row(self, r: Row) -> bool:
         return all(_row_term(t, r) != t.negate for t in self.terms if t.needs_row) and self.matches_model(r.model)
 
+    def filter_rows(self, rows: list[Row]) -> list[Row]:
+        """The rows that match, in order. Plain words are checked first against a lower-case text
+        of each model made once, the other terms only on the rows those leave."""
+        words = [t.value for t in self.terms if t.kind == "text" and not t.negate]
+        rest = [t for t in self.terms if not (t.kind == "text" and not t.negate)]
+        out = rows
+        if words:
+            out = [r for r in out if all(w in _haystack(r.model) for w in words)]
+        if rest:
+            sub = Query(self.text, rest)
+            out = [r for r in out if sub.matches_row(r)]
+        return list(out) if out is rows else out
+
 
 def _number(key: str, raw: str) -> float:
     text = raw.strip().lower()
@@ -151,8 +164,16 @@ def _hint(word: str, options: tuple[str, ...]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else f" (filters: {', '.join(options)})"
 
 
+_HAYSTACKS: dict[tuple[str, str, str, str], str] = {}
+
+
 def _haystack(m: Model) -> str:
-    return f"{m.name} {m.family} {m.id} {m.hf_repo}".lower()
+    """Name, family, id and repo in lower case, made once per model."""
+    key = (m.name, m.family, m.id, m.hf_repo)
+    text = _HAYSTACKS.get(key)
+    if text is None:
+        text = _HAYSTACKS[key] = " ".join(key).lower()
+    return text
 
 
 def _model_term(t: Term, m: Model) -> bool:

@@ -69,7 +69,7 @@ def run_baseline(n_rows: int) -> None:
                 [
                     (str(i), f"Model {i}", "7B", "70.1", "4.6", "GPU", "120.0", "Q8_0", "128K", "apache-2.0", "2025-01")
                     for i in range(n_rows)
-                ]  # fmt: skip
+                ]
             )
             self.call_after_refresh(ready, self)
 

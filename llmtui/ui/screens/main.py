@@ -135,7 +135,7 @@ class MainScreen(Screen[None]):
 
     # --- hardware -----------------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="detect")
+    @work(thread=True, exclusive=True, group="detect", description="detect")
     def detect_hardware(self) -> None:
         from ...core.hardware import detect
 
@@ -184,11 +184,19 @@ class MainScreen(Screen[None]):
             return
         self._compute_rows(replace(st))
 
-    @work(thread=True, exclusive=True, group="rows")
+    @work(thread=True, exclusive=True, group="rows", description="rows")
     def _compute_rows(self, st: ViewState) -> None:
         assert st.build is not None
-        first = rows(self.catalog, st.build, quant=st.quant, ctx=st.ctx, benchmark=st.benchmark,
-                     kv_type=st.kv_type, engine=st.engine, with_best=False)  # fmt: skip
+        first = rows(
+            self.catalog,
+            st.build,
+            quant=st.quant,
+            ctx=st.ctx,
+            benchmark=st.benchmark,
+            kv_type=st.kv_type,
+            engine=st.engine,
+            with_best=False,
+        )
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._first_rows, first, st)
 
@@ -197,7 +205,7 @@ class MainScreen(Screen[None]):
         # The best-quant search is the slower part: it starts once this frame is on screen.
         self.call_after_refresh(self._compute_best, first, st)
 
-    @work(thread=True, exclusive=True, group="rows")
+    @work(thread=True, exclusive=True, group="rows", description="rows")
     def _compute_best(self, first: list[Row], st: ViewState) -> None:
         assert st.build is not None
         full = with_best_quants(first, st.build, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine)
@@ -212,21 +220,27 @@ class MainScreen(Screen[None]):
     def refilter(self) -> None:
         """Filter and sort the computed rows for the current query: in a worker that drops stale
         results, except for a short catalogue, where doing it at once is quicker than a thread hop."""
-        args = (self.state.full_query(), self.state.sort, self.state.reverse, self.all_rows, self.rows_pending)
+        key = (id(self.all_rows), self.state.sort, self.state.reverse)
+        if getattr(self, "_sorted_key", None) != key:  # sort once per row set; filtering keeps the order
+            self._sorted_key = key
+            reverse = (not _default_desc(self.state.sort)) if self.state.reverse else None
+            self._sorted = sort_rows(self.all_rows, self.state.sort, reverse=reverse)
+        args = (self.state.full_query(), self._sorted, self.rows_pending)
         if len(self.all_rows) <= 300:
             self._show_rows(*_filtered(*args))
         else:
             self._filter(*args)
 
-    @work(thread=True, exclusive=True, group="filter")
-    def _filter(self, text: str, sort: str, reverse: bool, all_rows: list[Row], pending: bool) -> None:
-        result = _filtered(text, sort, reverse, all_rows, pending)
+    @work(thread=True, exclusive=True, group="filter", description="filter")
+    def _filter(self, text: str, sorted_rows: list[Row], pending: bool) -> None:
+        result = _filtered(text, sorted_rows, pending)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_rows, *result)
 
     def _show_rows(self, shown: list[Row], error: str, pending: bool) -> None:
+        if error != self.query_error:
+            self.query_one(FilterBar).set_error(error)
         self.query_error = error
-        self.query_one(FilterBar).set_error(error)
         descending = _default_desc(self.state.sort) != self.state.reverse
         self.table.set_rows(shown, sort_key=self.state.sort, descending=descending, pending=pending)
         self._refresh_status(len(shown))
@@ -248,7 +262,10 @@ class MainScreen(Screen[None]):
         if self.rows_pending:
             parts.append("detecting hardware: fits follow")
         parts.append("memory and speed: llmtui's estimates (detail pane shows the basis)")
-        self.query_one("#status", Static).update(" · ".join(parts))
+        text = " · ".join(parts)
+        if text != getattr(self, "_status_text", None):
+            self._status_text = text
+            self.query_one("#status", Static).update(text, layout=False)  # one line, fixed height
 
     # --- detail --------------------------------------------------------------------------------------------------
 
@@ -270,7 +287,7 @@ class MainScreen(Screen[None]):
             return
         self._load_detail(row.model, replace(self.state))
 
-    @work(thread=True, exclusive=True, group="detail")
+    @work(thread=True, exclusive=True, group="detail", description="detail")
     def _load_detail(self, model: Any, st: ViewState) -> None:
         from ...core.detail import model_detail
         from ...core.estimate import EstimateError
@@ -329,8 +346,9 @@ class MainScreen(Screen[None]):
     @on(FilterBar.Changed)
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         self.state.query = event.text
-        self.state.preset = ""
-        self._refresh_title()
+        if self.state.preset:  # typing leaves the preset's query behind
+            self.state.preset = ""
+            self._refresh_title()
         self.refilter()
 
     @on(FilterBar.Done)
@@ -498,18 +516,16 @@ class MainScreen(Screen[None]):
         self.app.push_screen(NeedsScreen(self.catalog, self.state))
 
 
-def _filtered(text: str, sort: str, reverse: bool, all_rows: list[Row], pending: bool) -> tuple[list[Row], str, bool]:
-    """(rows matching the query, sorted; the query's error or ''; pending) — no arithmetic, only
-    the core's query language and sort."""
+def _filtered(text: str, all_rows: list[Row], pending: bool) -> tuple[list[Row], str, bool]:
+    """(the rows matching the query, in the given order; the query's error or ''; pending)."""
     try:
         q = parse_query(text)
         error = ""
     except QueryError as e:
         q, error = None, str(e)
-    shown = all_rows if q is None else [r for r in all_rows if q.matches_row(r)]
+    shown = all_rows if q is None else q.filter_rows(all_rows)
     if pending and q is not None and q.needs_rows:
         shown = [r for r in all_rows if q.matches_model(r.model)]
-    shown = sort_rows(shown, sort, reverse=(not _default_desc(sort)) if reverse else None)
     return shown, error, pending
 
 

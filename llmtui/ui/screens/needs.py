@@ -56,7 +56,7 @@ class NeedsScreen(Screen[None]):
         t.focus()
         self.fill()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, description="hardware needed")
     def fill(self) -> None:
         st = self.state
         models = sorted(self.catalog.models, key=lambda m: -m.params_b)

@@ -380,7 +380,7 @@ class PlannerScreen(Screen[None]):
     def recompute(self) -> None:
         self._compute(self.draft.build(), self.draft.engine, list(self.pinned))
 
-    @work(thread=True, exclusive=True, group="plan")
+    @work(thread=True, exclusive=True, group="plan", description="plan")
     def _compute(self, build: Build, engine: str, pinned: list[tuple[str, Build] | None]) -> None:
         v = self.view
         quant = v.quant
@@ -578,7 +578,7 @@ class ReversePlanScreen(ModalScreen[None]):
             self.query_one("#rp-out", Static).update("planning…")
             self._plan(model, quant.name, ctx, tps)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, description="reverse plan")
     def _plan(self, model: Any, quant: str, ctx: int, tps: float) -> None:
         try:
             plans = cheapest_builds(

@@ -100,19 +100,23 @@ class Leaderboard(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[Row] = []
-        self._cells: list[list[str]] = []
+        # Cells are formatted when a row is first drawn, then kept (with the row, so its id stays
+        # unique) for the next filter: a keystroke reformats only what comes on screen.
+        self._cells: dict[int, tuple[Row, list[str]]] = {}
         self.pending = False  # fits not known yet (detection still running)
         self.sort_key = "score"
         self.sort_descending = True
         self._layout: list[tuple[int, int]] = []  # (column index, width) of shown columns
         self._layout_width = 0  # the width the layout was made for (a scrollbar can take some)
+        self._styles: dict[str, Style] = {}
 
     # --- data -----------------------------------------------------------------------------------
 
     def set_rows(self, rows: list[Row], *, sort_key: str, descending: bool, pending: bool = False) -> None:
         keep = self.rows[self.cursor].id if self.rows and 0 <= self.cursor < len(self.rows) else None
         self.rows = rows
-        self._cells = [row_cells(i, r) for i, r in enumerate(rows, 1)]
+        if len(self._cells) > 4 * max(1000, len(rows)):
+            self._cells.clear()
         self.pending = pending
         self.sort_key, self.sort_descending = sort_key, descending
         self.virtual_size = Size(self.size.width, len(rows) + 1)
@@ -133,7 +137,11 @@ class Leaderboard(ScrollView, can_focus=True):
 
     def cell_text(self, index: int) -> list[str]:
         """The strings of row `index` as drawn (tests read these)."""
-        return self._cells[index]
+        r = self.rows[index]
+        hit = self._cells.get(id(r))
+        if hit is None:
+            hit = self._cells[id(r)] = (r, row_cells(0, r))
+        return [str(index + 1), *hit[1][1:]]
 
     # --- layout ---------------------------------------------------------------------------------------
 
@@ -164,15 +172,27 @@ class Leaderboard(ScrollView, can_focus=True):
 
     # --- drawing ----------------------------------------------------------------------------------------
 
+    def _style(self, name: str) -> Style:
+        """A component style, looked up once per style change (render_line runs for every line)."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = (
+                self.rich_style if name == "base" else self.get_component_rich_style(f"leaderboard--{name}")
+            )
+        return style
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
     def _fit_style(self, text: str) -> Style:
-        name = {"GPU": "gpu", "GPU+CPU": "offload", "CPU only": "cpu", "no": "none"}.get(text.strip(), "pending")
-        return self.get_component_rich_style(f"leaderboard--{name}")
+        return self._style({"GPU": "gpu", "GPU+CPU": "offload", "CPU only": "cpu", "no": "none"}.get(text, "pending"))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         cols = self._columns()
         if y == 0:
-            style = self.get_component_rich_style("leaderboard--header")
+            style = self._style("header")
             segs = []
             for i, w in cols:
                 c = COLUMNS[i]
@@ -183,12 +203,11 @@ class Leaderboard(ScrollView, can_focus=True):
             return Strip(segs).adjust_cell_length(width, style)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        cells = self._cells[index]
-        base = self.rich_style
+            return Strip.blank(width, self._style("base"))
+        cells = self.cell_text(index)
+        base = self._style("base")
         if index == self.cursor:
-            name = "leaderboard--cursor" if self.has_focus else "leaderboard--cursor-blurred"
-            base = base + self.get_component_rich_style(name)
+            base = base + self._style("cursor" if self.has_focus else "cursor-blurred")
         segs = []
         for i, w in cols:
             text = cells[i]
@@ -252,9 +271,11 @@ class Leaderboard(ScrollView, can_focus=True):
             self.cursor = index
 
     def on_focus(self) -> None:
+        self._styles.clear()
         self.refresh()
 
     def on_blur(self) -> None:
+        self._styles.clear()
         self.refresh()
 
 

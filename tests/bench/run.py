@@ -1,0 +1,290 @@
+"""llmtui's benchmarks (make bench): every figure against a baseline or a reference measured in the
+same run, since this machine is shared and noisy. Prints Markdown; also writes tests/bench/out/.
+
+    start-up   launch to the first complete frame, vs a bare Textual app with a DataTable of as many rows
+    memory     RSS at that frame, vs the same baseline
+    filter     keystroke to repainted table with 5,000 catalogue entries (synthetic variants)
+    planner    a build change to the recomputed leaderboard, full catalogue, best quant searched
+    detection  this machine, and a fake 8-GPU NVML
+    estimator  file-size error vs published GGUF sizes, speed error vs measurements, whole catalogue
+               at every quant, batch requests per second
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from llmtui.core.build import planned_build  # noqa: E402
+from llmtui.core.catalog import Catalog, load_catalog  # noqa: E402
+from llmtui.core.units import GB  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(p * (len(s) - 1)))]
+
+
+def start_up(n_rows: int) -> dict[str, float]:
+    """Alternate the two child processes so both see the same machine conditions."""
+    child = str(ROOT / "tests" / "bench" / "child_start.py")
+    env = dict(os.environ)
+    ours, base, ours_rss, base_rss = [], [], [], []
+    subprocess.run([sys.executable, child, "llmtui"], capture_output=True, env=env, timeout=60)  # warm the caches
+    for _ in range(RUNS):
+        for kind, times, rss in (("llmtui", ours, ours_rss), ("baseline", base, base_rss)):
+            t0 = time.perf_counter()
+            p = subprocess.run(
+                [sys.executable, child, kind, str(n_rows)], capture_output=True, text=True, env=env, timeout=60
+            )
+            wall = time.perf_counter() - t0
+            line = next((ln for ln in p.stdout.splitlines() if ln.startswith("READY")), None)
+            if line is None:
+                raise RuntimeError(f"{kind} did not start: {p.stderr[-500:]}")
+            _, _, r = line.split()
+            times.append(wall)
+            rss.append(int(r))
+    return {
+        "ours_s": statistics.median(ours),
+        "base_s": statistics.median(base),
+        "ratio": statistics.median(ours) / statistics.median(base),
+        "ours_rss": statistics.median(ours_rss),
+        "base_rss": statistics.median(base_rss),
+        "rss_ratio": statistics.median(ours_rss) / statistics.median(base_rss),
+    }
+
+
+def synthetic_catalog(catalog: Catalog, n: int) -> Catalog:
+    """n entries made of the real models under numbered names (for speed measurements only)."""
+    models = []
+    i = 0
+    while len(models) < n:
+        for m in catalog.models:
+            models.append(replace(m, id=f"{m.id}-v{i}", name=f"{m.name} variant {i}"))
+            if len(models) >= n:
+                break
+        i += 1
+    return Catalog(models=models, devices=catalog.devices)
+
+
+async def _filter_latency(catalog: Catalog) -> list[float]:
+    """From the filter box receiving a keystroke to the repainted table, as the app sees it: the clock
+    starts when the Input reports the change and stops after the refresh that shows the new rows."""
+    from llmtui.ui.app import LlmtuiApp
+    from llmtui.ui.screens import main as main_mod
+    from llmtui.ui.widgets.filter_bar import FilterBar
+
+    samples: list[float] = []
+    started: list[float] = []
+    original_changed = FilterBar.on_input_changed
+    original_show = main_mod.MainScreen._show_rows
+
+    def changed(self, event):  # type: ignore[no-untyped-def]
+        started.append(time.perf_counter())
+        original_changed(self, event)
+
+    def show(self, shown, error, pending):  # type: ignore[no-untyped-def]
+        original_show(self, shown, error, pending)
+        if started:
+            t0 = started.pop()
+            started.clear()
+            self.app.call_after_refresh(lambda: samples.append(time.perf_counter() - t0))
+
+    FilterBar.on_input_changed = changed  # type: ignore[method-assign]
+    main_mod.MainScreen._show_rows = show  # type: ignore[method-assign]
+    try:
+        build = planned_build(catalog, gpu="RTX 4090", ram="64GB")
+        app = LlmtuiApp(catalog=catalog, build=build, build_title="bench", detect=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            main = next(s for s in app.screen_stack if isinstance(s, main_mod.MainScreen))
+            for _ in range(600):  # wait for the rows and the best-quant pass
+                await pilot.pause(0.05)
+                if main.all_rows and not any(r.best_status == "…" for r in main.all_rows):
+                    break
+            await pilot.press("slash")
+            keys = list("qwen 7") + ["backspace"] * 6 + list("llama") + ["backspace"] * 5 + list("size<20")
+            for key in keys:
+                await pilot.press({" ": "space", "<": "less_than_sign"}.get(key, key))
+                await pilot.pause(0.05)
+    finally:
+        FilterBar.on_input_changed = original_changed  # type: ignore[method-assign]
+        main_mod.MainScreen._show_rows = original_show  # type: ignore[method-assign]
+    return samples
+
+
+def planner(catalog: Catalog) -> list[float]:
+    from llmtui.core.leaderboard import rows
+
+    specs = [
+        "RTX 4090",
+        "2x RTX 3090",
+        "RTX 3060 12GB",
+        "4x H100 SXM",
+        "RTX 5090 + RTX 4090",
+        "RTX 4060 Ti 16GB",
+        "3x RTX 3090",
+        "RTX PRO 6000",
+    ]
+    builds = [planned_build(catalog, gpu=s, ram="64GB") for s in specs]
+    rows(catalog, builds[0])
+    for b in builds:  # as in the app after its first minutes: every quant's weights computed once
+        rows(catalog, b)
+    times = []
+    for b in builds * 3:
+        t0 = time.perf_counter()
+        rows(catalog, replace(b, ram_bytes=b.ram_bytes + 1))  # a changed build, not a cached one
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def detection(catalog: Catalog) -> dict[str, float]:
+    from llmtui.core.hardware import Probes, detect
+    from tests.fixtures import fake_nvml as fn
+    from tests.fixtures.fake_roots import linux_host, make_roots
+
+    local = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        detect(catalog)
+        local.append(time.perf_counter() - t0)
+    fake = []
+    with tempfile.TemporaryDirectory() as tmp:
+        roots = make_roots(Path(tmp), linux_host())
+        for _ in range(RUNS):
+            nvml = fn.make(fn.Spec([fn.h100(i) for i in range(8)]))
+            t0 = time.perf_counter()
+            m = detect(catalog, Probes(roots=roots, nvml=nvml))
+            fake.append(time.perf_counter() - t0)
+            assert len(m.build.gpus) == 8
+    return {"local_ms": statistics.median(local) * 1000, "fake8_ms": statistics.median(fake) * 1000}
+
+
+def estimator(catalog: Catalog) -> dict[str, object]:
+    from llmtui.core.estimate import QUANTS, estimate, file_bytes
+    from llmtui.core.estimate.weights import clear_cache
+    from tests.bench.calibrate import calibrate
+    from tests.bench.refdata import size_points
+
+    points, _ = size_points(catalog)
+    errs = sorted(
+        ((file_bytes(p.model.arch, p.quant) / GB - p.size_gb) / p.size_gb, p.model.id, p.quant) for p in points
+    )
+    abs_errs = sorted(abs(e[0]) for e in errs)
+    worst = max(errs, key=lambda e: abs(e[0]))
+    fitted, obs, _ = calibrate(catalog)
+    speed_errs = []
+    for o in obs:
+        b = fitted[o.backend]
+        pred = 1 / (o.x / b.bw_efficiency + o.layers * b.per_layer_us * 1e-6 + o.moe_layers * b.moe_layer_us * 1e-6)
+        speed_errs.append(abs(pred * o.t - 1))
+    clear_cache()
+    build = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
+    gguf = [q for q, v in QUANTS.items() if v.family == "gguf"]
+    t0 = time.perf_counter()
+    n = 0
+    for m in catalog.models:
+        for q in gguf:
+            estimate(m, q, 8192, build, with_max_ctx=False)
+            n += 1
+    every_quant = time.perf_counter() - t0
+    # batch mode, through the real command line
+    lines = [
+        json.dumps({"model": m.id, "gpu": "RTX 4090", "quant": q})
+        for m in catalog.models
+        for q in ("Q4_K_M", "Q8_0", "Q3_K_M")
+    ] * 4
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
+        fh.write("\n".join(lines) + "\n")
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        [sys.executable, "-m", "llmtui", "estimate", "--batch", fh.name],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    batch_s = time.perf_counter() - t0
+    os.unlink(fh.name)
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == len(lines)
+    return {
+        "size_points": len(points),
+        "size_median": statistics.median(abs_errs),
+        "size_p90": pct(abs_errs, 0.9),
+        "size_worst": worst,
+        "speed_points": len(obs),
+        "speed_median": statistics.median(speed_errs),
+        "speed_worst": max(speed_errs),
+        "every_quant_n": n,
+        "every_quant_s": every_quant,
+        "batch_n": len(lines),
+        "batch_rps": len(lines) / batch_s,
+    }
+
+
+def main() -> int:
+    catalog = load_catalog()
+    machine = f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}"
+    out = [f"# llmtui benchmarks\n\nMachine: {machine}; medians of {RUNS} runs unless stated.\n"]
+    s = start_up(len(catalog.models))
+    out.append(
+        f"- start-up to the first complete frame: {s['ours_s'] * 1000:.0f} ms vs bare Textual + DataTable "
+        f"{s['base_s'] * 1000:.0f} ms = **{s['ratio']:.2f}x** (goal <= 1.3x)"
+    )
+    out.append(
+        f"- memory (RSS) at that frame: {s['ours_rss'] / 2**20:.1f} MiB vs {s['base_rss'] / 2**20:.1f} MiB = "
+        f"**{s['rss_ratio']:.2f}x** (goal <= 1.3x)"
+    )
+    big = synthetic_catalog(catalog, 5000)
+    lat = asyncio.run(_filter_latency(big))
+    out.append(
+        f"- filter, keystroke to repainted table, 5,000 entries ({len(lat)} keystrokes): median "
+        f"**{statistics.median(lat) * 1000:.1f} ms**, p95 {pct(lat, 0.95) * 1000:.1f} ms (goal: median < 25 ms)"
+    )
+    pl = planner(catalog)
+    out.append(
+        f"- planner, build change to recomputed leaderboard ({len(catalog.models)} models, best quant searched): "
+        f"median **{statistics.median(pl) * 1000:.1f} ms**, worst {max(pl) * 1000:.1f} ms (goal < 50 ms)"
+    )
+    d = detection(catalog)
+    out.append(f"- detection: this machine {d['local_ms']:.1f} ms; fake 8-GPU NVML {d['fake8_ms']:.1f} ms")
+    e = estimator(catalog)
+    w = e["size_worst"]
+    out.append(
+        f"- GGUF file size vs {e['size_points']} published sizes: median error **{e['size_median']:.2%}**, "
+        f"90th percentile {e['size_p90']:.2%}, worst {w[0]:+.1%} ({w[1]} {w[2]})"  # type: ignore[index]
+    )
+    out.append(
+        f"- decode speed vs {e['speed_points']} measurements (2025+): median error **{e['speed_median']:.1%}**, "
+        f"worst {e['speed_worst']:.1%}"
+    )
+    out.append(
+        f"- whole catalogue at every GGUF quant ({e['every_quant_n']} estimates, cold caches): "
+        f"{e['every_quant_s'] * 1000:.0f} ms"
+    )
+    out.append(
+        f"- `llmtui estimate --batch`: {e['batch_n']} requests at **{e['batch_rps']:.0f} requests/s** "
+        "(process start included)"
+    )
+    text = "\n".join(out) + "\n"
+    print(text)
+    target = ROOT / "tests" / "bench" / "out"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "report.md").write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
