@@ -28,7 +28,6 @@ MODEL_ALIASES = {
     "qwen/qwen3-30b-a3b": "qwen3-30b-a3b",
     "qwen/qwen3-235b-a22b": "qwen3-235b-a22b",
     "mistralai/mistral-small-24b-base-2501": "mistral-small-24b-instruct-2501",
-    "cohereforai/c4ai-command-r-08-2024": "command-r-v01",
     "cohereforai/c4ai-command-r-v01": "command-r-v01",
 }
 
@@ -46,6 +45,11 @@ def model_for(catalog: Catalog, repo: str) -> Model | None:
         m = catalog.model(MODEL_ALIASES[key])
     return m
 
+
+# Files made with a llama.cpp whose quant mix differs from today's (their own detail says so).
+OLD_MIXES = {
+    "TheBloke/Mixtral-8x7B-Instruct-v0.1-GGUF": "llama.cpp of Dec 2023, before the 8-expert rules (Q4_K_M = Q4_0 size)",
+}
 
 _MAC = re.compile(r"^(M\d(?: Pro| Max| Ultra)?) (\d+)-core(?: GPU)?(?: (\d+)GB)?$")
 
@@ -89,6 +93,9 @@ def size_points(catalog: Catalog) -> tuple[list[SizePoint], list[str]]:
     from llmtui.core.estimate import QUANTS
 
     for f in load("gguf_sizes"):
+        if f["gguf_repo"] in OLD_MIXES:
+            skipped.append(f"{f['gguf_repo']} {f['quant']}: {OLD_MIXES[f['gguf_repo']]}")
+            continue
         m = model_for(catalog, f["base_repo"])
         if m is None or f["quant"] not in QUANTS:
             skipped.append(f"{f['base_repo']} {f['quant']}")

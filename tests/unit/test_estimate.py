@@ -172,6 +172,8 @@ def models(catalog: Catalog) -> list[object]:
 )
 def test_more_bits_or_context_never_need_less_memory(catalog: Catalog, i: int, q: int, ctx: int, more_ctx: int) -> None:
     m = catalog.models[i % len(catalog.models)]
+    if m.arch.type == "gpt-oss" and QUANT_LADDER[q + 1] == "F16":
+        return  # gpt-oss's F16 GGUF keeps MXFP4 experts and is smaller than its Q8_0: true to the files
     b = Build("none")
     lo = estimate(m, QUANT_LADDER[q], ctx, b, with_max_ctx=False, with_speed=False).memory.total_bytes
     hi_bits = estimate(m, QUANT_LADDER[q + 1], ctx, b, with_max_ctx=False, with_speed=False).memory.total_bytes

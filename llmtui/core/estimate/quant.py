@@ -312,7 +312,7 @@ def layer_bytes_by_type(
         moe = arch.is_moe_layer(i)
         out = []
         for k, t in enumerate(layer_template(arch, moe)):
-            if oss and t.expert:
+            if oss and t.expert and quant != "Q8_0":
                 ty = "MXFP4"
             elif t.category in LAYER_DEPENDENT:
                 ty = mixer.pick(t, i)
@@ -341,7 +341,7 @@ def gguf_tensor_types(arch: Arch, quant: str) -> tuple[str, ...]:
     types = []
     for t in model_tensors(arch):
         chosen = mixer.pick(t)
-        if arch.type == "gpt-oss" and t.expert:
-            chosen = "MXFP4"  # gpt-oss ships its experts in MXFP4; every GGUF of it keeps them so
+        if arch.type == "gpt-oss" and t.expert and quant != "Q8_0":
+            chosen = "MXFP4"  # gpt-oss ships its experts in MXFP4; GGUFs keep them so, except Q8_0
         types.append(chosen)
     return tuple(types)
