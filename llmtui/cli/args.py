@@ -114,9 +114,9 @@ def build_parser() -> Parser:
 
     d = sub.add_parser("detect", help="this machine's hardware")
     add_format(d)
-    d.add_argument("--timeout", type=float, default=5.0, help="seconds each probe may take (default 5)")
+    d.add_argument("--timeout", type=float, help="seconds each probe may take (default 5, or LLMTUI_PROBE_TIMEOUT)")
     sub.add_parser("doctor", help="raw probe results for a bug report").add_argument(
-        "--timeout", type=float, default=5.0, help="seconds each probe may take"
+        "--timeout", type=float, help="seconds each probe may take"
     )
 
     pr = sub.add_parser("profiles", help="saved build profiles")

@@ -16,7 +16,7 @@ from .common import catalog
 def _detect(args: argparse.Namespace) -> Any:
     from ..core.hardware import Probes, detect
 
-    return detect(catalog(), Probes(timeout=args.timeout))
+    return detect(catalog(), Probes(timeout=args.timeout) if args.timeout is not None else Probes())
 
 
 def detect_text(m: Any) -> str:

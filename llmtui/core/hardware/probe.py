@@ -6,6 +6,7 @@ behind on a daemon thread and reported, so start-up never waits on it.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -27,13 +28,21 @@ from .types import DetectedGPU, HostInfo, SourceResult
 NO_NVML = object()
 
 
+def _default_timeout() -> float:
+    """Seconds a probe may take: LLMTUI_PROBE_TIMEOUT, else 5."""
+    try:
+        return max(0.1, float(os.environ.get("LLMTUI_PROBE_TIMEOUT", "5")))
+    except ValueError:
+        return 5.0
+
+
 @dataclass
 class Probes:
     """The sources and what they read; tests replace any of them."""
 
     roots: Roots = field(default_factory=Roots)
     nvml: ModuleType | object | None = None  # None: import pynvml; NO_NVML: skip NVIDIA
-    timeout: float = 5.0
+    timeout: float = field(default_factory=_default_timeout)
 
 
 @dataclass
