@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test lint bench calibrate screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py
+
+calibrate: $(STAMP)
+	$(BIN)/python tests/bench/calibrate.py
 
 screenshots: $(STAMP)
 	$(BIN)/python assets/make_screenshots.py

@@ -12,7 +12,7 @@ from .estimate_cmd import _engine, _find_model, _quant
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from ..core.estimate import EstimateError
-    from ..core.output import markdown_table, plain_table, to_json
+    from ..core.output import PLAN_COLUMNS, markdown_table, plain_table, plan_cells, to_json
     from ..core.plan import cheapest_builds
     from ..core.units import fmt_ctx
 
@@ -55,21 +55,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             )
         )
     else:
-        header = ("build", "kind", "price", "t/s", "range", "$ per t/s")
-        body = []
-        for p in plans:
-            s = p.estimate.speed
-            assert s is not None
-            body.append(
-                [
-                    p.build.describe(),
-                    p.kind,
-                    f"${p.price_usd:,.0f}",
-                    f"{s.decode_expected:.1f}",
-                    f"{s.decode_low:.0f}-{s.decode_high:.0f}",
-                    f"${p.usd_per_tps:,.0f}" if p.usd_per_tps else "—",
-                ]
-            )
+        header = PLAN_COLUMNS
+        body = [plan_cells(p) for p in plans]
         if not args.markdown:
             print(
                 f"# {model.name} · {quant} · {fmt_ctx(args.ctx)} · {engine} · at least {args.target_tps:g} t/s, "

@@ -102,6 +102,16 @@ class Build:
         text = " + ".join(parts)
         return f"{self.machines} machines x ({text})" if self.machines > 1 else text
 
+    def grouped(self) -> list[tuple[GPU, int]]:
+        """Runs of identical GPUs with their counts, in order: [(RTX 3090, 2), (RTX 4090, 1)]."""
+        groups: list[tuple[GPU, int]] = []
+        for g in self.gpus:
+            if groups and groups[-1][0] == g:
+                groups[-1] = (g, groups[-1][1] + 1)
+            else:
+                groups.append((g, 1))
+        return groups
+
     def with_(self, **changes: object) -> Build:
         return replace(self, **changes)  # type: ignore[arg-type]
 

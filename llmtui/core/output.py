@@ -18,6 +18,7 @@ from .units import GiB, fmt_ctx, fmt_params
 
 if TYPE_CHECKING:
     from .hardware import DetectedMachine
+    from .plan import PlanResult
 
 
 def to_json(obj: Any) -> str:
@@ -79,6 +80,22 @@ def row_json(rank: int, r: Row) -> dict[str, Any]:
         "released": m.released,
         "tags": list(m.tags),
     }
+
+
+PLAN_COLUMNS = ("build", "kind", "price", "t/s", "range", "$ per t/s")
+
+
+def plan_cells(p: PlanResult) -> list[str]:
+    """One reverse-planning result as the CLI and the planner show it."""
+    s = p.estimate.speed
+    return [
+        p.build.describe(),
+        p.kind,
+        f"${p.price_usd:,.0f}",
+        "—" if s is None else f"{s.decode_expected:.1f}",
+        "—" if s is None else f"{s.decode_low:.0f}-{s.decode_high:.0f}",
+        f"${p.usd_per_tps:,.0f}" if p.usd_per_tps else "—",
+    ]
 
 
 def rows_json(rows: Sequence[Row]) -> str:

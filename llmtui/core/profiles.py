@@ -88,12 +88,6 @@ def _gpu_table(g: GPU, count: int) -> dict[str, Any]:
 
 def profile_to_dict(p: Profile) -> dict[str, Any]:
     b = p.build
-    groups: list[tuple[GPU, int]] = []
-    for g in b.gpus:
-        if groups and groups[-1][0] == g:
-            groups[-1] = (g, groups[-1][1] + 1)
-        else:
-            groups.append((g, 1))
     machine: dict[str, Any] = {"machines": b.machines, "network": b.network, "ram_gib": round(b.ram_bytes / GiB, 6)}
     if b.ram_available_bytes is not None:
         machine["ram_available_gib"] = round(b.ram_available_bytes / GiB, 6)
@@ -111,7 +105,7 @@ def profile_to_dict(p: Profile) -> dict[str, Any]:
         "engine": p.engine,
         "source": p.origin or b.source,
         "machine": machine,
-        "gpus": [_gpu_table(g, n) for g, n in groups],
+        "gpus": [_gpu_table(g, n) for g, n in b.grouped()],
     }
 
 

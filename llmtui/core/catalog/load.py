@@ -58,32 +58,26 @@ def _entries(path: Path, table: str, origin: str, errors: list[CatalogError]) ->
     yield from enumerate(rows)
 
 
-def load_models(paths: Iterable[Path], origin: str, errors: list[CatalogError]) -> list[Model]:
-    from .schema import CatalogError, Invalid, parse_model
+def _load(paths: Iterable[Path], table: str, origin: str, errors: list[CatalogError]) -> list[Any]:
+    from .schema import CatalogError, Invalid, parse_device, parse_model
 
-    out: list[Model] = []
+    parse = parse_model if table == "models" else parse_device
+    out: list[Any] = []
     for path in paths:
-        for i, raw in _entries(path, "models", origin, errors):
-            label = _label(raw, i, "models")
+        for i, raw in _entries(path, table, origin, errors):
             try:
-                out.append(parse_model(raw, origin=origin, file=str(path)))
+                out.append(parse(raw, origin=origin, file=str(path)))
             except Invalid as e:
-                errors.append(CatalogError(str(path), label, e.field, e.message))
+                errors.append(CatalogError(str(path), _label(raw, i, table), e.field, e.message))
     return out
+
+
+def load_models(paths: Iterable[Path], origin: str, errors: list[CatalogError]) -> list[Model]:
+    return _load(paths, "models", origin, errors)
 
 
 def load_devices(paths: Iterable[Path], origin: str, errors: list[CatalogError]) -> list[Device]:
-    from .schema import CatalogError, Invalid, parse_device
-
-    out: list[Device] = []
-    for path in paths:
-        for i, raw in _entries(path, "devices", origin, errors):
-            label = _label(raw, i, "devices")
-            try:
-                out.append(parse_device(raw, origin=origin, file=str(path)))
-            except Invalid as e:
-                errors.append(CatalogError(str(path), label, e.field, e.message))
-    return out
+    return _load(paths, "devices", origin, errors)
 
 
 def _label(raw: Any, i: int, table: str) -> str:

@@ -21,7 +21,7 @@ from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_fro
 from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, EstimateError, estimate
 from ...core.leaderboard import rows
-from ...core.output import fmt_gib
+from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells
 from ...core.plan import cheapest_builds, summarize, upgrade_hints
 from ...core.units import GiB, fmt_ctx
 from ..state import ViewState
@@ -45,13 +45,9 @@ class Draft:
 
     @classmethod
     def from_build(cls, b: Build, engine: str) -> Draft:
-        lines: list[tuple[GPU, int]] = []
-        for g in b.gpus:
-            if lines and lines[-1][0] == g:
-                lines[-1] = (g, lines[-1][1] + 1)
-            else:
-                lines.append((g, 1))
-        return cls(lines, b.ram_bytes, b.machines, b.network, engine, b.wired_limit_mb, b.ram_available_bytes, b.name)
+        return cls(
+            b.grouped(), b.ram_bytes, b.machines, b.network, engine, b.wired_limit_mb, b.ram_available_bytes, b.name
+        )
 
     def build(self) -> Build:
         gpus: list[GPU] = []
@@ -595,20 +591,10 @@ class ReversePlanScreen(ModalScreen[None]):
             self.app.call_from_thread(self.query_one("#rp-error", Static).update, str(e))
             return
         t = Table(header_style="bold", expand=True)
-        for col in ("build", "kind", "price", "t/s", "range", "$ per t/s", "max ctx"):
+        for col in PLAN_COLUMNS:
             t.add_column(col)
         for p in plans:
-            s = p.estimate.speed
-            assert s is not None
-            t.add_row(
-                p.build.describe(),
-                p.kind,
-                f"${p.price_usd:,.0f}",
-                f"{s.decode_expected:.1f}",
-                f"{s.decode_low:.0f}-{s.decode_high:.0f}",
-                f"${p.usd_per_tps:,.0f}" if p.usd_per_tps else "—",
-                "—",
-            )
+            t.add_row(*plan_cells(p))
         if not plans:
             self.app.call_from_thread(
                 self.query_one("#rp-out", Static).update,

@@ -46,7 +46,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def show(self, d: ModelDetail, launch: str = "") -> None:
         self.launch_text = launch
-        self._renderable = render_detail(d, launch)
+        self._renderable = render_detail(d, launch, bar=max(8, min(28, self.size.width - 48)))
         self._body.update(self._renderable)
         self.scroll_home(animate=False)
 
@@ -59,7 +59,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         return console.export_text()
 
 
-def render_detail(d: ModelDetail, launch: str) -> RenderableType:
+def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType:
     e = d.estimate
     m = e.model
     parts: list[RenderableType] = []
@@ -89,15 +89,15 @@ def render_detail(d: ModelDetail, launch: str) -> RenderableType:
             continue
         usable = max(dev.usable_bytes, 1)
         values = [dev.weights_bytes, dev.kv_bytes, dev.compute_bytes, dev.overhead_bytes]
-        cells = stacked_bar(values, usable, BAR)
-        bars.append(f"{dev.name[:22]:22} [")
+        cells = stacked_bar(values, usable, bar)
+        bars.append(f"{dev.name[:18]:18} [")
         for (ch, color, _), n in zip(SEGMENTS, cells, strict=True):
             bars.append(ch * n, style=color)
-        bars.append("·" * (BAR - sum(cells)), style="dim")
+        bars.append("·" * (bar - sum(cells)), style="dim")
         over = dev.used_bytes > dev.usable_bytes
         bars.append("] ")
-        bars.append(f"{fmt_gib(dev.used_bytes)} / {fmt_gib(dev.usable_bytes)} GiB", style="red" if over else "")
-        bars.append(f" · {dev.layers} layers\n", style="dim")
+        bars.append(f"{fmt_gib(dev.used_bytes)}/{fmt_gib(dev.usable_bytes)} GiB", style="red" if over else "")
+        bars.append(f" {dev.layers} layers\n" if dev.layers else " embeddings\n", style="dim")
     legend = Text("  ".join(f"{ch} {name}" for ch, _, name in SEGMENTS) + "  · free", style="dim")
     parts += [bars, legend]
     if e.n_cpu_moe:

@@ -193,14 +193,14 @@ class Leaderboard(ScrollView, can_focus=True):
         cols = self._columns()
         if y == 0:
             style = self._style("header")
-            segs = []
+            head: list[Segment] = []
             for i, w in cols:
                 c = COLUMNS[i]
                 label = c.label
                 if c.key == self.sort_key and i != 0:
                     label += " ▼" if self.sort_descending else " ▲"
-                segs.append(Segment(_fit(label, w, c.align) + " ", style))
-            return Strip(segs).adjust_cell_length(width, style)
+                head.append(Segment(_fit(label, w, c.align) + " ", style))
+            return Strip(head).adjust_cell_length(width, style)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, self._style("base"))
@@ -208,17 +208,24 @@ class Leaderboard(ScrollView, can_focus=True):
         base = self._style("base")
         if index == self.cursor:
             base = base + self._style("cursor" if self.has_focus else "cursor-blurred")
-        segs = []
+        segs: list[Segment] = []
+        run: list[str] = []  # cells that share the base style go out as one segment
         for i, w in cols:
             text = cells[i]
-            style = base
             if i == FIT_COL or i == 7:
                 if self.pending:
                     text = "…"
-                style = base + self._fit_style(text) if index != self.cursor else base
+                if index != self.cursor:
+                    if run:
+                        segs.append(Segment("".join(run), base))
+                        run = []
+                    segs.append(Segment(_fit(text, w, COLUMNS[i].align) + " ", base + self._fit_style(text)))
+                    continue
             elif i == 6 and self.pending:
                 text = "…"
-            segs.append(Segment(_fit(text, w, COLUMNS[i].align) + " ", style))
+            run.append(_fit(text, w, COLUMNS[i].align) + " ")
+        if run:
+            segs.append(Segment("".join(run), base))
         return Strip(segs).adjust_cell_length(width, base)
 
     # --- movement ------------------------------------------------------------------------------------------
