@@ -237,3 +237,22 @@ def test_launch_commands_from_the_cli(capsys: pytest.CaptureFixture[str]) -> Non
     )
     d = json.loads(out)
     assert "--tensor-parallel-size" in d["launch"]["text"]
+
+
+def test_doctor_prints_every_source(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "doctor")
+    d = json.loads(out)
+    assert code == 0
+    assert {s["name"] for s in d["sources"]} >= {"host", "drm", "apple"}
+    assert "result" in d and d["llmtui"]
+
+
+def test_detection_failure_exits_3(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing at all detected (no RAM figure, no GPU): exit 3 with the reason on stderr."""
+    import llmtui.core.hardware.probe as probe
+    from llmtui.core.hardware.types import SourceResult
+
+    monkeypatch.setattr(probe, "probe_host", lambda roots: SourceResult("host", ok=False, warnings=["no /proc"]))
+    monkeypatch.setattr(probe, "probe_nvidia", lambda *a: SourceResult("nvidia", ok=False))
+    code, out, _ = cli(capsys, "detect")
+    assert code == 3 and "no /proc" in out
