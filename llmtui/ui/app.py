@@ -12,7 +12,10 @@ from ..core.build import Build
 from ..core.catalog import Catalog, load_catalog
 from ..core.leaderboard import default_benchmark
 from .commands import LlmtuiCommands
+from .compat import apply as apply_compat
 from .state import ViewState
+
+apply_compat()
 
 
 class LlmtuiApp(App[int]):

@@ -28,6 +28,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def __init__(self, title: str, options: list[tuple[str, str]], current: str | None = None) -> None:
         super().__init__()
+        self._dismissed = False  # (not `_closing`: Textual uses that name for its message pump)
         self.title_text = title
         self.options = options
         self.current = current
@@ -45,10 +46,16 @@ class ChoiceScreen(ModalScreen[str | None]):
         ol.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self._close(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, value: str | None) -> None:
+        """Dismiss once: a second enter (or escape) queued before the screen left is ignored."""
+        if not self._dismissed and self.is_current:
+            self._dismissed = True
+            self.dismiss(value)
 
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

@@ -94,7 +94,8 @@ class NeedsScreen(Screen[None]):
             self.app.call_from_thread(self.query_one(DataTable).add_row, *row)
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        if self.is_current:  # a second close key queued meanwhile is ignored
+            self.app.pop_screen()
 
     def action_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -362,10 +362,12 @@ class PlannerScreen(Screen[None]):
         self.main.state.engine = self.draft.engine
         self.main.state.quant = self.view.quant
         self.main.set_build(self.draft.build(), f"planned: {self.draft.build().describe()}")
-        self.app.pop_screen()
+        if self.is_current:  # a second close key queued meanwhile is ignored
+            self.app.pop_screen()
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        if self.is_current:  # a second close key queued meanwhile is ignored
+            self.app.pop_screen()
 
     def action_reverse_plan(self) -> None:
         model = self.focus_model or self.catalog.models[0]
@@ -500,13 +502,16 @@ class NameScreen(ModalScreen[str | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from ...core.profiles import ProfileError, check_name
 
+        if not self.is_current:
+            return
         try:
             self.dismiss(check_name(event.value))
         except ProfileError as e:
             self.query_one("#name-error", Label).update(str(e))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)
 
 
 class ReversePlanScreen(ModalScreen[None]):
@@ -604,4 +609,5 @@ class ReversePlanScreen(ModalScreen[None]):
         self.app.call_from_thread(self.query_one("#rp-out", Static).update, t)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)

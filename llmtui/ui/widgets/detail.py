@@ -36,18 +36,20 @@ class DetailPane(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self._body = Static("Select a model to see its memory, placement and speed.", id="detail-body")
         self.launch_text = ""
+        self._detail_text: RenderableType = ""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
 
     def clear(self, message: str) -> None:
         self.launch_text = ""
-        self._body.update(Text(message, style="dim"))
+        self._detail_text = Text(message, style="dim")
+        self._body.update(self._detail_text)
 
     def show(self, d: ModelDetail, launch: str = "") -> None:
         self.launch_text = launch
-        self._renderable = render_detail(d, launch, bar=max(8, min(28, self.size.width - 48)))
-        self._body.update(self._renderable)
+        self._detail_text = render_detail(d, launch, bar=max(8, min(28, self.size.width - 48)))
+        self._body.update(self._detail_text)
         self.scroll_home(animate=False)
 
     def plain_text(self, width: int = 100) -> str:
@@ -55,7 +57,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         from rich.console import Console
 
         console = Console(width=width, record=True, color_system=None, file=io.StringIO())
-        console.print(getattr(self, "_renderable", ""))
+        console.print(self._detail_text)
         return console.export_text()
 
 

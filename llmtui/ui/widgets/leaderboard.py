@@ -106,7 +106,7 @@ class Leaderboard(ScrollView, can_focus=True):
         self.pending = False  # fits not known yet (detection still running)
         self.sort_key = "score"
         self.sort_descending = True
-        self._layout: list[tuple[int, int]] = []  # (column index, width) of shown columns
+        self._shown_columns: list[tuple[int, int]] = []  # (column index, width) of shown columns
         self._layout_width = 0  # the width the layout was made for (a scrollbar can take some)
         self._styles: dict[str, Style] = {}
 
@@ -146,14 +146,14 @@ class Leaderboard(ScrollView, can_focus=True):
     # --- layout ---------------------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._layout = []
+        self._shown_columns = []
         self.virtual_size = Size(event.size.width, len(self.rows) + 1)
         self._scroll_to_cursor()
 
     def _columns(self) -> list[tuple[int, int]]:
         width = max(20, self.scrollable_content_region.width)
-        if self._layout and self._layout_width == width:
-            return self._layout
+        if self._shown_columns and self._layout_width == width:
+            return self._shown_columns
         self._layout_width = width
         shown = list(range(len(COLUMNS)))
         while True:
@@ -167,8 +167,8 @@ class Leaderboard(ScrollView, can_focus=True):
                 break
             shown.remove(drop)
         fixed = sum(COLUMNS[i].width + 1 for i in shown if COLUMNS[i].width)
-        self._layout = [(i, COLUMNS[i].width or max(MODEL_MIN, width - fixed - 1)) for i in shown]
-        return self._layout
+        self._shown_columns = [(i, COLUMNS[i].width or max(MODEL_MIN, width - fixed - 1)) for i in shown]
+        return self._shown_columns
 
     # --- drawing ----------------------------------------------------------------------------------------
 
