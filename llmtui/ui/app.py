@@ -46,6 +46,13 @@ class LlmtuiApp(App[int]):
         self.detect = detect and build is None
         self.detection = detection  # a DetectionJob already running, from open_app
 
+    async def run_action(self, action, default_namespace=None, namespaces=None):  # type: ignore[no-untyped-def]
+        """Keys that arrive after quit (typing `qs` fast, pasted text) do nothing: opening a screen
+        while the app closes would leave it half-built and print a traceback on the way out."""
+        if self.return_code is not None:  # exit() has been called
+            return True
+        return await super().run_action(action, default_namespace, namespaces)
+
     def on_mount(self) -> None:
         from .screens.main import MainScreen
 

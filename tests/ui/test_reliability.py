@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from textual import events
 
 from llmtui.core.build import planned_build
 from llmtui.core.catalog import Catalog
@@ -153,3 +154,18 @@ async def test_planner_rejects_impossible_values(catalog: Catalog) -> None:
 def test_no_stray_threads_after_tests() -> None:
     """Detection threads are daemons: a hung probe can never keep the process alive."""
     assert all(t.daemon for t in threading.enumerate() if t.name.startswith("llmtui-"))
+
+
+@pytest.mark.parametrize("after", ["s", "w", "H", "question_mark", "b"])
+async def test_keys_typed_after_quit_open_nothing(catalog: Catalog, after: str) -> None:
+    """`q` then another key before the app has gone (typing `qs` fast, or pasting text): the app
+    exits cleanly instead of opening a half-built screen and printing a traceback."""
+    app = make(catalog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for key in ("q", after):  # both queued at once, as a terminal delivers fast typing
+            char = "?" if key == "question_mark" else key
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.5)
+    assert app.return_code == 0
+    assert not app._exit_renderables, "the app printed an error on exit"
