@@ -44,7 +44,16 @@ QKV_BIAS_TYPES = {"qwen2", "qwen2_moe"}
 
 
 class ImportError_(ValueError):
-    """A file that cannot be turned into a model; the message names the file and what is wrong."""
+    """A file that cannot be turned into a model; the message names the file and what is wrong, on one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message.replace("\r", "\\r").replace("\n", "\\n"))
+
+
+def _shown(value: object) -> str:
+    """A value from a user's file as it reads in JSON, escaped and cut short."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _slug(text: str) -> str:
@@ -52,11 +61,26 @@ def _slug(text: str) -> str:
 
 
 def _get(cfg: dict[str, Any], *keys: str, default: Any = None) -> Any:
+    """The first of keys that is set, as a whole number; a value of another kind is an error naming it."""
     for k in keys:
         v = cfg.get(k)
-        if v is not None:
-            return v
+        if v is None:
+            continue
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise ImportError_(f"'{k}' should be a whole number, not {_shown(v)}")
+        return v
     return default
+
+
+def _flag(cfg: dict[str, Any], key: str, *, default: bool) -> bool:
+    v = cfg.get(key)
+    if v is None:
+        return default
+    if not isinstance(v, bool):
+        raise ImportError_(f"'{key}' should be true or false, not {_shown(v)}")
+    return v
 
 
 def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
@@ -69,12 +93,13 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
     model_type = str(cfg.get("model_type", top_type))
     if model_type not in MODEL_TYPES:
         known = ", ".join(sorted(MODEL_TYPES))
-        raise ImportError_(f"model_type '{model_type or '(none)'}' is not one llmtui can estimate (known: {known})")
+        shown = _shown(model_type) if model_type else "(none)"
+        raise ImportError_(f"model_type {shown} is not one llmtui can estimate (known: {known})")
     arch_type = MODEL_TYPES[model_type]
     layers = _get(cfg, "num_hidden_layers", "n_layer", "num_layers")
     hidden = _get(cfg, "hidden_size", "d_model", "n_embd")
     heads = _get(cfg, "num_attention_heads", "n_head")
-    if not all(isinstance(x, int) and x > 0 for x in (layers, hidden, heads)):
+    if not all(x is not None and x > 0 for x in (layers, hidden, heads)):
         raise ImportError_("config.json lacks num_hidden_layers, hidden_size or num_attention_heads")
     kv_heads = _get(cfg, "num_key_value_heads", default=heads)
     a: dict[str, Any] = {
@@ -86,10 +111,10 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
         "head_dim": _get(cfg, "head_dim", default=hidden // heads),
         "vocab": _get(cfg, "vocab_size", default=32000),
         "max_ctx": _get(cfg, "max_position_embeddings", "max_sequence_length", "seq_length", default=4096),
-        "tied_embeddings": bool(_get(cfg, "tie_word_embeddings", default=model_type.startswith("gemma"))),
+        "tied_embeddings": _flag(cfg, "tie_word_embeddings", default=model_type.startswith("gemma")),
     }
     ffn = _get(cfg, "intermediate_size", "ffn_dim", "n_inner")
-    if isinstance(ffn, int):
+    if ffn is not None:
         a["ffn"] = ffn
     if model_type in QKV_BIAS_TYPES or cfg.get("attention_bias") is True or cfg.get("qkv_bias") is True:
         a["qkv_bias"] = True
@@ -115,9 +140,9 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
         if model_type.startswith("llama4"):
             a["ffn"] = _get(cfg, "intermediate_size_mlp", default=a.get("ffn", 0))
             a["shared_experts"] = 1
-    if cfg.get("kv_lora_rank"):
-        a["kv_lora_rank"] = cfg["kv_lora_rank"]
-        a["q_lora_rank"] = cfg.get("q_lora_rank") or 0
+    if _get(cfg, "kv_lora_rank"):
+        a["kv_lora_rank"] = _get(cfg, "kv_lora_rank")
+        a["q_lora_rank"] = _get(cfg, "q_lora_rank", default=0)
         a["qk_rope_dim"] = _get(cfg, "qk_rope_head_dim", default=64)
         a["qk_nope_dim"] = _get(cfg, "qk_nope_head_dim", default=128)
         a["v_head_dim"] = _get(cfg, "v_head_dim", default=a["qk_nope_dim"])
@@ -134,7 +159,7 @@ def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
     layer_types = cfg.get("layer_types")
     window = _get(cfg, "sliding_window", "attention_chunk_size")
     if model_type.startswith("llama4"):
-        window = cfg.get("attention_chunk_size")
+        window = _get(cfg, "attention_chunk_size")
         if window:
             a["sliding_window"], a["full_attn_every"] = window, 4
         return
@@ -153,7 +178,7 @@ def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
     if model_type == "gpt_oss":
         pattern = 2
     if pattern:
-        a["sliding_window"], a["full_attn_every"] = window, int(pattern)
+        a["sliding_window"], a["full_attn_every"] = window, pattern
     elif model_type in ("mistral",) and window < a["max_ctx"]:
         a["sliding_window"] = window
 
@@ -200,7 +225,10 @@ def _model(arch: dict[str, Any], name: str, repo: str, file: str, note: str) -> 
     total = param_count(model.arch) / 1e9
     active = param_count(model.arch, active=True) / 1e9
     raw["params_b"], raw["active_params_b"] = round(total, 3), round(active, 3)
-    return parse_model(raw, origin="imported", file=file)
+    try:
+        return parse_model(raw, origin="imported", file=file)
+    except Invalid as e:  # the architecture is well-formed but its parameter count is not sane
+        raise ImportError_(f"{file}: the architecture counts to {total:.3g}B parameters ({e.message})") from None
 
 
 # --- GGUF ------------------------------------------------------------------------------------------------

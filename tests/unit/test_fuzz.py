@@ -9,7 +9,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from llmtui.cli import run
@@ -101,6 +101,8 @@ def test_user_catalogue_files(entry: dict[str, object], tmp_path_factory: pytest
         st.text(max_size=10),
     )
 )  # fmt: skip
+@example(cfg={"num_hidden_layers": 1, "hidden_size": 1, "num_attention_heads": 1, "model_type": "llama",
+              "num_key_value_heads": None, "num_local_experts": "llama"})  # fmt: skip
 def test_config_json_import(cfg: object, tmp_path_factory: pytest.TempPathFactory) -> None:
     p = tmp_path_factory.mktemp("cfg") / "config.json"
     p.write_text(json.dumps(cfg))
@@ -110,6 +112,75 @@ def test_config_json_import(cfg: object, tmp_path_factory: pytest.TempPathFactor
         assert str(p) in str(e)
         return
     assert m.params_b > 0
+
+
+BASE_CONFIGS = {  # three shapes that reach every branch of the importer: dense, MoE with MLA, sliding window
+    "dense": {"model_type": "llama", "num_hidden_layers": 4, "hidden_size": 2048, "num_attention_heads": 8,
+              "num_key_value_heads": 2, "intermediate_size": 512, "vocab_size": 32000,
+              "max_position_embeddings": 4096, "tie_word_embeddings": False},
+    "moe-mla": {"model_type": "deepseek_v3", "num_hidden_layers": 4, "hidden_size": 2048, "num_attention_heads": 8,
+                "intermediate_size": 512, "moe_intermediate_size": 64, "n_routed_experts": 8,
+                "num_experts_per_tok": 2, "n_shared_experts": 1, "first_k_dense_replace": 1, "kv_lora_rank": 64,
+                "q_lora_rank": 96, "qk_rope_head_dim": 16, "qk_nope_head_dim": 32, "v_head_dim": 32,
+                "num_nextn_predict_layers": 1, "vocab_size": 32000},
+    "sliding": {"text_config": {"model_type": "gemma3_text", "num_hidden_layers": 6, "hidden_size": 2048,
+                                "num_attention_heads": 4, "num_key_value_heads": 1, "head_dim": 64,
+                                "intermediate_size": 512, "sliding_window": 512, "sliding_window_pattern": 6,
+                                "layer_types": ["sliding_attention"] * 5 + ["full_attention"]},
+                "model_type": "gemma3"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("base", sorted(BASE_CONFIGS))
+def test_base_configs_import(base: str, tmp_path: Path) -> None:
+    """The fuzz below starts from these, so each must be a model as it stands."""
+    p = tmp_path / "config.json"
+    p.write_text(json.dumps(BASE_CONFIGS[base]))
+    m = model_from_config(p)
+    assert 0.05 < m.params_b < 5
+    assert (m.arch.experts > 1) == (base == "moe-mla")
+
+
+WRONG = st.one_of(
+    st.text(max_size=6),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.integers(-(2**40), 2**40),
+    st.lists(st.integers(0, 9), max_size=3),
+    st.dictionaries(st.just("a"), st.integers(0, 9)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=st.sampled_from(sorted(BASE_CONFIGS)), data=st.data())
+def test_config_json_with_one_field_wrong(
+    base: str, data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A valid config.json with any one field replaced by a value of any kind: a model or one clear
+    error naming the file, never a traceback."""
+    cfg = json.loads(json.dumps(BASE_CONFIGS[base]))
+    target = cfg["text_config"] if "text_config" in cfg and data.draw(st.booleans()) else cfg
+    key = data.draw(st.sampled_from(sorted(target)))
+    target[key] = data.draw(WRONG)
+    p = tmp_path_factory.mktemp("cfg") / "config.json"
+    p.write_text(json.dumps(cfg))
+    try:
+        m = model_from_config(p)
+    except ImportError_ as e:
+        assert str(p) in str(e) and "\n" not in str(e)
+        return
+    assert m.params_b > 0
+
+
+def test_config_json_error_is_one_line_however_the_value_is_written(tmp_path: Path) -> None:
+    cfg = json.loads(json.dumps(BASE_CONFIGS["dense"]))
+    cfg["model_type"] = "llama\nsecond line"
+    p = tmp_path / "config.json"
+    p.write_text(json.dumps(cfg))
+    with pytest.raises(ImportError_, match=r'model_type "llama\\nsecond line" is not one') as e:
+        model_from_config(p)
+    assert "\n" not in str(e.value)
 
 
 def test_config_json_that_is_not_json(tmp_path: Path) -> None:
