@@ -169,3 +169,26 @@ async def test_keys_typed_after_quit_open_nothing(catalog: Catalog, after: str) 
         await pilot.pause(0.5)
     assert app.return_code == 0
     assert not app._exit_renderables, "the app printed an error on exit"
+
+
+async def test_planner_ram_box_shows_the_value_understood(catalog: Catalog) -> None:
+    """An emptied RAM box means no host RAM, and says "0": a placeholder left in view would read as a value."""
+    from textual.widgets import Input
+
+    from llmtui.core.units import GiB
+    from llmtui.ui.screens.planner import PlannerScreen
+
+    app = make(catalog)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        planner = app.screen
+        assert isinstance(planner, PlannerScreen)
+        box = planner.query_one("#ram", Input)
+        for typed, shown, ram in (("", "0", 0), ("128", "128GB", 128 * GiB)):
+            box.value = typed
+            await box.action_submit()
+            await pilot.pause(0.05)
+            assert box.value == shown
+            assert planner.draft.ram_bytes == ram

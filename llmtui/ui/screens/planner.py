@@ -78,7 +78,7 @@ class PlannerScreen(Screen[None]):
     PlannerScreen #lines:focus { border: round $accent; }
     PlannerScreen .field { height: 1; margin-top: 1; }
     PlannerScreen .field Label { width: 16; }
-    PlannerScreen .field Input { width: 1fr; border: none; height: 1; padding: 0; }
+    PlannerScreen .field Input { width: 1fr; }
     PlannerScreen #plan-error { color: $error; height: auto; }
     PlannerScreen #results { padding: 0 1; }
     PlannerScreen.-narrow #composer { width: 36; }
@@ -121,13 +121,13 @@ class PlannerScreen(Screen[None]):
                 yield OptionList(id="lines")
                 with Horizontal(classes="field"):
                     yield Label("Host RAM")
-                    yield Input(id="ram", placeholder="64GB")
+                    yield Input(id="ram", placeholder="e.g. 64GB", compact=True)
                 with Horizontal(classes="field"):
                     yield Label("Machines")
-                    yield Input(id="machines", placeholder="1", type="integer")
+                    yield Input(id="machines", placeholder="1", type="integer", compact=True)
                 with Horizontal(classes="field"):
                     yield Label("Mac wired MB")
-                    yield Input(id="wired", placeholder="0 = macOS default", type="integer")
+                    yield Input(id="wired", placeholder="0 = macOS default", type="integer", compact=True)
                 yield Static("", id="plan-error")
                 yield Static("", id="plan-meta")
             yield VerticalScroll(Static("computing…", id="plan-results"), id="results")
@@ -259,6 +259,7 @@ class PlannerScreen(Screen[None]):
                     self.draft.ram_bytes = ram
                     self.draft.ram_available = None
                     self._changed()
+                event.input.value = _ram_text(ram)  # as understood: an empty box reads "0"
             elif field == "machines":
                 n = int(value or "1")
                 if not 1 <= n <= 64:
@@ -473,9 +474,10 @@ class PlannerScreen(Screen[None]):
 
 
 def _ram_text(n_bytes: int) -> str:
-    """RAM for the input box: '64GB' for a size as sold, '23.5GiB' for a measured one."""
+    """RAM for the input box: '64GB' for a size as sold, '23.5GiB' for a measured one, '0' for none
+    (never empty: the placeholder would read as a value)."""
     if not n_bytes:
-        return ""
+        return "0"
     gib = n_bytes / GiB
     return f"{gib:.0f}GB" if abs(gib - round(gib)) < 0.01 else f"{gib:.1f}GiB"
 
@@ -522,7 +524,7 @@ class ReversePlanScreen(ModalScreen[None]):
     ReversePlanScreen > Vertical { width: 95%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
     ReversePlanScreen .field { height: 1; }
     ReversePlanScreen .field Label { width: 14; }
-    ReversePlanScreen .field Input { border: none; height: 1; padding: 0; width: 1fr; }
+    ReversePlanScreen .field Input { width: 1fr; }
     ReversePlanScreen #rp-error { color: $error; height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back"), Binding("ctrl+r", "run", "Plan")]
@@ -545,7 +547,7 @@ class ReversePlanScreen(ModalScreen[None]):
             ):
                 with Horizontal(classes="field"):
                     yield Label(label)
-                    yield Input(value=value, id=fid)
+                    yield Input(value=value, id=fid, compact=True)
             yield Static("", id="rp-error")
             yield VerticalScroll(Static("Enter in any field plans.", id="rp-out"))
 
