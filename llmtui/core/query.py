@@ -15,6 +15,7 @@ use:coding  license:apache  family:qwen  org:meta-llama
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import shlex
@@ -85,10 +86,13 @@ class Query:
         rest = [t for t in self.terms if not (t.kind == "text" and not t.negate)]
         out = rows
         if words:
-            out = [r for r in out if all(w in _haystack(r.model) for w in words)]
-        if rest:
-            sub = Query(self.text, rest)
-            out = [r for r in out if sub.matches_row(r)]
+            out = [r for r in out if _has_words(_haystack(r.model), words)]
+        model_terms = [t for t in rest if not t.needs_row]
+        row_terms = [t for t in rest if t.needs_row]
+        if row_terms:
+            out = [r for r in out if all(_row_term(t, r) != t.negate for t in row_terms)]
+        if model_terms:
+            out = [r for r in out if all(_model_term(t, r.model) != t.negate for t in model_terms)]
         return list(out) if out is rows else out
 
 
@@ -119,6 +123,7 @@ def _number(key: str, raw: str) -> float:
         raise QueryError(f"'{raw}' is not a number for {key}") from None
 
 
+@functools.lru_cache(maxsize=4096)
 def _date_number(released: str) -> float | None:
     if not released[:4].isdigit():
         return None  # "unknown"
@@ -164,16 +169,24 @@ def _hint(word: str, options: tuple[str, ...]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else f" (filters: {', '.join(options)})"
 
 
-_HAYSTACKS: dict[tuple[str, str, str, str], str] = {}
+_HAYSTACKS: dict[int, tuple[Model, str]] = {}
 
 
 def _haystack(m: Model) -> str:
-    """Name, family, id and repo in lower case, made once per model."""
-    key = (m.name, m.family, m.id, m.hf_repo)
-    text = _HAYSTACKS.get(key)
-    if text is None:
-        text = _HAYSTACKS[key] = " ".join(key).lower()
+    """Name, family, id and repo in lower case, made once per model (the entry holds the model, so
+    its id is not reused while cached)."""
+    hit = _HAYSTACKS.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    if len(_HAYSTACKS) > 100_000:
+        _HAYSTACKS.clear()
+    text = " ".join((m.name, m.family, m.id, m.hf_repo)).lower()
+    _HAYSTACKS[id(m)] = (m, text)
     return text
+
+
+def _has_words(text: str, words: list[str]) -> bool:
+    return all(w in text for w in words)
 
 
 def _model_term(t: Term, m: Model) -> bool:
@@ -201,14 +214,7 @@ def _model_term(t: Term, m: Model) -> bool:
             return v == m.arch.type
         return True
     # numeric, model-level
-    value = {
-        "size": m.params_b,
-        "params": m.params_b,
-        "active": m.active_params_b,
-        "ctx": float(m.arch.max_ctx),
-        "released": _date_number(m.released),
-        "year": _date_number(m.released),
-    }.get(t.key)
+    value = _MODEL_NUMBERS[t.key](m)
     if value is None:
         return t.key not in ("released", "year")  # an unknown date never passes a date comparison
     if t.key in ("released", "year") and t.number % 10000 == 0:
@@ -220,18 +226,31 @@ def _model_term(t: Term, m: Model) -> bool:
 
 def _row_term(t: Term, r: Row) -> bool:
     if t.kind == "flag":
-        return {
-            "fits": r.status in ("gpu", "gpu+cpu", "cpu"),
-            "gpu": r.status == "gpu",
-            "offload": r.status == "gpu+cpu",
-            "cpu-only": r.status == "cpu",
-            "scored": r.score is not None,
-        }[t.key]
-    value = {
-        "mem": r.memory_bytes / (1 << 30) if r.memory_bytes else None,
-        "score": r.score_value,
-        "tps": r.decode_tps,
-    }[t.key]
+        return _ROW_FLAG_TESTS[t.key](r)
+    value = _ROW_NUMBERS[t.key](r)
     if value is None:
         return False  # unknown never passes a comparison
     return _OPS[t.op](value, t.number)
+
+
+# Each term reads one value per row; a table of getters keeps a filter over thousands of rows cheap.
+_MODEL_NUMBERS: dict[str, Callable[[Model], float | None]] = {
+    "size": lambda m: m.params_b,
+    "params": lambda m: m.params_b,
+    "active": lambda m: m.active_params_b,
+    "ctx": lambda m: float(m.arch.max_ctx),
+    "released": lambda m: _date_number(m.released),
+    "year": lambda m: _date_number(m.released),
+}
+_ROW_FLAG_TESTS: dict[str, Callable[[Row], bool]] = {
+    "fits": lambda r: r.status in ("gpu", "gpu+cpu", "cpu"),
+    "gpu": lambda r: r.status == "gpu",
+    "offload": lambda r: r.status == "gpu+cpu",
+    "cpu-only": lambda r: r.status == "cpu",
+    "scored": lambda r: r.score is not None,
+}
+_ROW_NUMBERS: dict[str, Callable[[Row], float | None]] = {
+    "mem": lambda r: r.memory_bytes / (1 << 30) if r.memory_bytes else None,
+    "score": lambda r: r.score_value,
+    "tps": lambda r: r.decode_tps,
+}

@@ -107,6 +107,7 @@ def test_walk_through_the_app(tmp_path: Path) -> None:
         term.send("/")
         term.send("qwen")
         screen = term.wait_for("filter: qwen")
+        assert "/ qwen" in screen, "the filter box shows what was typed"
         rows = [ln for ln in screen.splitlines() if ln[:5].strip().isdigit()]
         assert rows and all(any(w in ln for w in ("Qwen", "QwQ", "DeepSeek-R1-Dis")) for ln in rows), screen
         term.send("\x1b")  # escape: clear the filter, back to the table

@@ -75,6 +75,40 @@ async def test_filter_as_you_type_and_escape(make_app) -> None:  # type: ignore[
         assert table.has_focus
 
 
+async def test_typed_query_filters_before_the_next_frame(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The box hands each value to the screen from inside the keystroke, so the rows and the typed
+    character are drawn in the same frame: no await between the edit and the filtered table."""
+    from llmtui.ui.widgets.filter_bar import FilterBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        await pilot.press("slash")
+        screen.query_one(FilterBar).input.value = "qwen"
+        rows = screen.table.rows
+        assert rows and len(rows) < len(screen.all_rows)
+        assert all("qwen" in f"{r.model.name} {r.model.family} {r.model.id} {r.model.hf_repo}".lower() for r in rows)
+
+
+async def test_preset_query_shows_in_the_box_and_typing_leaves_the_preset(make_app) -> None:  # type: ignore[no-untyped-def]
+    from llmtui.ui.widgets.filter_bar import FilterBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        screen.set_preset("coding")
+        await settle(pilot)
+        bar = screen.query_one(FilterBar)
+        assert bar.input.value == screen.state.query == "use:coding fits"
+        assert screen.state.preset == "coding", "showing the preset's query is not typing"
+        await pilot.press("slash", "end", "space", "q")
+        await settle(pilot)
+        assert screen.state.preset == ""
+        assert screen.state.query == "use:coding fits q"
+
+
 async def test_bad_filter_shows_error_and_keeps_rows(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
