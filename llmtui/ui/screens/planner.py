@@ -147,17 +147,17 @@ class PlannerScreen(Screen[None]):
 
     # --- composing -------------------------------------------------------------------------------------------
 
-    def _redraw_lines(self) -> None:
+    def _redraw_lines(self, select: int | None = None) -> None:
         ol = self.query_one("#lines", OptionList)
-        highlighted = ol.highlighted
+        highlighted = ol.highlighted if select is None else select
         ol.clear_options()
         if not self.draft.lines:
             ol.add_option(Option("(no GPU: CPU only)", id="none", disabled=True))
         for i, (g, n) in enumerate(self.draft.lines):
             mem = f"{g.memory_bytes / GiB:g} GiB"
             ol.add_option(Option(f"{n}x {g.name} · {mem} · {g.bandwidth_gbs:g} GB/s", id=str(i)))
-        if highlighted is not None and self.draft.lines:
-            ol.highlighted = min(highlighted, len(self.draft.lines) - 1)
+        if self.draft.lines:  # a line is always selected, so + and - act on something
+            ol.highlighted = min(highlighted or 0, len(self.draft.lines) - 1)
         b = self.draft.build()
         eng = ENGINES[self.draft.engine]
         self.query_one("#plan-meta", Static).update(
@@ -178,9 +178,9 @@ class PlannerScreen(Screen[None]):
             return None
         return min(ol.highlighted, len(self.draft.lines) - 1)
 
-    def _changed(self) -> None:
+    def _changed(self, select: int | None = None) -> None:
         self._error("")
-        self._redraw_lines()
+        self._redraw_lines(select)
         self.recompute()
 
     def action_add(self) -> None:
@@ -203,9 +203,10 @@ class PlannerScreen(Screen[None]):
             dev = self.catalog.device(dev_id)
             assert dev is not None
             g = gpu_from_device(dev, float(mem))
+            note = ""
             if g.unified:
                 if self.draft.lines:
-                    self._error(f"{dev.name} is a whole machine; it replaces the devices (use Machines for more).")
+                    note = f"{dev.name} is a whole machine; it replaced the devices (use Machines for more)."
                 self.draft.lines = [(g, 1)]
             else:
                 if any(x.unified for x, _ in self.draft.lines):
@@ -219,9 +220,12 @@ class PlannerScreen(Screen[None]):
                         break
                 else:
                     self.draft.lines.append((g, 1))
-            self._changed()
+            self._changed(select=next(i for i, (x, _) in enumerate(self.draft.lines) if x == g))
+            if note:
+                self._error(note)  # after _changed, which clears the message line
 
-        self.app.push_screen(ChoiceScreen("Add a device (type to search: j/k move)", opts), chosen)
+        title = "Add a device (type to narrow · ↑/↓ move · enter adds)"
+        self.app.push_screen(ChoiceScreen(title, opts, search=True), chosen)
 
     def action_remove(self) -> None:
         i = self._selected_line()
@@ -232,6 +236,7 @@ class PlannerScreen(Screen[None]):
     def action_count(self, step: int) -> None:
         i = self._selected_line()
         if i is None:
+            self._error("no GPU to count: add one with a")
             return
         g, n = self.draft.lines[i]
         if g.unified and n + step > 1:
@@ -605,7 +610,7 @@ class ReversePlanScreen(ModalScreen[None]):
         if not plans:
             self.app.call_from_thread(
                 self.query_one("#rp-out", Static).update,
-                f"No priced catalogue build runs {model.name} at {quant} fully in GPU memory at {tps:g} t/s.",
+                f"No catalogue build runs {model.name} at {quant} fully in GPU memory at {tps:g} t/s.",
             )
             return
         self.app.call_from_thread(self.query_one("#rp-out", Static).update, t)

@@ -1,0 +1,95 @@
+"""Pilot tests of the planner's device list: the add picker narrows as you type, a new line is
+selected so + and - act on it, and a note about a replaced build stays on screen."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from llmtui.core.build import planned_build
+from llmtui.core.catalog import Catalog
+from llmtui.ui.app import LlmtuiApp
+from llmtui.ui.screens.choose import ChoiceScreen, matching
+from llmtui.ui.screens.planner import PlannerScreen
+from tests.ui.test_main_screen import settle
+
+
+def cpu_only(catalog: Catalog) -> LlmtuiApp:
+    return LlmtuiApp(catalog=catalog, build=planned_build(catalog, ram="64GB"), detect=False)
+
+
+async def open_planner(pilot) -> PlannerScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("w")
+    await settle(pilot)
+    planner = pilot.app.screen
+    assert isinstance(planner, PlannerScreen)
+    return planner
+
+
+def test_matching_needs_every_word_in_any_case() -> None:
+    opts = [("a", "GeForce RTX 4090 24 GB"), ("b", "GeForce RTX 3090 24 GB"), ("c", "Apple M4 Max 128 GB")]
+    assert [k for k, _ in matching(opts, "4090")] == ["a"]
+    assert [k for k, _ in matching(opts, "24 rtx")] == ["a", "b"]
+    assert [k for k, _ in matching(opts, "m4 MAX 128")] == ["c"]
+    assert matching(opts, "h100") == []
+    assert matching(opts, "  ") == opts
+
+
+async def test_typing_narrows_the_device_picker_and_enter_adds(catalog: Catalog) -> None:
+    app = cpu_only(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, ChoiceScreen)
+        everything = picker.query_one(OptionList).option_count
+        await pilot.press(*"4090")
+        await pilot.pause()
+        ol = picker.query_one(OptionList)
+        labels = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
+        assert labels and len(labels) < everything
+        assert all("4090" in label for label in labels)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is planner
+        assert len(planner.draft.lines) == 1 and "4090" in planner.draft.lines[0][0].name
+        await pilot.press("plus")
+        await settle(pilot)
+        assert planner.draft.lines[0][1] == 2, "the added line is selected, so + counts it"
+
+
+async def test_a_search_with_no_match_adds_nothing(catalog: Catalog) -> None:
+    app = cpu_only(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"zzqq", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen), "enter on 'nothing matches' does not close the picker"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is planner and planner.draft.lines == []
+
+
+async def test_plus_with_no_gpu_says_why(catalog: Catalog) -> None:
+    app = cpu_only(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        planner.query_one("#lines").focus()
+        await pilot.press("plus")
+        await pilot.pause()
+        assert "add one with a" in str(planner.query_one("#plan-error").render())
+
+
+async def test_a_mac_replacing_gpus_leaves_its_note(catalog: Catalog) -> None:
+    app = LlmtuiApp(catalog=catalog, build=planned_build(catalog, gpu="RTX 4090", ram="64GB"), detect=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"m4 max", "enter")
+        await settle(pilot)
+        assert len(planner.draft.lines) == 1 and planner.draft.lines[0][0].unified
+        assert "replaced the devices" in str(planner.query_one("#plan-error").render())
