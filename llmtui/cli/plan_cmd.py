@@ -60,10 +60,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if not args.markdown:
             print(
                 f"# {model.name} · {quant} · {fmt_ctx(args.ctx)} · {engine} · at least {args.target_tps:g} t/s, "
-                "fully in GPU or unified memory; prices as listed (GPU builds: host not counted)"
+                "fully in GPU or unified memory; prices as listed (GPU builds: host not counted), unpriced builds last"
             )
         if body:
             sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))
         else:
-            print(f"no priced catalogue build runs {model.name} at {quant} at {args.target_tps:g} t/s")
+            print(f"no catalogue build runs {model.name} at {quant} at {args.target_tps:g} t/s")
     return exitcodes.OK if plans else exitcodes.NO_RESULT

@@ -91,7 +91,7 @@ def plan_cells(p: PlanResult) -> list[str]:
     return [
         p.build.describe(),
         p.kind,
-        f"${p.price_usd:,.0f}",
+        "unknown" if p.price_usd is None else f"${p.price_usd:,.0f}",
         "—" if s is None else f"{s.decode_expected:.1f}",
         "—" if s is None else f"{s.decode_low:.0f}-{s.decode_high:.0f}",
         f"${p.usd_per_tps:,.0f}" if p.usd_per_tps else "—",

@@ -20,35 +20,37 @@ PLAN_RAM = 64 * GiB  # host RAM assumed for a planned GPU build (its price is no
 class PlanResult:
     build: Build
     estimate: Estimate
-    price_usd: float
+    price_usd: float | None  # None: the catalogue lists no price for this configuration
     kind: str  # single GPU | multi-GPU | Mac | unified | multi-node
 
     @property
     def usd_per_tps(self) -> float | None:
         s = self.estimate.speed
-        return self.price_usd / s.decode_expected if s and s.decode_expected > 0 else None
+        if self.price_usd is None or s is None or s.decode_expected <= 0:
+            return None
+        return self.price_usd / s.decode_expected
 
 
 def _key(catalog: Catalog) -> int:
     return id(catalog)
 
 
-_candidates: dict[tuple[int, int], list[tuple[float, str, Build]]] = {}
+_candidates: dict[tuple[int, int], list[tuple[float | None, str, Build]]] = {}
 
 
-def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float, str, Build]]:
-    """(price, kind, build) for every priced catalogue configuration, cheapest first."""
+def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float | None, str, Build]]:
+    """(price, kind, build) for every catalogue configuration: the priced ones cheapest first, then
+    those with no listed price (None), so hardware the catalogue cannot price is still offered."""
     key = (_key(catalog), max_gpus)
     if key in _candidates:
         return _candidates[key]
-    out: list[tuple[float, str, Build]] = []
+    out: list[tuple[float | None, str, Build]] = []
     for d in catalog.devices:
-        if not d.prices or d.kind == "cpu":
+        if d.kind == "cpu":
             continue
         for mem in d.memory_gib:
-            price = d.price_for(mem)
-            if price is None:
-                continue
+            listed = d.price_for(mem)
+            usd = listed.usd if listed is not None else None
             g = gpu_from_device(d, mem)
             if d.kind == "mac":
                 limit, note = apple_limit(g.memory_bytes)
@@ -56,22 +58,27 @@ def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float, s
                 for machines in (1, 2):
                     kind = "Mac" if machines == 1 else "multi-node"
                     b = Build(f"{d.name} {mem:g} GB", (g,), g.memory_bytes, machines=machines, network="tb5")
-                    out.append((price.usd * machines, kind, b))
+                    out.append((_times(usd, machines), kind, b))
             elif d.unified:
                 for machines in (1, 2):
                     kind = "unified" if machines == 1 else "multi-node"
                     b = Build(d.name, (g,), g.memory_bytes, machines=machines, network="10gbe")
-                    out.append((price.usd * machines, kind, b))
+                    out.append((_times(usd, machines), kind, b))
             else:
                 for n in GPU_COUNTS:
                     if n > max_gpus:
                         break
                     kind = "single GPU" if n == 1 else "multi-GPU"
                     b = Build(f"{n}x {d.name}", (g,) * n, PLAN_RAM)
-                    out.append((price.usd * n, kind, b))
-    out.sort(key=lambda t: t[0])
+                    out.append((_times(usd, n), kind, b))
+    # priced: cheapest first; unpriced: smallest memory first, the nearest stand-in for cheapest
+    out.sort(key=lambda t: (t[0] is None, t[0] or 0.0, t[2].gpu_memory_bytes * t[2].machines))
     _candidates[key] = out
     return out
+
+
+def _times(usd: float | None, n: int) -> float | None:
+    return None if usd is None else usd * n
 
 
 def cheapest_builds(
@@ -88,12 +95,15 @@ def cheapest_builds(
     one_per_kind: bool = False,
 ) -> list[PlanResult]:
     """The cheapest builds that hold the model fully in GPU (or unified) memory and decode at least
-    `target_tps` (expected value), cheapest first."""
+    `target_tps` (expected value), cheapest first; builds with no listed price come after the priced."""
     need = _weights_floor(model, quant)
     out: list[PlanResult] = []
     kinds: set[str] = set()
+    unpriced: set[str] = set()  # devices already offered without a price: more of them says nothing new
     for price, kind, b in candidate_builds(catalog, max_gpus):
         if one_per_kind and kind in kinds:
+            continue
+        if price is None and b.gpus[0].name in unpriced:
             continue
         if b.gpu_memory_bytes < need:
             continue  # cannot hold the weights: skip without estimating
@@ -105,6 +115,8 @@ def cheapest_builds(
             continue
         out.append(PlanResult(b, e, price, kind))
         kinds.add(kind)
+        if price is None:
+            unpriced.add(b.gpus[0].name)
         if len(out) >= limit:
             break
     return out

@@ -178,11 +178,27 @@ def test_plan_reverse_planning(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     plans = json.loads(out)
     prices = [p["price_usd"] for p in plans]
-    assert prices == sorted(prices)
+    priced = [p for p in prices if p is not None]
+    assert priced and priced == sorted(priced) and prices[: len(priced)] == priced, "priced first, cheapest first"
     assert all(p["decode_tps"] >= 10 for p in plans)
     assert all(p["estimate"]["fit"]["status"] == "gpu" for p in plans)
     code, out, _ = cli(capsys, "plan", "--model", "kimi-k2-instruct", "--target-tps", "500", "--json")
     assert code == 1 and json.loads(out) == []
+
+
+def test_plan_offers_hardware_without_a_listed_price_after_the_priced(capsys: pytest.CaptureFixture[str]) -> None:
+    """The M3 Ultra 512 GB holds DeepSeek-R1 at Q4_K_M but has no price in the catalogue: it is offered,
+    price unknown, after every priced build, and each unpriced device appears once."""
+    code, out, _ = cli(capsys, "plan", "--model", "deepseek-r1", "--limit", "40", "--json")
+    assert code == 0
+    plans = json.loads(out)
+    first_unpriced = next(i for i, p in enumerate(plans) if p["price_usd"] is None)
+    assert all(p["price_usd"] is not None for p in plans[:first_unpriced])
+    assert all(p["price_usd"] is None and p["usd_per_tps"] is None for p in plans[first_unpriced:])
+    mac = [p for p in plans if p["build"].startswith("Apple M3 Ultra (80-core GPU) 512 GB")]
+    assert len(mac) == 1 and mac[0]["estimate"]["fit"]["status"] == "gpu"
+    names = [p["build"].split(" + ")[0].split("x ", 1)[-1] for p in plans[first_unpriced:]]
+    assert len(names) == len(set(names)), names
 
 
 def test_import_leaderboard(capsys: pytest.CaptureFixture[str]) -> None:

@@ -86,11 +86,11 @@ class NeedsScreen(Screen[None]):
                     m.name,
                     fmt_gib(need),
                     p.build.describe(),
-                    f"${p.price_usd:,.0f}",
+                    "price unknown" if p.price_usd is None else f"${p.price_usd:,.0f}",
                     f"{s.decode_expected:.1f}" if s else "—",
                 )
             else:
-                row = (m.name, fmt_gib(need), "nothing priced in the catalogue holds it", "—", "—")
+                row = (m.name, fmt_gib(need), "nothing in the catalogue holds it", "—", "—")
             self.app.call_from_thread(self.query_one(DataTable).add_row, *row)
 
     def action_close(self) -> None:
