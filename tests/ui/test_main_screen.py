@@ -193,6 +193,35 @@ async def test_detail_pane_shows_the_estimate(make_app) -> None:  # type: ignore
         assert "llama-server" in pane.launch_text and "-c 8192" in pane.launch_text
 
 
+async def test_a_slow_detail_load_does_not_land_over_no_match(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Typing past a model while its detail is still loading: the pane ends on "no model matches",
+    not on the model the worker finished last."""
+    import llmtui.core.detail as detail_mod
+    from llmtui.ui.widgets.filter_bar import FilterBar
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        original = detail_mod.model_detail
+        release = threading.Event()
+
+        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+            release.wait(5)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(detail_mod, "model_detail", slow)
+        await pilot.press("slash")
+        bar = screen.query_one(FilterBar)
+        bar.input.value = "llama"  # a model is highlighted and its detail starts loading (held)
+        await pilot.pause(0.05)
+        bar.input.value = "llama zzzz-no-such-model"  # nothing matches now
+        await pilot.pause(0.05)
+        release.set()
+        await settle(pilot)
+        assert "No model matches the filter." in screen.query_one(DetailPane).plain_text()
+
+
 async def test_enter_opens_detail_on_a_narrow_screen_and_escape_returns(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -280,7 +280,10 @@ class MainScreen(Screen[None]):
         self._refresh_detail()
 
     def _refresh_detail(self) -> None:
-        """Load the detail of the highlighted model, when the pane is on screen."""
+        """Load the detail of the highlighted model, when the pane is on screen. Each request gets a
+        number; a worker's result is shown only if no later request came meanwhile, so a slow load
+        for a model typed past cannot land over "no model matches"."""
+        self._detail_request = getattr(self, "_detail_request", 0) + 1
         row = getattr(self, "_detail_for", None)
         if not self.has_class("-detail"):
             return  # hidden: loaded when shown
@@ -290,10 +293,14 @@ class MainScreen(Screen[None]):
         if self.state.build is None or self.rows_pending:
             self.detail.clear("Detecting hardware…")
             return
-        self._load_detail(row.model, replace(self.state))
+        self._load_detail(row.model, replace(self.state), self._detail_request)
+
+    def _detail_landed(self, request: int, show: Any, *args: Any) -> None:
+        if request == self._detail_request:
+            show(*args)
 
     @work(thread=True, exclusive=True, group="detail", description="detail")
-    def _load_detail(self, model: Any, st: ViewState) -> None:
+    def _load_detail(self, model: Any, st: ViewState, request: int) -> None:
         from ...core.detail import model_detail
         from ...core.estimate import EstimateError
 
@@ -301,7 +308,7 @@ class MainScreen(Screen[None]):
         try:
             d = model_detail(model, st.build, quant=st.quant, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine)
         except EstimateError as e:
-            self.app.call_from_thread(self.detail.clear, str(e))
+            self.app.call_from_thread(self._detail_landed, request, self.detail.clear, str(e))
             return
         launch = ""
         try:
@@ -311,7 +318,7 @@ class MainScreen(Screen[None]):
         except Exception as e:  # a launch command is a convenience; its absence must not hide the rest
             launch = f"(no launch command: {e})"
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.detail.show, d, launch)
+            self.app.call_from_thread(self._detail_landed, request, self.detail.show, d, launch)
 
     @on(Leaderboard.Selected)
     def _selected(self, event: Leaderboard.Selected) -> None:
