@@ -83,7 +83,10 @@ class Build:
         return sum(p for p in prices if p is not None) * self.machines
 
     @property
-    def power_w(self) -> float:
+    def power_w(self) -> float | None:
+        """GPU board power in W; None when a device's power is not in the catalogue (0 there means unknown)."""
+        if any(g.power_w <= 0 for g in self.gpus):
+            return None
         return sum(g.power_w for g in self.gpus) * self.machines
 
     def describe(self) -> str:

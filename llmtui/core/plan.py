@@ -151,7 +151,7 @@ class UseCaseBest:
 class BuildSummary:
     gpu_memory_bytes: int
     price_usd: float | None
-    power_w: float
+    power_w: float | None  # None: a device's power is not in the catalogue
     biggest: str  # the largest model (parameters) fully on GPU at the chosen quant
     biggest_tps: float | None
     usd_per_tps: float | None

@@ -3,7 +3,10 @@ selected so + and - act on it, and a note about a replaced build stays on screen
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
+import io
+
+from rich.console import Console
+from textual.widgets import Input, OptionList, Static
 
 from llmtui.core.build import planned_build
 from llmtui.core.catalog import Catalog
@@ -11,6 +14,12 @@ from llmtui.ui.app import LlmtuiApp
 from llmtui.ui.screens.choose import ChoiceScreen, matching
 from llmtui.ui.screens.planner import PlannerScreen
 from tests.ui.test_main_screen import settle
+
+
+def shown_text(widget: Static) -> str:
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
 
 
 def cpu_only(catalog: Catalog) -> LlmtuiApp:
@@ -89,7 +98,14 @@ async def test_a_mac_replacing_gpus_leaves_its_note(catalog: Catalog) -> None:
         planner = await open_planner(pilot)
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*"m4 max", "enter")
+        await pilot.press(*"m4 max 128", "enter")
         await settle(pilot)
         assert len(planner.draft.lines) == 1 and planner.draft.lines[0][0].unified
         assert "replaced the devices" in str(planner.query_one("#plan-error").render())
+        ram = planner.query_one("#ram", Input)
+        assert ram.disabled and ram.value == "128GB", "a Mac's RAM is its unified memory, not editable"
+        assert "power unknown" in shown_text(planner.query_one("#plan-results", Static))
+        planner.query_one("#lines").focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert not ram.disabled and ram.value == "64GB", "the host RAM typed before comes back"

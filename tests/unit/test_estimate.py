@@ -22,6 +22,15 @@ def test_apple_working_set_defaults() -> None:
     assert apple_default_limit(16 * GiB) == pytest.approx(16 * GiB * 2 / 3, abs=1)
 
 
+def test_build_power_is_unknown_when_a_device_has_none(catalog: Catalog) -> None:
+    """0 W in the catalogue means unknown; a sum over it would be a made-up figure."""
+    gpus = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
+    assert gpus.power_w is not None and gpus.power_w == 2 * gpus.gpus[0].power_w > 0
+    mac = planned_build(catalog, mac="M4 Max 128GB")
+    assert mac.gpus[0].power_w == 0 and mac.power_w is None
+    assert planned_build(catalog, ram="64GB").power_w == 0  # no GPU: no GPU power
+
+
 def test_mac_usable_memory_follows_wired_limit(catalog: Catalog) -> None:
     m = catalog.model("qwen2.5-72b-instruct")
     assert m is not None

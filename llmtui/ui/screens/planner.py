@@ -158,6 +158,7 @@ class PlannerScreen(Screen[None]):
             ol.add_option(Option(f"{n}x {g.name} · {mem} · {g.bandwidth_gbs:g} GB/s", id=str(i)))
         if self.draft.lines:  # a line is always selected, so + and - act on something
             ol.highlighted = min(highlighted or 0, len(self.draft.lines) - 1)
+        self._sync_ram_box()
         b = self.draft.build()
         eng = ENGINES[self.draft.engine]
         self.query_one("#plan-meta", Static).update(
@@ -168,6 +169,14 @@ class PlannerScreen(Screen[None]):
             )
         )
         self.query_one("#plan-title", Static).update(f"What-if planner · {b.describe()}")
+
+    def _sync_ram_box(self) -> None:
+        """A unified-memory machine's RAM is its GPU memory: the box shows that and cannot be edited."""
+        box = self.query_one("#ram", Input)
+        unified = next((g for g, _ in self.draft.lines if g.unified), None)
+        box.disabled = unified is not None
+        box.value = _ram_text(unified.memory_bytes if unified else self.draft.ram_bytes)
+        box.tooltip = "unified memory: the same memory as the GPU's" if unified else None
 
     def _error(self, message: str) -> None:
         self.query_one("#plan-error", Static).update(message)
@@ -455,7 +464,8 @@ class PlannerScreen(Screen[None]):
             price = "no GPU to price"
         else:
             price = f"${s.price_usd:,.0f}" if s.price_usd else "unknown (a device has no listed price)"
-        out.append(f"GPU memory {fmt_gib(s.gpu_memory_bytes)} GiB · price {price} · power {s.power_w:.0f} W\n")
+        power = "unknown" if s.power_w is None else f"{s.power_w:.0f} W"
+        out.append(f"GPU memory {fmt_gib(s.gpu_memory_bytes)} GiB · price {price} · power {power}\n")
         out.append(f"Fully on GPU: {s.fits_gpu} models · runs at all: {s.fits_any}\n")
         out.append(f"Biggest model on GPU at {v.quant}: ", style="bold")
         out.append(s.biggest)
