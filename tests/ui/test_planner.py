@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList, Static
 
 from llmtui.core.build import planned_build
 from llmtui.core.catalog import Catalog
+from llmtui.core.units import GiB
 from llmtui.ui.app import LlmtuiApp
 from llmtui.ui.screens.choose import ChoiceScreen, matching
 from llmtui.ui.screens.planner import PlannerScreen
@@ -24,6 +25,14 @@ def shown_text(widget: Static) -> str:
 
 def cpu_only(catalog: Catalog) -> LlmtuiApp:
     return LlmtuiApp(catalog=catalog, build=planned_build(catalog, ram="64GB"), detect=False)
+
+
+async def open_picker(pilot) -> ChoiceScreen:  # type: ignore[no-untyped-def]
+    await pilot.press("a")
+    await pilot.pause()
+    picker = pilot.app.screen
+    assert isinstance(picker, ChoiceScreen)
+    return picker
 
 
 async def open_planner(pilot) -> PlannerScreen:  # type: ignore[no-untyped-def]
@@ -48,10 +57,7 @@ async def test_typing_narrows_the_device_picker_and_enter_adds(catalog: Catalog)
     app = cpu_only(catalog)
     async with app.run_test(size=(120, 40)) as pilot:
         planner = await open_planner(pilot)
-        await pilot.press("a")
-        await pilot.pause()
-        picker = app.screen
-        assert isinstance(picker, ChoiceScreen)
+        picker = await open_picker(pilot)
         everything = picker.query_one(OptionList).option_count
         await pilot.press(*"4090")
         await pilot.pause()
@@ -72,8 +78,7 @@ async def test_a_search_with_no_match_adds_nothing(catalog: Catalog) -> None:
     app = cpu_only(catalog)
     async with app.run_test(size=(120, 40)) as pilot:
         planner = await open_planner(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await open_picker(pilot)
         await pilot.press(*"zzqq", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceScreen), "enter on 'nothing matches' does not close the picker"
@@ -93,11 +98,10 @@ async def test_plus_with_no_gpu_says_why(catalog: Catalog) -> None:
 
 
 async def test_a_mac_replacing_gpus_leaves_its_note(catalog: Catalog) -> None:
-    app = LlmtuiApp(catalog=catalog, build=planned_build(catalog, gpu="RTX 4090", ram="64GB"), detect=False)
+    app = rtx4090_app(catalog)
     async with app.run_test(size=(120, 40)) as pilot:
         planner = await open_planner(pilot)
-        await pilot.press("a")
-        await pilot.pause()
+        await open_picker(pilot)
         await pilot.press(*"m4 max 128", "enter")
         await settle(pilot)
         assert len(planner.draft.lines) == 1 and planner.draft.lines[0][0].unified
@@ -109,3 +113,41 @@ async def test_a_mac_replacing_gpus_leaves_its_note(catalog: Catalog) -> None:
         await pilot.press("x")
         await settle(pilot)
         assert not ram.disabled and ram.value == "64GB", "the host RAM typed before comes back"
+
+
+def rtx4090_app(catalog: Catalog) -> LlmtuiApp:
+    return LlmtuiApp(catalog=catalog, build=planned_build(catalog, gpu="RTX 4090", ram="64GB"), detect=False)
+
+
+async def test_planner_rejects_impossible_values(catalog: Catalog) -> None:
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(160, 48)) as pilot:
+        planner = await open_planner(pilot)
+        before = planner.draft.build()
+        for field, value in (("ram", "-8GB"), ("ram", "lots"), ("machines", "0"), ("machines", "900"),
+                             ("wired", "-5"), ("ram", "999999TB")):  # fmt: skip
+            box = planner.query_one(f"#{field}", Input)
+            box.value = value
+            await box.action_submit()
+            await pilot.pause(0.05)
+            assert "nothing changed" in str(planner.query_one("#plan-error").render()), (field, value)
+        assert planner.draft.build() == before
+        # a count of zero is refused too
+        planner.query_one("#lines").focus()
+        for _ in range(3):
+            await pilot.press("minus")
+        assert planner.draft.lines[0][1] >= 1
+
+
+async def test_planner_ram_box_shows_the_value_understood(catalog: Catalog) -> None:
+    """An emptied RAM box means no host RAM, and says "0": a placeholder left in view would read as a value."""
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(160, 48)) as pilot:
+        planner = await open_planner(pilot)
+        box = planner.query_one("#ram", Input)
+        for typed, shown, ram in (("", "0", 0), ("128", "128GB", 128 * GiB)):
+            box.value = typed
+            await box.action_submit()
+            await pilot.pause(0.05)
+            assert box.value == shown
+            assert planner.draft.ram_bytes == ram
