@@ -17,8 +17,7 @@ from .common import CliError, catalog, fail, resolve_build
 def _find_model(cat: Any, key: str) -> Any:
     m = cat.model(key)
     if m is None:
-        keys = [*cat.model_keys(), *(x.hf_repo for x in cat.models)]
-        close = difflib.get_close_matches(key.lower(), [k.lower() for k in keys], n=3, cutoff=0.5)
+        close = cat.closest_models(key)
         hint = f"; closest: {', '.join(close)}" if close else "; see 'llmtui models' for ids"
         fail(f"unknown model '{key}'{hint}")
     return m

@@ -151,3 +151,20 @@ async def test_planner_ram_box_shows_the_value_understood(catalog: Catalog) -> N
             await pilot.pause(0.05)
             assert box.value == shown
             assert planner.draft.ram_bytes == ram
+
+
+async def test_reverse_plan_names_the_closest_model_for_a_typo(catalog: Catalog) -> None:
+    from llmtui.ui.screens.planner import ReversePlanScreen
+
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_planner(pilot)
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReversePlanScreen)
+        box = screen.query_one("#rp-model", Input)
+        box.value = "qwen3-33b"
+        await box.action_submit()
+        await pilot.pause()
+        assert "unknown model 'qwen3-33b'; closest: qwen3-32b" in shown_text(screen.query_one("#rp-error", Static))

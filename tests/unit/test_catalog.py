@@ -49,6 +49,26 @@ def test_ids_are_unique(catalog: Catalog) -> None:
     assert len(dids) == len(set(dids))
 
 
+def test_models_are_found_by_id_repo_or_name_and_a_miss_gets_hints(catalog: Catalog) -> None:
+    m = catalog.model("qwen3-32b")
+    assert m is not None
+    assert catalog.model("Qwen/Qwen3-32B") is m and catalog.model("  qwen 3 32B ") is m
+    assert catalog.model("qwen3-33b") is None
+    assert catalog.closest_models("qwen3-33b")[0] == "qwen3-32b"
+    assert catalog.closest_models("zzzzzz") == []
+
+
+def test_a_pickled_catalogue_rebuilds_its_indexes(catalog: Catalog) -> None:
+    """The parsed catalogue is cached with pickle; its look-up indexes are not stored but rebuilt."""
+    import pickle
+
+    state = catalog.__getstate__()
+    assert set(state) == {"models", "devices", "warnings"}
+    back = pickle.loads(pickle.dumps(catalog))
+    assert back.model("Qwen 3 32B") is not None and back.device("RTX 4090") is not None
+    assert len(back.models) == len(catalog.models)
+
+
 def test_seed_models_and_composites(catalog: Catalog) -> None:
     for mid, value in SEED_TEN.items():
         m = catalog.model(mid)

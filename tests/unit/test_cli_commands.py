@@ -173,6 +173,13 @@ def test_batch_mode_keeps_order_and_survives_bad_lines(capsys: pytest.CaptureFix
     assert "unknown key" in res[5]["error"]
 
 
+def test_unknown_model_names_the_closest_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(capsys, "estimate", "--model", "qwen3-33b")
+    assert code != 0 and "unknown model 'qwen3-33b'; closest: qwen3-32b" in err
+    code, out, _ = cli(capsys, "estimate", "--model", "Qwen 3 32B", "--json")
+    assert code == 0 and json.loads(out)["model"]["id"] == "qwen3-32b"
+
+
 def test_plan_reverse_planning(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "plan", "--model", "llama-3.3-70b-instruct", "--target-tps", "10", "--json")
     assert code == 0

@@ -161,18 +161,27 @@ class Catalog:
         self._device_index: dict[str, Device] = {}
         self.reindex()
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the parsed-catalogue cache) without the look-up indexes, which are rebuilt on load,
+        so a cache written by other code never brings back a stale index."""
+        return {"models": self.models, "devices": self.devices, "warnings": self.warnings}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.reindex()
+
     def reindex(self) -> None:
-        self._model_index = {}
-        for m in self.models:
-            self._model_index[m.id.lower()] = m
+        self._model_index = {m.id.lower(): m for m in self.models}
+        for m in self.models:  # repos and names never shadow an id
             self._model_index.setdefault(m.hf_repo.lower(), m)
+            self._model_index.setdefault(m.name.lower(), m)
         self._device_index = {}
         for d in self.devices:
             for key in (d.id, d.name, *d.aliases):
                 self._device_index.setdefault(_norm(key), d)
 
     def model(self, key: str) -> Model | None:
-        """A model by catalogue id or Hugging Face repo id, case-insensitive."""
+        """A model by catalogue id, Hugging Face repo id or display name, case-insensitive."""
         return self._model_index.get(key.strip().lower())
 
     def device(self, key: str) -> Device | None:
@@ -181,6 +190,17 @@ class Catalog:
 
     def model_keys(self) -> list[str]:
         return [m.id for m in self.models]
+
+    def closest_models(self, key: str, n: int = 3) -> list[str]:
+        """Ids of the models whose id, name or repo is nearest to a key that matched none (for hints)."""
+        import difflib
+
+        names: dict[str, str] = {}
+        for m in self.models:
+            for k in (m.id, m.name, m.hf_repo):
+                names.setdefault(k.lower(), m.id)
+        close = difflib.get_close_matches(key.strip().lower(), list(names), n=n * 3, cutoff=0.5)
+        return list(dict.fromkeys(names[c] for c in close))[:n]
 
     def device_keys(self) -> list[str]:
         keys: list[str] = []

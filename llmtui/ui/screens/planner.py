@@ -541,6 +541,7 @@ class ReversePlanScreen(ModalScreen[None]):
     ReversePlanScreen .field Label { width: 14; }
     ReversePlanScreen .field Input { width: 1fr; }
     ReversePlanScreen #rp-error { color: $error; height: auto; }
+    ReversePlanScreen .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back"), Binding("ctrl+r", "run", "Plan")]
 
@@ -554,6 +555,7 @@ class ReversePlanScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Reverse planning: the cheapest builds for a target speed · {self.engine}")
+            yield Label("tab / shift+tab move between fields · enter plans · escape goes back", classes="hint")
             for fid, label, value in (
                 ("rp-model", "Model", self.model.id),
                 ("rp-quant", "Quant", self.view.quant),
@@ -588,7 +590,9 @@ class ReversePlanScreen(ModalScreen[None]):
         except (UnitError, ValueError):
             err, ctx, tps = "context or target speed is not a number", 0, 0.0
         if model is None:
-            err = "unknown model id (see the leaderboard)"
+            typed = self.query_one("#rp-model", Input).value.strip()
+            close = self.catalog.closest_models(typed)
+            err = f"unknown model '{typed}'" + (f"; closest: {', '.join(close)}" if close else "; ids: llmtui models")
         elif quant is None:
             err = "unknown quant"
         self.query_one("#rp-error", Static).update(err)
