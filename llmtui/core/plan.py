@@ -71,8 +71,9 @@ def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float | 
                     kind = "single GPU" if n == 1 else "multi-GPU"
                     b = Build(f"{n}x {d.name}", (g,) * n, PLAN_RAM)
                     out.append((_times(usd, n), kind, b))
-    # priced: cheapest first; unpriced: smallest memory first, the nearest stand-in for cheapest
-    out.sort(key=lambda t: (t[0] is None, t[0] or 0.0, t[2].gpu_memory_bytes * t[2].machines))
+    # priced: cheapest first; unpriced: one machine before several, then the smallest memory (the
+    # nearest stand-in for cheapest)
+    out.sort(key=lambda t: (t[0] is None, t[0] or 0.0, t[2].machines, t[2].gpu_memory_bytes * t[2].machines))
     _candidates[key] = out
     return out
 
@@ -99,11 +100,11 @@ def cheapest_builds(
     need = _weights_floor(model, quant)
     out: list[PlanResult] = []
     kinds: set[str] = set()
-    unpriced: set[str] = set()  # devices already offered without a price: more of them says nothing new
+    unpriced: set[tuple[str, int]] = set()  # (device, machines) offered without a price: more GPUs add nothing
     for price, kind, b in candidate_builds(catalog, max_gpus):
         if one_per_kind and kind in kinds:
             continue
-        if price is None and b.gpus[0].name in unpriced:
+        if price is None and (b.gpus[0].name, b.machines) in unpriced:
             continue
         if b.gpu_memory_bytes < need:
             continue  # cannot hold the weights: skip without estimating
@@ -116,7 +117,7 @@ def cheapest_builds(
         out.append(PlanResult(b, e, price, kind))
         kinds.add(kind)
         if price is None:
-            unpriced.add(b.gpus[0].name)
+            unpriced.add((b.gpus[0].name, b.machines))
         if len(out) >= limit:
             break
     return out

@@ -145,12 +145,32 @@ async def test_planner_ram_box_shows_the_value_understood(catalog: Catalog) -> N
     async with app.run_test(size=(160, 48)) as pilot:
         planner = await open_planner(pilot)
         box = planner.query_one("#ram", Input)
-        for typed, shown, ram in (("", "0", 0), ("128", "128GB", 128 * GiB)):
+        for typed, shown, ram in (("", "0", 0), ("0", "0", 0), ("128", "128GB", 128 * GiB)):
             box.value = typed
             await box.action_submit()
             await pilot.pause(0.05)
             assert box.value == shown
             assert planner.draft.ram_bytes == ram
+            assert "nothing changed" not in shown_text(planner.query_one("#plan-error", Static)), typed
+
+
+async def test_adding_a_mac_while_the_ram_box_has_focus_keeps_the_typed_ram(catalog: Catalog) -> None:
+    """Disabling the focused RAM box blurs it; the Mac's memory shown there must not become host RAM."""
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(160, 48)) as pilot:
+        planner = await open_planner(pilot)
+        planner.query_one("#ram", Input).focus()
+        await pilot.pause()
+        planner.action_add()
+        await pilot.pause()
+        await pilot.press(*"m4 max 128", "enter")
+        await settle(pilot)
+        assert planner.draft.ram_bytes == 64 * GiB
+        assert "replaced the devices" in shown_text(planner.query_one("#plan-error", Static))
+        planner.query_one("#lines").focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert planner.query_one("#ram", Input).value == "64GB"
 
 
 async def test_reverse_plan_names_the_closest_model_for_a_typo(catalog: Catalog) -> None:

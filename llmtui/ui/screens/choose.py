@@ -59,7 +59,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def _option_widgets(self, options: list[tuple[str, str]]) -> list[Option]:
         if not options:
-            return [Option("nothing matches", id="", disabled=True)]
+            return [Option("nothing matches" if self.search else "nothing to choose", id="", disabled=True)]
         return [Option(label, id=key) for key, label in options]
 
     def on_mount(self) -> None:

@@ -31,9 +31,11 @@ MIN_W, MIN_H = 60, 16
 WIDE = 130
 
 
-# A filter costs about 0.5-0.9 µs a row (`make bench`: 2.5-4.5 ms at 5,000 rows), so up to here doing
-# it in the key handler beats a thread hop, which also costs the frame the rows would have been drawn in.
-SYNC_FILTER_ROWS = 20_000
+# Up to this many rows the filter runs in the key handler, so the new rows go out in the keystroke's own
+# frame; beyond, a worker keeps typing responsive. Keystroke to painted rows (tests/bench/run.py, 2 CPUs),
+# in the handler / in a worker: 5,000 rows 13.7 / 40.3 ms, 10,000 rows 20.8 / 46.1 ms, 20,000 rows
+# 32.1 / 43.2 ms (median): past ~10,000 the handler would hold each keystroke for longer than the goal.
+SYNC_FILTER_ROWS = 10_000
 
 
 class MainScreen(Screen[None]):

@@ -174,6 +174,8 @@ class PlannerScreen(Screen[None]):
         """A unified-memory machine's RAM is its GPU memory: the box shows that and cannot be edited."""
         box = self.query_one("#ram", Input)
         unified = next((g for g, _ in self.draft.lines if g.unified), None)
+        if unified is not None and box.has_focus:
+            self.query_one("#lines", OptionList).focus()
         box.disabled = unified is not None
         box.value = _ram_text(unified.memory_bytes if unified else self.draft.ram_bytes)
         box.tooltip = "unified memory: the same memory as the GPU's" if unified else None
@@ -264,11 +266,13 @@ class PlannerScreen(Screen[None]):
     @on(Input.Submitted)
     @on(Input.Blurred)
     def _input(self, event: Any) -> None:
+        if event.input.disabled:
+            return  # the RAM box of a unified machine shows the GPU's memory; it was not typed
         field = event.input.id
         value = event.input.value.strip()
         try:
             if field == "ram":
-                ram = parse_ram(value) if value else 0
+                ram = parse_ram(value) if value not in ("", "0") else 0  # "0" is how the box shows none
                 if ram != self.draft.ram_bytes:
                     self.draft.ram_bytes = ram
                     self.draft.ram_available = None
