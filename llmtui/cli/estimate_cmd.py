@@ -17,9 +17,7 @@ from .common import CliError, catalog, fail, resolve_build
 def _find_model(cat: Any, key: str) -> Any:
     m = cat.model(key)
     if m is None:
-        close = cat.closest_models(key)
-        hint = f"; closest: {', '.join(close)}" if close else "; see 'llmtui models' for ids"
-        fail(f"unknown model '{key}'{hint}")
+        fail(cat.unknown_model_message(key))
     return m
 
 

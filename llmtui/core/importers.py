@@ -140,8 +140,8 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
         if model_type.startswith("llama4"):
             a["ffn"] = _get(cfg, "intermediate_size_mlp", default=a.get("ffn", 0))
             a["shared_experts"] = 1
-    if _get(cfg, "kv_lora_rank"):
-        a["kv_lora_rank"] = _get(cfg, "kv_lora_rank")
+    if kv_lora_rank := _get(cfg, "kv_lora_rank"):
+        a["kv_lora_rank"] = kv_lora_rank
         a["q_lora_rank"] = _get(cfg, "q_lora_rank", default=0)
         a["qk_rope_dim"] = _get(cfg, "qk_rope_head_dim", default=64)
         a["qk_nope_dim"] = _get(cfg, "qk_nope_head_dim", default=128)

@@ -191,6 +191,13 @@ class Catalog:
     def model_keys(self) -> list[str]:
         return [m.id for m in self.models]
 
+    def unknown_model_message(self, key: str) -> str:
+        """What to say when `key` names no model: the closest ids, or where the ids are listed."""
+        close = self.closest_models(key)
+        return f"unknown model '{key.strip()}'" + (
+            f"; closest: {', '.join(close)}" if close else "; see 'llmtui models' for ids"
+        )
+
     def closest_models(self, key: str, n: int = 3) -> list[str]:
         """Ids of the models whose id, name or repo is nearest to a key that matched none (for hints)."""
         import difflib

@@ -83,6 +83,10 @@ class MainScreen(Screen[None]):
         self.all_rows: list[Row] = []
         self.rows_pending = True
         self.query_error = ""
+        self._sorted: list[Row] = []  # all_rows in the current sort, remade when _sorted_key changes
+        self._sorted_key: tuple[int, str, bool] | None = None
+        self._detail_for: Row | None = None  # the highlighted row the detail pane is for
+        self._detail_request = 0  # numbers detail loads; only the latest may land
 
     # --- layout ---------------------------------------------------------------------------------------
 
@@ -228,7 +232,7 @@ class MainScreen(Screen[None]):
         """Filter and sort the computed rows for the current query. Up to SYNC_FILTER_ROWS at once, so
         the new rows are drawn in the keystroke's own frame; beyond, in a worker that drops stale results."""
         key = (id(self.all_rows), self.state.sort, self.state.reverse)
-        if getattr(self, "_sorted_key", None) != key:  # sort once per row set; filtering keeps the order
+        if self._sorted_key != key:  # sort once per row set; filtering keeps the order
             self._sorted_key = key
             reverse = (not _default_desc(self.state.sort)) if self.state.reverse else None
             self._sorted = sort_rows(self.all_rows, self.state.sort, reverse=reverse)
@@ -285,8 +289,8 @@ class MainScreen(Screen[None]):
         """Load the detail of the highlighted model, when the pane is on screen. Each request gets a
         number; a worker's result is shown only if no later request came meanwhile, so a slow load
         for a model typed past cannot land over "no model matches"."""
-        self._detail_request = getattr(self, "_detail_request", 0) + 1
-        row = getattr(self, "_detail_for", None)
+        self._detail_request += 1
+        row = self._detail_for
         if not self.has_class("-detail"):
             return  # hidden: loaded when shown
         if row is None:

@@ -594,9 +594,7 @@ class ReversePlanScreen(ModalScreen[None]):
         except (UnitError, ValueError):
             err, ctx, tps = "context or target speed is not a number", 0, 0.0
         if model is None:
-            typed = self.query_one("#rp-model", Input).value.strip()
-            close = self.catalog.closest_models(typed)
-            err = f"unknown model '{typed}'" + (f"; closest: {', '.join(close)}" if close else "; ids: llmtui models")
+            err = self.catalog.unknown_model_message(self.query_one("#rp-model", Input).value)
         elif quant is None:
             err = "unknown quant"
         self.query_one("#rp-error", Static).update(err)
