@@ -29,3 +29,15 @@ def catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def rtx4090(catalog: Catalog) -> Build:
     return planned_build(catalog, gpu="RTX 4090", ram="64GB")
+
+
+@pytest.fixture
+def make_app(catalog: Catalog):  # type: ignore[no-untyped-def]
+    """The app on a planned build, without detection (UI and hostile tests)."""
+    from llmtui.ui.app import LlmtuiApp
+
+    def make(gpu: str = "RTX 4090", ram: str = "64GB", build: Build | None = None) -> LlmtuiApp:
+        b = build or planned_build(catalog, gpu=gpu, ram=ram)
+        return LlmtuiApp(catalog=catalog, build=b, build_title="test build", detect=False)
+
+    return make

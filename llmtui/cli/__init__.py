@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
+from typing import Any
 
 from . import exitcodes
 from .args import build_parser
@@ -23,20 +25,53 @@ COMMANDS = {
 }
 
 
+class _CleanStream:
+    """The command line's one way out to the terminal: text written through it has no control
+    characters but newlines and tabs (no escape sequence from data can reach the terminal)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from ..core.boundary.text import multi_line
+
+        self._stream.write(multi_line(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def run(argv: list[str]) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        return open_app(args.profile)
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _CleanStream(out), _CleanStream(err)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is not None:
+            return _command(args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+    return open_app(args.profile)
+
+
+def _command(args: Any) -> int:
     module_name, func_name = COMMANDS[args.command].split(":")
     func = getattr(importlib.import_module(f".{module_name}", __name__), func_name)
+    from ..core.boundary import InputError
+    from ..core.files import WriteError
+
     try:
         return int(func(args))
     except CliError as e:
         sys.stderr.write(f"llmtui {args.command}: {e}\n")
         return e.code
+    except (InputError, WriteError) as e:  # untrusted input or a file that cannot be written: one sentence
+        sys.stderr.write(f"llmtui {args.command}: {e}\n")
+        return exitcodes.USAGE
     except BrokenPipeError:  # `llmtui models | head`
-        sys.stderr.close()
+        with contextlib.suppress(OSError):
+            sys.stderr.close()
         return exitcodes.OK
     except KeyboardInterrupt:
         return 130

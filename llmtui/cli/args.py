@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from .. import __version__
 from . import exitcodes
@@ -16,39 +17,77 @@ class Parser(argparse.ArgumentParser):
         raise SystemExit(exitcodes.USAGE)
 
 
-def positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
+def _arg(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type from a boundary parser: its one sentence becomes argparse's error (exit 2)."""
+
+    def convert(text: str) -> Any:
+        from ..core.boundary import InputError
+
+        try:
+            return parse(text)
+        except InputError as e:
+            raise argparse.ArgumentTypeError(e.message) from None
+
+    return convert
 
 
-def ctx_arg(text: str) -> int:
-    from ..core.units import UnitError, parse_ctx
+def _whole(lo: int, hi: int, what: str = "") -> Callable[[str], Any]:
+    from ..core.boundary.numbers import whole
 
-    try:
-        n = parse_ctx(text)
-    except UnitError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    if n > 100_000_000:
-        raise argparse.ArgumentTypeError(f"{text} tokens is more context than any model has")
-    return n
+    return _arg(lambda t: whole(t, "", lo=lo, hi=hi, what=what))
+
+
+def _real(lo: float, hi: float, what: str = "") -> Callable[[str], Any]:
+    from ..core.boundary.numbers import number
+
+    return _arg(lambda t: number(t, "", lo=lo, hi=hi, what=what))
+
+
+def _ctx(text: str) -> int:
+    from ..core.boundary.numbers import ctx_tokens
+
+    return ctx_tokens(text, "")
+
+
+def _seconds(text: str) -> float:
+    from ..core.boundary.numbers import seconds
+
+    return seconds(text, "", lo=0.1, hi=600)
+
+
+def _nonempty(text: str) -> str:
+    from ..core.boundary import InputError
+    from ..core.boundary.text import one_line
+
+    if not text.strip():
+        raise InputError("", "is empty; leave the option out instead")
+    return one_line(text)
+
+
+positive_int = _whole(1, 1_000_000)
+ctx_arg = _arg(_ctx)
+seconds_arg = _arg(_seconds)
+text_arg = _arg(_nonempty)
 
 
 def add_hardware(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("hardware (none given: this machine, as detected)")
     g.add_argument(
-        "--gpu", metavar="SPEC", help='GPUs from the catalogue: "RTX 4090", "2x RTX 3090", "RTX 5090 + RTX 4090"'
+        "--gpu",
+        type=text_arg,
+        metavar="SPEC",
+        help='GPUs from the catalogue: "RTX 4090", "2x RTX 3090", "RTX 5090 + RTX 4090"',
     )
-    g.add_argument("--mac", metavar="SPEC", help='an Apple Silicon Mac: "M4 Max 40-core 128GB"')
-    g.add_argument("--ram", metavar="SIZE", help="host RAM as sold, e.g. 64GB (DIMMs are binary: 64 GiB)")
-    g.add_argument("--machines", type=positive_int, default=1, metavar="N", help="N identical machines (default 1)")
+    g.add_argument("--mac", type=text_arg, metavar="SPEC", help='an Apple Silicon Mac: "M4 Max 40-core 128GB"')
+    g.add_argument(
+        "--ram", type=text_arg, metavar="SIZE", help="host RAM as sold, e.g. 64GB (DIMMs are binary: 64 GiB)"
+    )
+    g.add_argument("--machines", type=_whole(1, 64), default=1, metavar="N", help="N identical machines (default 1)")
     g.add_argument("--network", default="10gbe", help="link between machines: 1gbe, 10gbe, 25gbe, 100gbe, tb4, tb5")
-    g.add_argument("--wired-limit-mb", type=int, default=0, metavar="MB", help="Apple: iogpu.wired_limit_mb")
-    g.add_argument("--profile", metavar="NAME", help="a saved build profile")
+    g.add_argument(
+        "--wired-limit-mb", type=_whole(0, 64_000_000), default=0, metavar="MB", help="Apple: iogpu.wired_limit_mb"
+    )
+    g.add_argument("--profile", type=text_arg, metavar="NAME", help="a saved build profile")
 
 
 def add_estimate_opts(p: argparse.ArgumentParser, *, quant_default: str = "Q4_K_M") -> None:
@@ -78,7 +117,7 @@ def build_parser() -> Parser:
         "4 remote machine unreachable.",
     )
     p.add_argument("--version", action="version", version=f"llmtui {__version__}")
-    p.add_argument("--profile", metavar="NAME", help="open the app on a saved build profile")
+    p.add_argument("--profile", type=text_arg, metavar="NAME", help="open the app on a saved build profile")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     m = sub.add_parser("models", help="the leaderboard for a build: filter, sort, table/JSON/CSV/Markdown")
@@ -105,8 +144,14 @@ def build_parser() -> Parser:
     src.add_argument("--batch", metavar="FILE", help="JSON Lines of requests ('-' for stdin)")
     add_estimate_opts(e)
     add_hardware(e)
-    e.add_argument("--prompt-tokens", type=positive_int, default=512, help="prompt length for time to first token")
-    e.add_argument("--depth", type=int, help="tokens already in context when decoding (default: the whole --ctx)")
+    e.add_argument(
+        "--prompt-tokens", type=_whole(1, 100_000_000), default=512, help="prompt length for time to first token"
+    )
+    e.add_argument(
+        "--depth",
+        type=_whole(0, 100_000_000),
+        help="tokens already in context when decoding (default: the whole --ctx)",
+    )
     e.add_argument(
         "--launch", metavar="ENGINE", help="also print the command that runs it: llama.cpp, ollama, vllm, mlx"
     )
@@ -114,9 +159,11 @@ def build_parser() -> Parser:
 
     d = sub.add_parser("detect", help="this machine's hardware")
     add_format(d)
-    d.add_argument("--timeout", type=float, help="seconds each probe may take (default 5, or LLMTUI_PROBE_TIMEOUT)")
+    d.add_argument(
+        "--timeout", type=seconds_arg, help="seconds each probe may take (default 5, or LLMTUI_PROBE_TIMEOUT)"
+    )
     sub.add_parser("doctor", help="raw probe results for a bug report").add_argument(
-        "--timeout", type=float, help="seconds each probe may take"
+        "--timeout", type=seconds_arg, help="seconds each probe may take"
     )
 
     pr = sub.add_parser("profiles", help="saved build profiles")
@@ -149,16 +196,21 @@ def build_parser() -> Parser:
 
     pl2 = sub.add_parser("plan", help="reverse planning: the cheapest builds that run a model at a target speed")
     pl2.add_argument("--model", required=True, metavar="ID")
-    pl2.add_argument("--target-tps", type=float, default=10.0, help="decode tokens/s wanted (default 10)")
+    pl2.add_argument(
+        "--target-tps",
+        type=_real(0, 1_000_000, "a speed in tokens/s"),
+        default=10.0,
+        help="decode tokens/s wanted (default 10)",
+    )
     add_estimate_opts(pl2)
     pl2.add_argument("--limit", type=positive_int, default=10, help="at most N builds (default 10)")
-    pl2.add_argument("--max-gpus", type=positive_int, default=8, help="GPUs per machine to consider (default 8)")
+    pl2.add_argument("--max-gpus", type=_whole(1, 64), default=8, help="GPUs per machine to consider (default 8)")
     add_format(pl2, markdown=True)
 
     r = sub.add_parser("remote", help="detect a remote machine over ssh and save it as a profile")
     r.add_argument("host", help="[user@]host, as ssh accepts it (~/.ssh/config applies)")
     r.add_argument("--name", help="profile name (default: the host)")
-    r.add_argument("--timeout", type=float, default=20.0, help="seconds for the whole probe (default 20)")
+    r.add_argument("--timeout", type=seconds_arg, default=20.0, help="seconds for the whole probe (default 20)")
     r.add_argument("--ssh-option", "-o", action="append", default=[], metavar="OPT", help="passed to ssh -o")
     r.add_argument("--no-save", action="store_true", help="print only, save nothing")
     add_format(r)

@@ -6,7 +6,7 @@ import argparse
 import difflib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,20 +126,95 @@ BATCH_KEYS = {
     "prompt_tokens",
     "depth",
 }
+TEXT_KEYS = ("model", "config", "quant", "kv_quant", "engine", "gpu", "mac", "profile", "network")
+
+
+def _text(req: dict[str, Any], key: str, default: str | None = None) -> str | None:
+    """A text value of a batch line: text, non-empty; anything else is an error naming the key."""
+    v = req.get(key)
+    if v is None:
+        return default
+    if not isinstance(v, str) or not v.strip():
+        raise CliError(f"'{key}' must be non-empty text")
+    return v
+
+
+def _batch_request(req: Any) -> dict[str, Any]:
+    """A batch line's keys, each checked by the trust boundary's parsers, before any is used."""
+    from ..core.boundary.numbers import ctx_tokens, whole
+
+    if not isinstance(req, dict):
+        raise CliError("each line must be a JSON object")
+    unknown = set(req) - BATCH_KEYS
+    if unknown:
+        raise CliError(f"unknown key(s) {', '.join(sorted(unknown))}")
+    for key in TEXT_KEYS:
+        _text(req, key)
+    if bool(req.get("model")) == bool(req.get("config")):
+        raise CliError("give exactly one of 'model' or 'config'")
+    ram = req.get("ram")
+    if ram is not None and (isinstance(ram, bool) or not isinstance(ram, str | int | float)):
+        raise CliError("'ram' must be a size like \"64GB\"")
+    out = dict(req)
+    out["ctx"] = ctx_tokens(req.get("ctx", 8192), "ctx")
+    out["machines"] = whole(req.get("machines", 1), "machines", lo=1, hi=64)
+    out["prompt_tokens"] = whole(req.get("prompt_tokens", 512), "prompt_tokens", lo=1, hi=100_000_000)
+    if req.get("depth") is not None:
+        out["depth"] = whole(req["depth"], "depth", lo=0, hi=100_000_000)
+    return out
+
+
+MAX_LINE = 1_000_000  # bytes of one --batch line
+
+
+def _lines(source: str) -> Iterator[bytes | None]:
+    """The lines of a --batch input (a regular file, or '-' for stdin); None for a line over MAX_LINE
+    bytes, whose rest is skipped."""
+    import os
+    import stat
+
+    if source == "-":
+        fh: Any = sys.stdin.buffer
+    else:
+        try:
+            fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        except OSError as e:
+            fail(f"cannot read {source}: {e.strerror or e}")
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            fail(f"{source} is not a regular file; give a file of JSON Lines, or '-' for stdin")
+        fh = os.fdopen(fd, "rb")
+    try:
+        while True:
+            line = fh.readline(MAX_LINE + 1)
+            if not line:
+                return
+            if len(line) > MAX_LINE and not line.endswith(b"\n"):
+                while True:  # skip the rest of the overlong line
+                    more = fh.readline(MAX_LINE)
+                    if not more or more.endswith(b"\n"):
+                        break
+                yield None
+                continue
+            yield line
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
 
 
 def _batch(args: argparse.Namespace) -> int:
     """One JSON result (or {"error": ...}) per input line, in order; bad lines never stop the rest."""
+    from ..core.boundary import InputError
+    from ..core.boundary.reader import decode, loads_json
     from ..core.build import BuildError, planned_build
     from ..core.estimate import EstimateError, estimate
     from ..core.importers import ImportError_, model_from_config
-    from ..core.units import UnitError, parse_ctx
 
     cat = catalog()
     builds: dict[tuple[Any, ...], Any] = {}
 
     def build_for(req: dict[str, Any]) -> Any:
-        key = tuple(req.get(k) for k in ("gpu", "mac", "ram", "machines", "profile", "network"))
+        key = tuple(str(req.get(k)) for k in ("gpu", "mac", "ram", "machines", "profile", "network"))
         if key not in builds:
             if req.get("profile"):
                 from ..core.profiles import ProfileError, load_profile
@@ -148,72 +223,52 @@ def _batch(args: argparse.Namespace) -> int:
                     builds[key] = load_profile(str(req["profile"]), cat).build
                 except ProfileError as e:
                     raise CliError(str(e)) from None
-            elif req.get("gpu") or req.get("mac") or req.get("ram"):
+            elif req.get("gpu") or req.get("mac") or req.get("ram") is not None:
                 builds[key] = planned_build(
                     cat,
                     gpu=req.get("gpu"),
                     mac=req.get("mac"),
                     ram=req.get("ram"),
-                    machines=int(req.get("machines", 1)),
+                    machines=req["machines"],
                     network=str(req.get("network", "10gbe")),
                 )
             else:
                 builds[key] = resolve_build(args, cat)
         return builds[key]
 
-    def one(line: str) -> dict[str, Any]:
-        req = json.loads(line)
-        if not isinstance(req, dict):
-            raise CliError("each line must be a JSON object")
-        unknown = set(req) - BATCH_KEYS
-        if unknown:
-            raise CliError(f"unknown key(s) {', '.join(sorted(unknown))}")
-        if bool(req.get("model")) == bool(req.get("config")):
-            raise CliError("give exactly one of 'model' or 'config'")
+    def one(n: int, line: bytes) -> dict[str, Any]:
+        where = f"line {n}"
+        req = _batch_request(loads_json(decode(line, where), where))
         model = model_from_config(Path(req["config"])) if req.get("config") else _find_model(cat, str(req["model"]))
-        ctx_raw = req.get("ctx", 8192)
-        ctx = parse_ctx(str(ctx_raw)) if not isinstance(ctx_raw, int) else ctx_raw
+        build = build_for(req)
         e = estimate(
             model,
             _quant(str(req.get("quant", "Q4_K_M"))),
-            ctx,
-            build_for(req),
+            req["ctx"],
+            build,
             kv_type=str(req.get("kv_quant", "f16")),
             engine=_engine(str(req.get("engine", "llama.cpp"))),
-            prompt_tokens=int(req.get("prompt_tokens", 512)),
+            prompt_tokens=req["prompt_tokens"],
             depth=req.get("depth"),
             with_max_ctx=True,
         )
-        return e.to_json()
+        return {**e.to_json(), "build": build.describe()}  # as `estimate --json` prints it
 
-    errors: tuple[type[Exception], ...] = (
-        CliError,
-        BuildError,
-        EstimateError,
-        ImportError_,
-        UnitError,
-        ValueError,
-        TypeError,
-        KeyError,
-    )
-    stream = sys.stdin if args.batch == "-" else None
-    try:
-        fh = stream or open(args.batch, encoding="utf-8")  # noqa: SIM115 - closed below
-    except OSError as e:
-        fail(f"cannot read {args.batch}: {e.strerror or e}")
+    errors: tuple[type[Exception], ...] = (CliError, BuildError, EstimateError, ImportError_, InputError)
     write: Callable[[str], Any] = sys.stdout.write
-    try:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
+    for n, line in enumerate(_lines(args.batch), 1):
+        if line is None:
+            out: dict[str, Any] = {"error": f"line {n}: longer than {MAX_LINE:,} bytes, skipped"}
+        elif not line.strip():
+            continue
+        else:
             try:
-                out = one(line)
-            except json.JSONDecodeError as e:
-                out = {"error": f"line {n}: not valid JSON ({e.msg})"}
+                out = one(n, line)
+            except InputError as e:
+                out = {"error": str(e) if str(e).startswith("line ") else f"line {n}: {e}"}
             except errors as e:
                 out = {"error": f"line {n}: {e}"}
-            write(json.dumps(out, separators=(",", ":")) + "\n")
-    finally:
-        if fh is not sys.stdin:
-            fh.close()
+            except Exception as e:  # a bug of ours must not end the batch: say so on this line, go on
+                out = {"error": f"line {n}: internal error ({type(e).__name__}: {e}); please report it"}
+        write(json.dumps(out, separators=(",", ":")) + "\n")
     return exitcodes.OK

@@ -16,7 +16,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from ..core.catalog import load_catalog, parse_model
     from ..core.catalog.schema import Invalid
-    from ..core.files import FileExists, atomic_write
+    from ..core.files import FileExists, WriteError, atomic_write
     from ..core.importers import ImportError_, models_from_leaderboard
     from ..core.paths import user_data_dir
 
@@ -43,6 +43,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         atomic_write(target, tomli_w.dumps({"schema": 1, "models": good}), overwrite=False)
     except FileExists:
         fail(f"{target} exists already; remove it or import under another --name")
+    except WriteError as e:
+        fail(str(e))
     check = load_catalog(use_cache=False)
     problems = [w for w in check.warnings if str(target) in w]
     result = {"file": str(target), "imported": len(good), "skipped": len(notes), "problems": problems}

@@ -26,6 +26,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         ProfileError,
         delete_profile,
         duplicate_profile,
+        export_profile,
         import_profile,
         list_profiles,
         load_profile,
@@ -67,16 +68,11 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             print(f"saved '{args.name}' ({build.describe()}) to {path}")
             return exitcodes.OK
         if args.action == "export":
-            p = load_profile(args.name, cat)
-            text = profile_text(p)
             if args.output:
-                out = Path(args.output)
-                if out.exists():
-                    fail(f"{out} exists; llmtui does not overwrite files it did not create (pick another name)")
-                out.write_text(text, encoding="utf-8")
+                out = export_profile(args.name, cat, Path(args.output))
                 print(f"wrote {out}")
             else:
-                sys.stdout.write(text)
+                sys.stdout.write(profile_text(load_profile(args.name, cat)))
             return exitcodes.OK
         if args.action == "import":
             p = import_profile(Path(args.file), cat, name=args.name, overwrite=args.force)

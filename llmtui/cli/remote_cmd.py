@@ -18,15 +18,25 @@ def default_name(host: str) -> str:
 
 def cmd_remote(args: argparse.Namespace) -> int:
     from ..core.profiles import Profile, ProfileError, load_profile, save_profile
-    from ..core.remote import RemoteError, probe_remote
+    from ..core.remote import RemoteError, check_host, probe_remote
     from .detect_cmd import detect_text
 
+    try:
+        check_host(args.host)
+    except RemoteError as e:
+        fail(str(e))
     cat = catalog()
     try:
         m = probe_remote(args.host, cat, options=args.ssh_option, timeout=args.timeout)
     except RemoteError as e:
         fail(str(e), exitcodes.REMOTE)
     name = args.name or default_name(args.host)
+    try:
+        from ..core.profiles import check_name
+
+        name = check_name(name)
+    except ProfileError as e:
+        fail(str(e))
     saved = None
     if not args.no_save:
         build = replace(m.build, name=name)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from .boundary import InputError
 from .catalog.types import Catalog, Device
-from .units import GB, GiB, MiB, UnitError, parse_size
+from .units import GiB, MiB
 
 NETWORKS: dict[str, tuple[float, float, str]] = {
     # name: (GB/s, per-hop latency in ms for one token's activations, label)
@@ -199,7 +200,7 @@ def _lookup(catalog: Catalog, text: str, kinds: set[str]) -> tuple[Device, float
 def parse_gpu_spec(catalog: Catalog, spec: str) -> list[GPU]:
     """'2x RTX 3090', 'RTX 5090 + RTX 4090', 'H100 SXM x8' -> one GPU per physical card."""
     gpus: list[GPU] = []
-    if not spec.strip():
+    if not isinstance(spec, str) or not spec.strip():
         raise BuildError('--gpu is empty; write it like "RTX 4090" or "2x RTX 3090 + RTX 4090"')
     for part in spec.split("+"):
         part = part.strip()
@@ -222,6 +223,8 @@ def parse_gpu_spec(catalog: Catalog, spec: str) -> list[GPU]:
 
 def parse_mac_spec(catalog: Catalog, spec: str) -> GPU:
     """'M4 Max 40-core 128GB' -> the Mac's unified memory as one GPU with its working-set limit."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise BuildError('--mac is empty; write it like "M4 Max 40-core 128GB"')
     text = spec.strip()
     mem_m = _MEM_IN_NAME.search(text)
     if not mem_m:
@@ -268,17 +271,14 @@ def _chip_matches(d: Device, chip: str) -> bool:
     return False
 
 
-def parse_ram(text: str) -> int:
+def parse_ram(text: object, field: str = "--ram") -> int:
     """RAM as sold: '64GB' is 64 GiB (DIMMs are binary); 'GiB' says the same explicitly."""
+    from .boundary.numbers import ram_bytes
+
     try:
-        n = int(parse_size(text.lower().replace("gib", "gb"), default_unit="gb") / GB * GiB)
-    except UnitError as e:
+        return ram_bytes(text, field)
+    except InputError as e:
         raise BuildError(str(e)) from None
-    if n <= 0:
-        raise BuildError(f"--ram must be positive, got '{text}'")
-    if n > 64_000 * GiB:
-        raise BuildError(f"--ram {text} is more than any machine llmtui plans for")
-    return n
 
 
 def planned_build(
@@ -286,19 +286,26 @@ def planned_build(
     *,
     gpu: str | None = None,
     mac: str | None = None,
-    ram: str | None = None,
+    ram: str | float | None = None,
     machines: int = 1,
     network: str = "10gbe",
     wired_limit_mb: int = 0,
     name: str = "",
 ) -> Build:
     """A build from the command line's hardware options."""
-    if machines < 1 or machines > 64:
-        raise BuildError(f"--machines must be between 1 and 64, got {machines}")
-    if network not in NETWORKS:
+    if isinstance(machines, bool) or not isinstance(machines, int) or not 1 <= machines <= 64:
+        raise BuildError(f"--machines: {machines!r} is not a whole number from 1 to 64")
+    if not isinstance(network, str) or network not in NETWORKS:
         raise BuildError(f"unknown network '{network}' (use one of {', '.join(NETWORKS)})")
     gpus: list[GPU] = []
     ram_bytes = 0
+    if not 0 <= wired_limit_mb <= 64_000_000:
+        raise BuildError(f"--wired-limit-mb: {wired_limit_mb} is not a whole number from 0 to 64,000,000")
+    for flag, given in (("--gpu", gpu), ("--mac", mac), ("--ram", ram)):
+        if flag == "--ram" and isinstance(given, int | float) and not isinstance(given, bool):
+            continue  # a number of GB, from a --batch line
+        if given is not None and (not isinstance(given, str) or not given.strip()):
+            raise BuildError(f"{flag} is empty or not text; leave it out to mean this machine")
     if mac:
         if gpu:
             raise BuildError("--mac and --gpu describe different machines; give one of them")
@@ -315,12 +322,14 @@ def planned_build(
             raise BuildError(f"{uni[0].name} is a whole unified-memory machine; use --machines to add more")
         if uni:
             ram_bytes = uni[0].memory_bytes
-    if ram:
+    if ram is not None:
         if gpus and gpus[0].unified:
             raise BuildError(f"--ram does not apply to {gpus[0].name}: its memory is unified")
         ram_bytes = parse_ram(ram)
     if not gpus and not ram_bytes:
         raise BuildError("describe the hardware with --gpu, --mac or --ram")
+    if len(gpus) * machines > 512:
+        raise BuildError(f"{len(gpus)} GPUs x {machines} machines is more than llmtui plans for (512)")
     return Build(
         name=name or "",
         gpus=tuple(gpus),

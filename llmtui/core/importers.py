@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .catalog.schema import Invalid, parse_model
+from .boundary.text import one_line
+from .catalog.schema import Invalid, is_hf_repo_id, parse_model
 from .catalog.types import Model
 
 # Hugging Face model_type -> the tensor layout llmtui estimates (llama.cpp's architecture names)
@@ -186,21 +187,24 @@ def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
 def model_from_config(path: Path, *, name: str = "") -> Model:
     """A Model from a Hugging Face config.json; parameters are counted from the architecture."""
 
+    from .boundary import InputError
+    from .boundary.reader import read_json
+
     try:
-        cfg = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ImportError_(f"{path}: cannot be read ({e.strerror or e})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ImportError_(f"{path}: not valid JSON ({e})") from None
+        cfg = read_json(path, what="config")
+    except InputError as e:
+        raise ImportError_(str(e)) from None
     if not isinstance(cfg, dict):
         raise ImportError_(f"{path}: a config.json is a JSON object, this is a {type(cfg).__name__}")
     try:
         arch = arch_from_config(cfg)
     except ImportError_ as e:
         raise ImportError_(f"{path}: {e}") from None
-    arch["source"] = str(path)
-    repo = str(cfg.get("_name_or_path") or Path(path).resolve().parent.name)
-    return _model(arch, name or repo.split("/")[-1], repo, str(path), f"from {path}")
+    arch["source"] = one_line(str(path))
+    named = cfg.get("_name_or_path")
+    repo = named.strip() if isinstance(named, str) and is_hf_repo_id(named.strip()) else ""
+    display = name or (repo.split("/")[-1] if repo else Path(path).resolve().parent.name)
+    return _model(arch, one_line(display, limit=120), repo, one_line(str(path)), f"from {one_line(str(path))}")
 
 
 def _model(arch: dict[str, Any], name: str, repo: str, file: str, note: str) -> Model:
@@ -265,7 +269,15 @@ def model_from_gguf(path: Path) -> tuple[Model, str | None, int]:
         from gguf import GGUFReader  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
         raise ImportError_("reading GGUF files needs the gguf package: pip install 'llmtui[gguf]'") from None
+    import os
+    import stat
+
     p = Path(path)
+    try:
+        if not stat.S_ISREG(os.stat(p).st_mode):
+            raise ImportError_(f"{path}: is not a regular file; a GGUF model is a file")
+    except OSError as e:
+        raise ImportError_(f"{path}: cannot be read ({e.strerror or e})") from None
     try:
         reader = GGUFReader(str(p))
     except OSError as e:
@@ -279,7 +291,7 @@ def model_from_gguf(path: Path) -> tuple[Model, str | None, int]:
             return None
         part = f.parts[f.data[0]]
         if f.types and f.types[0].name == "STRING":
-            return bytes(part).decode("utf-8", "replace")
+            return one_line(bytes(part).decode("utf-8", "replace"), limit=200)
         return part.tolist()[0] if hasattr(part, "tolist") else part
 
     arch_name = field("general.architecture")
@@ -333,9 +345,12 @@ def model_from_gguf(path: Path) -> tuple[Model, str | None, int]:
     if window:
         a["sliding_window"] = int(window)
         a["full_attn_every"] = {"gemma2": 2, "gemma3": 6, "gpt-oss": 2, "cohere2": 4}.get(arch_name, 0)
-    name = field("general.name") or p.stem
+    name = field("general.name") or one_line(p.stem)
     quant = GGUF_FILE_TYPES.get(int(field("general.file_type") or -1))
-    model = _model(a, str(name), str(field("general.basename") or name), str(p), f"from the GGUF header of {p.name}")
+    basename = field("general.basename")
+    repo = basename if isinstance(basename, str) and is_hf_repo_id(basename) else ""
+    where = one_line(str(p))
+    model = _model(a, str(name), repo, where, f"from the GGUF header of {one_line(p.name)}")
     return model, quant, p.stat().st_size
 
 
@@ -379,10 +394,13 @@ def models_from_leaderboard(path: Path, catalog: Any) -> tuple[list[dict[str, An
     import csv
     import io
 
+    from .boundary import InputError
+    from .boundary.reader import read_text
+
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ImportError_(f"{path}: cannot be read ({e})") from None
+        text = read_text(path, what="leaderboard")
+    except InputError as e:
+        raise ImportError_(str(e)) from None
     entries: list[dict[str, Any]] = []
     notes: list[str] = []
     reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -390,7 +408,10 @@ def models_from_leaderboard(path: Path, catalog: Any) -> tuple[list[dict[str, An
     if missing:
         raise ImportError_(f"{path}: not an Open LLM Leaderboard v2 export (no column {', '.join(missing)})")
     seen: set[str] = set()
-    for n, row in enumerate(reader, 2):
+    for n, raw_row in enumerate(reader, 2):
+        row = {
+            one_line(k): one_line(v, limit=300) for k, v in raw_row.items() if isinstance(k, str) and isinstance(v, str)
+        }
         name = (row.get("fullname") or "").strip()
         if not name:
             notes.append(f"line {n}: no fullname, skipped")

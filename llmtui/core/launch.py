@@ -11,13 +11,16 @@ since v0.5.13); vLLM docs/serving/parallelism_scaling.md and engine args; mlx-lm
 
 from __future__ import annotations
 
+import re
 import shlex
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .boundary.text import one_line
 from .build import Build
+from .catalog.schema import is_hf_repo_id
 from .catalog.types import Catalog, Model
 from .estimate import ENGINES, QUANTS, Estimate, EstimateError, estimate, find_engine
 from .paths import bundled_data_dir
@@ -32,16 +35,30 @@ class LaunchError(ValueError):
     pass
 
 
+class Shell(str):
+    """Shell text written here in launch.py, never from data: a variable the user sets, like
+    "${WORKER1:?set WORKER1 to the address of worker 1}:50052". Every other argument is shell-quoted."""
+
+
+_OLLAMA_TAG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}(/[a-z0-9][a-z0-9._-]{0,79})?(:[A-Za-z0-9._-]{1,80})?$")
+
+
+def repo_or_none(repo: str | None) -> str | None:
+    """A Hugging Face repo id fit to put in a command, or None (a malformed id from a user's file)."""
+    return repo if isinstance(repo, str) and is_hf_repo_id(repo) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     where: str  # "" (this machine), "each worker", "the head machine", ...
     argv: tuple[str, ...]
     env: tuple[tuple[str, str], ...] = ()
     note: str = ""
+    runnable: bool = True  # False: shown commented out, with `note` saying what is missing
 
     def shell(self) -> str:
         env = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env)
-        cmd = " ".join(a if a.startswith("<") else shlex.quote(a) for a in self.argv)
+        cmd = " ".join(a if isinstance(a, Shell) else shlex.quote(a) for a in self.argv)
         return f"{env} {cmd}".strip()
 
 
@@ -52,15 +69,17 @@ class Launch:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def text(self) -> str:
+        """The block a user copies: comments are single lines (a name with a newline cannot end
+        one), every argument from data is shell-quoted, and a step that cannot run is commented out."""
         lines: list[str] = []
         for note in self.notes:
-            lines.append(f"# {note}")
+            lines.append(f"# {one_line(note)}")
         for s in self.steps:
             if s.where:
-                lines.append(f"# on {s.where}:")
+                lines.append(f"# on {one_line(s.where)}:")
             if s.note:
-                lines.append(f"# {s.note}")
-            lines.append(s.shell())
+                lines.append(f"# {one_line(s.note)}")
+            lines.append(s.shell() if s.runnable else f"# {one_line(s.shell())}")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -72,11 +91,12 @@ class Launch:
                     "argv": list(s.argv),
                     "env": dict(s.env),
                     "command": s.shell(),
-                    "note": s.note,
+                    "runnable": s.runnable,
+                    "note": one_line(s.note),
                 }
                 for s in self.steps
             ],
-            "notes": list(self.notes),
+            "notes": [one_line(n) for n in self.notes],
             "text": self.text(),
         }
 
@@ -97,11 +117,12 @@ def repos_for(model: Model) -> dict[str, str]:
 
 
 def _gguf_source(model: Model, quant: str) -> tuple[list[str], str]:
-    repo = repos_for(model).get("gguf")
+    repo = repo_or_none(repos_for(model).get("gguf"))
     if repo:
         return ["-hf", f"{repo}:{quant}"], ""
-    path = f"./{model.id}-{quant}.gguf"
-    return ["-m", path], f"no GGUF repo in the catalogue for {model.hf_repo}: download a {quant} GGUF to {path}"
+    path = f"./{re.sub(r'[^a-z0-9._+-]+', '-', model.id.lower())}-{quant}.gguf"
+    what = model.hf_repo or model.name
+    return ["-m", path], f"no GGUF repo in the catalogue for {what}: download a {quant} GGUF to {path}"
 
 
 def llama_cpp(e: Estimate, build: Build) -> Launch:
@@ -123,7 +144,7 @@ def llama_cpp(e: Estimate, build: Build) -> Launch:
         notes.append(note)
     steps: list[Step] = []
     if machines > 1:
-        workers = [f"<worker{i}-ip>:{RPC_PORT}" for i in range(1, machines)]
+        workers = [f"${{WORKER{i}:?set WORKER{i} to the address of worker {i}}}:{RPC_PORT}" for i in range(1, machines)]
         steps.append(
             Step(
                 "each worker machine",
@@ -131,8 +152,8 @@ def llama_cpp(e: Estimate, build: Build) -> Launch:
                 note="llama.cpp built with -DGGML_RPC=ON; rpc-server is insecure: keep it on a private network",
             )
         )
-        argv[argv.index("--host") : argv.index("--host")] = ["--rpc", ",".join(workers)]
-        steps.append(Step("the head machine", tuple(argv)))
+        argv[argv.index("--host") : argv.index("--host")] = ["--rpc", Shell('"' + ",".join(workers) + '"')]
+        steps.append(Step("the head machine", tuple(argv), note=f"set WORKER1..WORKER{machines - 1} first"))
     else:
         steps.append(Step("", tuple(argv)))
     return Launch("llama.cpp", tuple(steps), tuple(notes))
@@ -143,13 +164,14 @@ def ollama(e: Estimate, build: Build) -> Launch:
     if build.machines > 1:
         raise LaunchError("Ollama runs on one machine; for several use llama.cpp RPC, vLLM or exo")
     tag = repos_for(m).get("ollama")
-    gguf = repos_for(m).get("gguf")
+    tag = tag if isinstance(tag, str) and _OLLAMA_TAG.match(tag) else None
+    gguf = repo_or_none(repos_for(m).get("gguf"))
     if tag and e.quant == "Q4_K_M":
         name = tag
     elif gguf:
         name = f"hf.co/{gguf}:{e.quant}"
     else:
-        raise LaunchError(f"no Ollama tag or GGUF repo in the catalogue for {m.hf_repo}")
+        raise LaunchError(f"no Ollama tag or GGUF repo in the catalogue for {one_line(m.hf_repo or m.name)}")
     env = [("OLLAMA_CONTEXT_LENGTH", str(e.ctx)), ("OLLAMA_FLASH_ATTENTION", "1")]
     if e.kv_type != "f16":
         env.append(("OLLAMA_KV_CACHE_TYPE", e.kv_type))
@@ -171,26 +193,28 @@ def vllm(e: Estimate, build: Build) -> Launch:
     r = repos_for(m)
     argv: list[str] = ["vllm", "serve"]
     notes: list[str] = []
+    missing = ""  # what keeps the command from running, said in a comment
+    base = repo_or_none(m.hf_repo)
+    extra: list[str] = []
     q = e.quant
     if q in ("FP16", "BF16", "F16"):
-        argv.append(m.hf_repo)
+        checkpoint = base
     elif q == "FP8":
-        if r.get("fp8"):
-            argv.append(r["fp8"])
-        else:
-            argv += [m.hf_repo, "--quantization", "fp8"]
+        checkpoint = repo_or_none(r.get("fp8"))
+        if checkpoint is None and base is not None:
+            checkpoint, extra = base, ["--quantization", "fp8"]
             notes.append(
                 "no FP8 checkpoint in the catalogue: vLLM quantizes the 16-bit weights to FP8 as it loads them"
             )
     elif q in ("AWQ", "GPTQ"):
-        repo = r.get("awq") if q == "AWQ" else r.get("gptq")
-        if repo:
-            argv.append(repo)
-        else:
-            argv.append(f"<a {q} checkpoint of {m.hf_repo}>")
-            notes.append(f"no {q} checkpoint in the catalogue for {m.hf_repo}: put one's repo id in place of <...>")
+        checkpoint = repo_or_none(r.get("awq") if q == "AWQ" else r.get("gptq"))
+        if checkpoint is None:
+            missing = f"no {q} checkpoint in the catalogue for {m.hf_repo or m.name}: find one, then run this line"
     else:
         raise LaunchError(f"vLLM does not run {q}")
+    if checkpoint is None and not missing:
+        missing = "the model has no Hugging Face repo id to serve: put one after 'vllm serve'"
+    argv += [checkpoint or f"{q}-REPO-ID", *extra]
     argv += ["--tensor-parallel-size", str(e.tp), "--pipeline-parallel-size", str(e.pp)]
     argv += ["--max-model-len", str(e.ctx), "--gpu-memory-utilization", f"{VLLM_UTIL:.2f}"]
     if e.kv_type != "f16":
@@ -198,13 +222,15 @@ def vllm(e: Estimate, build: Build) -> Launch:
         notes.append(f"vLLM's nearest KV cache type to {e.kv_type} is fp8")
     argv += ["--port", str(VLLM_PORT)]
     steps: list[Step] = []
+    serve = {"note": missing, "runnable": not missing}
     if build.machines > 1:
         argv += ["--distributed-executor-backend", "ray"]
         steps.append(Step("the head machine", ("ray", "start", "--head", "--port=6379")))
-        steps.append(Step("each worker machine", ("ray", "start", "--address=<head-ip>:6379")))
-        steps.append(Step("the head machine, once `ray status` shows every GPU", tuple(argv)))
+        head = Shell('--address="${HEAD:?set HEAD to the address of the head machine}:6379"')
+        steps.append(Step("each worker machine", ("ray", "start", head), note="set HEAD first"))
+        steps.append(Step("the head machine, once `ray status` shows every GPU", tuple(argv), **serve))  # type: ignore[arg-type]
     else:
-        steps.append(Step("", tuple(argv)))
+        steps.append(Step("", tuple(argv), **serve))  # type: ignore[arg-type]
     notes.insert(
         0, f"vLLM: tensor parallel {e.tp} x pipeline parallel {e.pp}; utilization passed explicitly (default changed)"
     )
@@ -224,18 +250,21 @@ def mlx(e: Estimate, build: Build) -> Launch:
         )
         return Launch("exo", steps, ("exo splits the layers over the Macs in proportion to their memory",))
     r = repos_for(m)
-    repo = r.get("mlx_4bit") if e.quant == "MLX-4bit" else None
+    repo = repo_or_none(r.get("mlx_4bit")) if e.quant == "MLX-4bit" else None
+    note = ""
     if repo is None:
         bits = {"MLX-4bit": "4", "MLX-8bit": "8"}.get(e.quant)
-        guess = f"mlx-community/{m.hf_repo.split('/')[-1]}-{bits}bit" if bits else m.hf_repo
-        repo = guess
+        base = repo_or_none(m.hf_repo)
+        repo = repo_or_none(f"mlx-community/{base.split('/')[-1]}-{bits}bit") if bits and base else base
         note = "repo name follows mlx-community's -4bit/-8bit naming; check it exists" if bits else ""
-    else:
-        note = ""
     notes = ["mlx-lm 0.32: the server has no context-length flag; memory, not a setting, limits the context"]
     if note:
         notes.append(note)
-    return Launch("mlx", (Step("", ("mlx_lm.server", "--model", repo, "--port", "8080")),), tuple(notes))
+    missing = "" if repo else "the model has no Hugging Face repo id: put an MLX checkpoint's id after --model"
+    step = Step(
+        "", ("mlx_lm.server", "--model", repo or "MLX-REPO-ID", "--port", "8080"), note=missing, runnable=not missing
+    )
+    return Launch("mlx", (step,), tuple(notes))
 
 
 def launch_command(e: Estimate, build: Build, engine: str) -> Launch:

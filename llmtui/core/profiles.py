@@ -8,8 +8,8 @@ skipped, and never overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,9 +17,11 @@ from typing import Any
 
 import tomli_w
 
+from .boundary import InputError
+from .boundary.text import one_line
 from .build import GPU, NETWORKS, Build, apple_limit
 from .catalog.types import Catalog
-from .files import FileExists, atomic_write
+from .files import FileExists, WriteError, atomic_write, locked
 from .paths import profiles_dir
 from .units import GiB
 
@@ -41,8 +43,8 @@ class Profile:
     origin: str = ""  # where the build came from when saved: planned, detected, remote:HOST
 
 
-def check_name(name: str) -> str:
-    name = name.strip()
+def check_name(name: object) -> str:
+    name = one_line(name, limit=80).strip() if isinstance(name, str) else ""
     if not _NAME.match(name):
         raise ProfileError(
             f"'{name}' is not a usable profile name: 1-64 letters, digits, spaces, '.', '_', '-' or '@', "
@@ -109,19 +111,30 @@ def profile_to_dict(p: Profile) -> dict[str, Any]:
     }
 
 
+WHOLE = frozenset({"count", "machines", "cpu_cores", "wired_limit_mb"})
+
+
 def _num(
     table: dict[str, Any], key: str, where: str, *, lo: float = 0, hi: float = 1e9, required: bool = False
 ) -> float | None:
+    from .boundary.numbers import number
+
     v = table.get(key)
     if v is None:
         if required:
             raise ProfileError(f"{where}: '{key}' is missing")
         return None
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        raise ProfileError(f"{where}: '{key}' must be a number, got {v!r}")
-    if not lo <= v <= hi:
-        raise ProfileError(f"{where}: '{key}' = {v} is outside {lo:g}..{hi:g}")
-    return float(v)
+    try:
+        return number(v, key, lo=lo, hi=hi, integer=key in WHOLE)
+    except InputError as e:
+        raise ProfileError(f"{where}: {e}") from None
+
+
+def _str(table: dict[str, Any], key: str, where: str, default: str = "") -> str:
+    v = table.get(key, default)
+    if not isinstance(v, str):
+        raise ProfileError(f"{where}: '{key}' must be text, got {type(v).__name__}")
+    return one_line(v, limit=300)
 
 
 def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Profile:
@@ -149,10 +162,12 @@ def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Prof
         if not isinstance(t, dict):
             raise ProfileError(f"{w} must be a table")
         gpus.extend([_gpu_from_table(t, catalog, w)] * int(_num(t, "count", w, lo=1, hi=64) or 1))
+        if len(gpus) > 64:
+            break
     if len(gpus) > 64:
         raise ProfileError(f"{where}: {len(gpus)} GPUs in one machine is more than llmtui plans for")
     machines = int(_num(machine, "machines", f"{where}: [machine]", lo=1, hi=64) or 1)
-    network = str(machine.get("network", "10gbe"))
+    network = _str(machine, "network", f"{where}: [machine]", "10gbe")
     if network not in NETWORKS:
         raise ProfileError(f"{where}: [machine] network '{network}' is not one of {', '.join(NETWORKS)}")
     ram = _num(machine, "ram_gib", f"{where}: [machine]", lo=0, hi=64000)
@@ -167,7 +182,7 @@ def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Prof
         gpus=tuple(gpus),
         ram_bytes=int((ram or 0) * GiB),
         ram_available_bytes=int(avail * GiB) if avail is not None else None,
-        cpu_name=str(machine.get("cpu", "")),
+        cpu_name=_str(machine, "cpu", f"{where}: [machine]"),
         cpu_cores=int(cores or 0),
         machines=machines,
         network=network,
@@ -175,13 +190,13 @@ def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Prof
         source=f"profile:{name}",
         **({"ram_bandwidth_gbs": bw, "ram_bandwidth_note": "from the profile"} if bw else {}),  # type: ignore[arg-type]
     )
-    engine = str(doc.get("engine", "llama.cpp"))
+    engine = _str(doc, "engine", where, "llama.cpp")
     from .estimate import find_engine
 
     if find_engine(engine) is None:
         raise ProfileError(f"{where}: engine '{engine}' is not one llmtui knows")
     return Profile(
-        name=name, build=build, engine=engine, created=str(doc.get("created", "")), origin=str(doc.get("source", ""))
+        name=name, build=build, engine=engine, created=_str(doc, "created", where), origin=_str(doc, "source", where)
     )
 
 
@@ -191,16 +206,19 @@ def _gpu_from_table(t: dict[str, Any], catalog: Catalog, w: str) -> GPU:
     if isinstance(cid, str) and dev is None:
         raise ProfileError(f"{w}: catalog_id '{cid}' is not in the hardware catalogue")
     name = t.get("name") or (dev.name if dev else None)
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name.strip():
         raise ProfileError(f"{w}: 'name' is missing")
+    name = one_line(name, limit=120)
     mem = _num(t, "memory_gib", w, lo=0.1, hi=100000, required=dev is None)
     bw = _num(t, "bandwidth_gbs", w, lo=0, hi=100000, required=dev is None)
-    unified = bool(t.get("unified", dev.unified if dev else False))
+    unified = t.get("unified", dev.unified if dev else False)
+    if not isinstance(unified, bool):
+        raise ProfileError(f"{w}: 'unified' must be true or false")
     memory_bytes = int((mem if mem is not None else max(dev.memory_gib) if dev else 0) * GiB)
     usable = _num(t, "usable_gib", w, lo=0, hi=100000)
     free = _num(t, "free_gib", w, lo=0, hi=100000)
-    vendor = str(t.get("vendor", dev.vendor if dev else "NVIDIA"))
-    usable_note = str(t.get("usable_basis", ""))
+    vendor = _str(t, "vendor", w, dev.vendor if dev else "NVIDIA")
+    usable_note = _str(t, "usable_basis", w)
     if usable is None and unified and vendor == "Apple":
         limit, usable_note = apple_limit(memory_bytes)
         usable = limit / GiB
@@ -217,27 +235,34 @@ def _gpu_from_table(t: dict[str, Any], catalog: Catalog, w: str) -> GPU:
         usable_note=usable_note,
         power_w=_num(t, "power_w", w, hi=100000) or (dev.power_w if dev else 0.0),
         price_usd=_num(t, "price_usd", w, hi=1e8),
-        price_note=str(t.get("price_basis", "")),
+        price_note=_str(t, "price_basis", w),
     )
 
 
 def parse_profile_text(text: str, catalog: Catalog, where: str) -> Profile:
+    from .boundary.reader import loads_toml
+
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise ProfileError(f"{where}: not valid TOML: {e}") from None
+        doc = loads_toml(text, where)
+    except InputError as e:
+        raise ProfileError(str(e)) from None
     return profile_from_dict(doc, catalog, where)
 
 
 # --- Files ---------------------------------------------------------------------------------------------------
 
 
-def _read(path: Path, catalog: Catalog) -> Profile:
+def _read_text(path: Path) -> str:
+    from .boundary.reader import read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ProfileError(f"{path}: cannot be read ({e})") from None
-    p = parse_profile_text(text, catalog, str(path))
+        return read_text(path, what="profile")
+    except InputError as e:
+        raise ProfileError(str(e)) from None
+
+
+def _read(path: Path, catalog: Catalog) -> Profile:
+    p = parse_profile_text(_read_text(path), catalog, str(path))
     return replace(p, path=path)
 
 
@@ -248,7 +273,11 @@ def list_profiles(catalog: Catalog, directory: Path | None = None) -> tuple[list
     errors: list[str] = []
     if not d.is_dir():
         return profiles, errors
-    for path in sorted(d.glob("*.toml")):
+    try:
+        paths = sorted(d.glob("*.toml"))
+    except OSError as e:
+        return profiles, [f"cannot list {d}: {e.strerror or e}"]
+    for path in paths:
         try:
             profiles.append(_read(path, catalog))
         except ProfileError as e:
@@ -274,6 +303,8 @@ def _atomic_write(path: Path, text: str, *, overwrite: bool) -> None:
         atomic_write(path, text, overwrite=overwrite)
     except FileExists:
         raise ProfileError(f"a profile file {path.name} already exists; use another name or replace it") from None
+    except WriteError as e:
+        raise ProfileError(str(e)) from None
 
 
 def profile_text(p: Profile) -> str:
@@ -281,8 +312,26 @@ def profile_text(p: Profile) -> str:
     return head + tomli_w.dumps(profile_to_dict(p))
 
 
+def checked_text(p: Profile, catalog: Catalog) -> str:
+    """The profile's TOML, after checking that it reads back: llmtui never saves a profile it would
+    then refuse to load, rename or delete (a remote answer with 1e30 MiB of memory, say)."""
+    text = profile_text(p)
+    try:
+        parse_profile_text(text, catalog, p.name)
+    except ProfileError as e:
+        raise ProfileError(f"not saved: {e}") from None
+    return text
+
+
 def save_profile(p: Profile, catalog: Catalog, *, overwrite: bool = False, directory: Path | None = None) -> Path:
+    d = directory or profiles_dir()
+    with _lock(d):
+        return _save(p, catalog, overwrite=overwrite, directory=d)
+
+
+def _save(p: Profile, catalog: Catalog, *, overwrite: bool, directory: Path) -> Path:
     path = file_for(p.name, directory)
+    text = checked_text(p, catalog)
     if path.exists():
         try:
             _read(path, catalog)
@@ -290,45 +339,84 @@ def save_profile(p: Profile, catalog: Catalog, *, overwrite: bool = False, direc
             raise ProfileError(f"{path} exists but is not a valid profile ({e}); it was left untouched") from None
         if not overwrite:
             raise ProfileError(f"a profile named '{p.name}' already exists; replace it with --force")
-    _atomic_write(path, profile_text(p), overwrite=overwrite)
+    _atomic_write(path, text, overwrite=overwrite)
     return path
 
 
+@contextlib.contextmanager
+def _lock(directory: Path) -> Any:
+    try:
+        with locked(directory):
+            yield
+    except WriteError as e:
+        raise ProfileError(str(e)) from None
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        raise ProfileError(f"{path} was removed meanwhile (by another llmtui?)") from None
+    except OSError as e:
+        raise ProfileError(f"cannot delete {path}: {e.strerror or e}") from None
+
+
 def delete_profile(name: str, catalog: Catalog, directory: Path | None = None) -> Path:
-    p = load_profile(name, catalog, directory)
-    assert p.path is not None
-    p.path.unlink()
-    return p.path
+    d = directory or profiles_dir()
+    with _lock(d):
+        p = load_profile(name, catalog, d)
+        assert p.path is not None
+        _unlink(p.path)
+        return p.path
 
 
 def rename_profile(old: str, new: str, catalog: Catalog, directory: Path | None = None) -> Path:
-    p = load_profile(old, catalog, directory)
+    """Rename under the directory's lock: the new file is created (never over an existing one)
+    before the old one is removed, and removed again if that fails, so a rename leaves exactly
+    one of the two files, also when several run at once."""
+    d = directory or profiles_dir()
     new = check_name(new)
-    target = save_profile(
-        replace(p, name=new, build=replace(p.build, name=new, source=p.build.source)), catalog, directory=directory
-    )
-    assert p.path is not None
-    if p.path != target:
-        p.path.unlink()
-    return target
+    with _lock(d):
+        p = load_profile(old, catalog, d)
+        assert p.path is not None
+        renamed = replace(p, name=new, build=replace(p.build, name=new, source=p.build.source))
+        target = file_for(new, d)
+        if target == p.path:  # only the name's case or spacing changes: one file, rewritten
+            _atomic_write(target, checked_text(renamed, catalog), overwrite=True)
+            return target
+        _save(renamed, catalog, overwrite=False, directory=d)
+        try:
+            _unlink(p.path)
+        except ProfileError:
+            with contextlib.suppress(OSError):
+                target.unlink()
+            raise
+        return target
 
 
 def duplicate_profile(old: str, new: str, catalog: Catalog, directory: Path | None = None) -> Path:
     p = load_profile(old, catalog, directory)
-    return save_profile(
-        replace(p, name=check_name(new), created="", build=replace(p.build, name=new)), catalog, directory=directory
-    )
+    copy = replace(p, name=check_name(new), created="", build=replace(p.build, name=check_name(new)))
+    return save_profile(copy, catalog, directory=directory)
 
 
 def import_profile(
     path: Path, catalog: Catalog, *, name: str | None = None, overwrite: bool = False, directory: Path | None = None
 ) -> Profile:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ProfileError(f"{path}: cannot be read ({e})") from None
-    p = parse_profile_text(text, catalog, str(path))
+    p = parse_profile_text(_read_text(Path(path)), catalog, str(path))
     if name:
-        p = replace(p, name=check_name(name), build=replace(p.build, name=name))
+        p = replace(p, name=check_name(name), build=replace(p.build, name=check_name(name)))
     saved = save_profile(p, catalog, overwrite=overwrite, directory=directory)
     return replace(p, path=saved)
+
+
+def export_profile(name: str, catalog: Catalog, target: Path, directory: Path | None = None) -> Path:
+    """Write a profile's TOML to `target` atomically, never over an existing file."""
+    text = profile_text(load_profile(name, catalog, directory))
+    try:
+        atomic_write(Path(target), text, overwrite=False)
+    except FileExists:
+        raise ProfileError(f"{target} exists; llmtui does not overwrite files it did not create") from None
+    except WriteError as e:
+        raise ProfileError(str(e)) from None
+    return Path(target)

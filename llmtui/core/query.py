@@ -104,23 +104,24 @@ def _number(key: str, raw: str) -> float:
             raise QueryError(f"'{raw}' is not a date for {key} (write 2025, 2025-06 or 2025-06-30)")
         y, mo, d = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
         return y * 10000 + mo * 100 + d
-    mult = 1.0
-    if key == "ctx" and text.endswith("k"):
-        mult, text = 1024.0, text[:-1]
-    elif key == "ctx" and text.endswith("m"):
-        mult, text = 1024.0 * 1024, text[:-1]
-    elif key in ("size", "params", "active") and text.endswith("b"):
-        text = text[:-1]
-    elif key in ("size", "params", "active") and text.endswith("m"):
-        mult, text = 0.001, text[:-1]
-    elif key == "mem" and text.endswith(("gib", "gb", "g")):
-        text = text.rstrip("gib").rstrip("g")
-    elif key == "tps" and text.endswith("t/s"):
-        text = text[:-3]
+    from .boundary import InputError
+    from .boundary.numbers import number
+
+    suffixes = _SUFFIXES.get(key, {})
     try:
-        return float(text) * mult
-    except ValueError:
+        return number(text, key, lo=-1e15, hi=1e15, suffixes=suffixes)
+    except InputError:
         raise QueryError(f"'{raw}' is not a number for {key}") from None
+
+
+_SUFFIXES: dict[str, dict[str, float]] = {
+    "ctx": {"k": 1024.0, "m": 1024.0 * 1024},
+    "size": {"b": 1.0, "m": 0.001},
+    "params": {"b": 1.0, "m": 0.001},
+    "active": {"b": 1.0, "m": 0.001},
+    "mem": {"gib": 1.0, "gb": 1.0, "g": 1.0},
+    "tps": {"t/s": 1.0},
+}
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,14 +8,17 @@ code as a local detect. ssh runs with the user's keys, agent and ~/.ssh/config, 
 
 from __future__ import annotations
 
-import json
+import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .boundary import InputError
+from .boundary.text import one_line
 from .catalog.types import Catalog
 from .hardware import DetectedMachine, Probes, detect
 from .hardware.nvidia_smi import module_from_smi
@@ -27,16 +30,77 @@ class RemoteError(Exception):
     """Why a remote machine could not be probed, in one sentence."""
 
 
+MAX_ANSWER = 8_000_000  # bytes: the probe's answer is ~100 KB; more is a broken or hostile host
+MAX_STDERR = 64_000
+MAX_FILES = 4096
+MAX_FILE_TEXT = 1_000_000
+_HOST = re.compile(r"^[A-Za-z0-9_.@:\[\]%+/-]{1,255}$")
+
+
+def check_host(host: str) -> str:
+    """A destination as ssh takes it ([user@]host, an alias from ~/.ssh/config, ssh://...). A leading
+    '-' would make it an ssh option; spaces and control characters make it no host at all."""
+    if not isinstance(host, str) or not host or host.startswith("-") or not _HOST.match(host):
+        raise RemoteError(f"'{one_line(host, limit=60)}' is not a host to connect to: write [user@]host")
+    return host
+
+
 def _ssh_argv(host: str, options: Sequence[str], timeout: float, python: str) -> list[str]:
     argv = ["ssh", "-o", "BatchMode=yes", "-o", f"ConnectTimeout={max(1, int(timeout))}"]
     for opt in options:
+        if not isinstance(opt, str) or opt.startswith("-") or any(ord(c) < 32 for c in opt):
+            raise RemoteError(f"'{one_line(opt, limit=60)}' is not an ssh option of the form Key=Value")
         argv += ["-o", opt]
-    return [*argv, host, f"{python} -"]
+    return [*argv, "--", check_host(host), f"{python} -"]
+
+
+def _run(argv: list[str], stdin: str, timeout: float) -> tuple[int, bytes, bytes]:
+    """Run ssh with the probe on stdin; stdout is read up to MAX_ANSWER bytes (then ssh is stopped),
+    stderr up to MAX_STDERR. Raises TimeoutExpired past `timeout`."""
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out: list[bytes] = []
+    err: list[bytes] = []
+    too_big = threading.Event()
+
+    def pump(stream: Any, box: list[bytes], cap: int, stop: bool) -> None:
+        total = 0
+        while chunk := stream.read(65536):
+            if total < cap:
+                box.append(chunk[: cap - total])
+            total += len(chunk)
+            if total > cap and stop:
+                too_big.set()
+                p.kill()
+                return
+
+    readers = [
+        threading.Thread(target=pump, args=(p.stdout, out, MAX_ANSWER, True), daemon=True),
+        threading.Thread(target=pump, args=(p.stderr, err, MAX_STDERR, False), daemon=True),
+    ]
+    for t in readers:
+        t.start()
+    try:
+        assert p.stdin is not None
+        p.stdin.write(stdin.encode())
+        p.stdin.close()
+    except OSError:
+        pass  # ssh ended before reading the probe; its exit code and stderr say why
+    try:
+        code = p.wait(timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+        raise
+    for t in readers:
+        t.join(5)
+    if too_big.is_set():
+        raise RemoteError(f"the answer was larger than {MAX_ANSWER // 1_000_000} MB; this is not llmtui's probe")
+    return code, b"".join(out), b"".join(err)
 
 
 def _explain(host: str, code: int, stderr: str) -> str:
     err = stderr.strip().splitlines()
-    last = err[-1] if err else ""
+    last = one_line(err[-1], limit=200) if err else ""
     low = stderr.lower()
     if "permission denied" in low or "authentication" in low or "host key verification failed" in low:
         return f"{host}: authentication refused ({last}); check your ssh key, agent or ~/.ssh/config"
@@ -57,71 +121,151 @@ def _explain(host: str, code: int, stderr: str) -> str:
 
 
 def fetch_raw(host: str, *, options: Sequence[str] = (), timeout: float = 20.0) -> dict[str, Any]:
-    """Run the probe on `host`; its JSON, or RemoteError."""
+    """Run the probe on `host`; its JSON answer, checked for shape and sanitized, or RemoteError."""
+    from .boundary.reader import loads_json
+
+    check_host(host)
     last_error = ""
     for python in ("python3", "python"):
         argv = _ssh_argv(host, options, timeout, python)
         try:
-            p = subprocess.run(argv, input=PROBE, capture_output=True, text=True, timeout=timeout, check=False)
+            code, out_b, err_b = _run(argv, PROBE, timeout)
         except FileNotFoundError:
             raise RemoteError("the ssh command is not installed on this machine") from None
         except subprocess.TimeoutExpired:
             raise RemoteError(f"{host}: no answer within {timeout:g} s (a slow or hung connection)") from None
-        if p.returncode == 255:
-            raise RemoteError(_explain(host, p.returncode, p.stderr))
-        if p.returncode == 127 or ("not found" in p.stderr.lower() and not p.stdout):
-            last_error = p.stderr.strip()
+        stderr_lines = err_b.decode("utf-8", "replace").splitlines()
+        stderr = "\n".join(one_line(line, limit=300) for line in stderr_lines[-20:])
+        if code == 255:
+            raise RemoteError(_explain(host, code, stderr))
+        if code == 127 or ("not found" in stderr.lower() and not out_b):
+            last_error = one_line(stderr.strip(), limit=200)
             continue  # no such interpreter: try the next name
-        if p.returncode != 0:
+        if code != 0:
             raise RemoteError(
-                f"{host}: the probe failed on the remote Python (exit {p.returncode}): "
-                f"{(p.stderr.strip().splitlines() or ['no message'])[-1]}"
+                f"{host}: the probe failed on the remote Python (exit {code}): "
+                f"{(stderr.strip().splitlines() or ['no message'])[-1]}"
             )
         try:
-            data = json.loads(p.stdout)
-        except json.JSONDecodeError:
-            raise RemoteError(f"{host}: the probe's answer was not JSON (is a login script printing text?)") from None
-        if not isinstance(data, dict) or data.get("version") != 1:
-            raise RemoteError(f"{host}: the probe's answer is not one this llmtui understands")
-        return data
+            data = loads_json(out_b.decode("utf-8", "replace"), f"{host}: the probe's answer")
+        except InputError as e:
+            raise RemoteError(f"{e} (is a login script printing text?)") from None
+        return check_answer(data, host)
     raise RemoteError(f"{host}: no Python on the remote (python3 and python not found: {last_error or 'exit 127'})")
+
+
+def _bad(host: str, what: str) -> RemoteError:
+    return RemoteError(f"{host}: the probe's answer is not one this llmtui understands ({what})")
+
+
+def _safe_path(p: Any) -> bool:
+    return (
+        isinstance(p, str)
+        and p.startswith("/")
+        and len(p) <= 512
+        and "\x00" not in p
+        and all(part not in ("..", ".") for part in p.split("/"))
+    )
+
+
+def check_answer(data: Any, host: str) -> dict[str, Any]:
+    """The probe's answer, every field of the expected kind and size, before any is used. Paths
+    that are not absolute, contain '..' or a NUL, or are both a file and a folder are dropped."""
+    if not isinstance(data, dict) or data.get("version") != 1:
+        raise _bad(host, "no version 1")
+    files = data.get("files", {})
+    if not isinstance(files, dict) or len(files) > MAX_FILES:
+        raise _bad(host, "'files' must be an object of at most 4096 path: text entries")
+    clean_files: dict[str, str] = {}
+    for path, text in files.items():
+        if not _safe_path(path) or not isinstance(text, str):
+            continue
+        clean_files[path] = text[:MAX_FILE_TEXT]
+    dirs = {"/".join(p.split("/")[:i]) for p in clean_files for i in range(2, p.count("/") + 1)}
+    clean_files = {p: t for p, t in clean_files.items() if p not in dirs}  # a path that is also a folder
+    exists = data.get("exists", [])
+    if not isinstance(exists, list):
+        raise _bad(host, "'exists' must be a list of paths")
+    env = data.get("env", {})
+    if not isinstance(env, dict):
+        raise _bad(host, "'env' must be an object")
+    commands = data.get("commands", {})
+    if not isinstance(commands, dict):
+        raise _bad(host, "'commands' must be an object")
+    clean_cmds: dict[str, tuple[int, str]] = {}
+    for k, v in commands.items():
+        if isinstance(k, str) and _is_result(v):
+            clean_cmds[k] = (int(v[0]), v[1][:MAX_FILE_TEXT])
+    smi = data.get("nvidia_smi", [127, ""])
+    if not _is_result(smi):
+        raise _bad(host, "'nvidia_smi' must be [exit code, output]")
+    platform = data.get("platform", "linux")
+    if not isinstance(platform, str) or platform not in ("linux", "darwin", "win32", "cygwin", "freebsd"):
+        platform = "linux"
+    return {
+        "version": 1,
+        "platform": platform,
+        "files": clean_files,
+        "exists": [p for p in exists if _safe_path(p) and p not in clean_files][:64],
+        "env": {k: v[:1000] for k, v in env.items() if isinstance(k, str) and isinstance(v, str)},
+        "commands": clean_cmds,
+        "nvidia_smi": (int(smi[0]), smi[1][:MAX_FILE_TEXT]),
+    }
+
+
+def _is_result(v: Any) -> bool:
+    return (
+        isinstance(v, list | tuple)
+        and len(v) == 2
+        and isinstance(v[0], int)
+        and not isinstance(v[0], bool)
+        and -1000 <= v[0] <= 1000
+        and isinstance(v[1], str)
+    )
 
 
 def machine_from_raw(raw: dict[str, Any], catalog: Catalog, host: str) -> DetectedMachine:
     """Parse a probe's JSON with the local detection code."""
     with tempfile.TemporaryDirectory(prefix="llmtui-remote-") as tmp:
         base = Path(tmp)
-        for path, text in raw.get("files", {}).items():
-            if not isinstance(path, str) or not path.startswith("/") or ".." in path:
-                continue
+        raw = check_answer(raw, host)
+        for path, text in raw["files"].items():
             target = base / path.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(str(text))
-        for path in raw.get("exists", []):
-            if isinstance(path, str) and path.startswith("/") and ".." not in path:
-                target = base / path.lstrip("/")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            except OSError:
+                continue  # a name this file system cannot hold: that file is simply not there
+        for path in raw["exists"]:
+            target = base / path.lstrip("/")
+            try:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.touch()
-        (base / "proc").mkdir(exist_ok=True)
-        (base / "sys").mkdir(exist_ok=True)
-        commands = {k: (int(v[0]), str(v[1])) for k, v in raw.get("commands", {}).items()}
+            except OSError:
+                continue
+        for sub in ("proc", "sys"):
+            if not (base / sub).is_dir():
+                (base / sub).unlink(missing_ok=True)
+                (base / sub).mkdir()
+        commands = raw["commands"]
 
         def replay(cmd: list[str], timeout: float) -> tuple[int, str]:
             return commands.get(" ".join(cmd), (127, ""))
 
-        env = {str(k): str(v) for k, v in raw.get("env", {}).items()}
+        env = raw["env"]
         roots = Roots(
             root=base,
             proc=base / "proc",
             sysfs=base / "sys",
             env=env,
-            platform=str(raw.get("platform", "linux")),
+            platform=raw["platform"],
             run=replay,
         )
-        smi = raw.get("nvidia_smi", [127, ""])
-        nvml = module_from_smi(int(smi[0]), str(smi[1]))
+        smi = raw["nvidia_smi"]
+        nvml = module_from_smi(smi[0], smi[1])
         m = detect(catalog, Probes(roots=roots, nvml=nvml))
-    m.build = replace(m.build, name=host, source=f"remote:{host}")
+    label = one_line(host, limit=120)
+    m.build = replace(m.build, name=label, source=f"remote:{label}")
     return m
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from ..core.build import Build
 from ..core.catalog import Catalog, load_catalog
@@ -58,13 +59,20 @@ class LlmtuiApp(App[int]):
 
         self.push_screen(MainScreen(self.catalog, self.state, detect=self.detect, job=self.detection))
         for w in self.catalog.warnings[:3]:
-            self.notify(f"skipped a catalogue entry: {w}", severity="warning", timeout=10)
+            self.notify(f"skipped a catalogue entry: {w}", severity="warning", timeout=10, markup=False)
+
+    def open_screen(self, screen: Screen[Any], callback: Any = None) -> bool:
+        """Push `screen` unless one of its kind is already open: a key pressed twice before the first
+        screen appeared, or the palette's command from inside that screen, never stacks a second."""
+        if any(type(s) is type(screen) for s in self.screen_stack):
+            return False
+        self.push_screen(screen, callback)
+        return True
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        self.open_screen(HelpScreen())
 
 
 def run_app(profile: str | None = None, *, catalog: Catalog | None = None, detection: object = None) -> int:

@@ -103,9 +103,8 @@ def test_walk_through_the_app(tmp_path: Path) -> None:
     try:
         term.wait_for("Model")
         term.wait_for("this machine")
-        # filter
-        term.send("/")
-        term.send("qwen")
+        # filter: '/' and the query in one write, as a paste or a fast typist over ssh sends them
+        term.send("/qwen")
         screen = term.wait_for("filter: qwen")
         assert "/ qwen" in screen, "the filter box shows what was typed"
         rows = [ln for ln in screen.splitlines() if ln[:5].strip().isdigit()]
@@ -132,6 +131,26 @@ def test_walk_through_the_app(tmp_path: Path) -> None:
         if term.pid:
             with contextlib.suppress(ProcessLookupError, ChildProcessError):
                 os.kill(term.pid, signal.SIGKILL)
+
+
+def test_keys_in_one_write_after_slash_filter_and_never_quit(tmp_path: Path) -> None:
+    term = Terminal(100, 30, base_env(tmp_path))
+    try:
+        term.wait_for("of 103 models")
+        term.send("/fits qwen")  # 'f' toggles fits, 's' sorts, 'q' quits: all must type into the box
+        screen = term.wait_for("filter: fits qwen")
+        assert "Sort by" not in screen
+        term.send("\x1b")
+        term.wait_for("103 of 103 models")
+        term.send("\x1b[200~/llama [/]\x1b[201~")  # a bracketed paste onto the table
+        term.wait_for("filter: llama [/]")
+        term.send("\x1b")
+        term.wait_for("103 of 103 models")
+        term.send("q")
+        assert term.close() == 0
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(term.pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("extra", [{"TERM": "linux"}, {"NO_COLOR": "1"}])

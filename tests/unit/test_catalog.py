@@ -58,15 +58,20 @@ def test_models_are_found_by_id_repo_or_name_and_a_miss_gets_hints(catalog: Cata
     assert catalog.closest_models("zzzzzz") == []
 
 
-def test_a_pickled_catalogue_rebuilds_its_indexes(catalog: Catalog) -> None:
-    """The parsed catalogue is cached with pickle; its look-up indexes are not stored but rebuilt."""
-    import pickle
+def test_the_cached_catalogue_reads_back_equal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsed catalogue is cached as JSON (never pickle); read back, it equals the parsed one and
+    its look-up indexes are rebuilt."""
+    from llmtui.core.catalog import load as load_mod
 
-    state = catalog.__getstate__()
-    assert set(state) == {"models", "devices", "warnings"}
-    back = pickle.loads(pickle.dumps(catalog))
+    monkeypatch.setenv("LLMTUI_CACHE_DIR", str(tmp_path))
+    load_mod._cache.clear()
+    first = load_mod.load_catalog(user_dir=tmp_path / "none")
+    assert (tmp_path / "catalog.json").is_file() and not list(tmp_path.glob("*.pickle"))
+    load_mod._cache.clear()
+    back = load_mod.load_catalog(user_dir=tmp_path / "none")
+    assert back is not first and back.models == first.models and back.devices == first.devices
     assert back.model("Qwen 3 32B") is not None and back.device("RTX 4090") is not None
-    assert len(back.models) == len(catalog.models)
+    load_mod._cache.clear()
 
 
 def test_seed_models_and_composites(catalog: Catalog) -> None:

@@ -62,9 +62,12 @@ def test_models_bad_query_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--quant", "Q4_K_Q"], "unknown quant"),
         (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--ctx", "lots"], "not a context"),
         (["estimate", "--model", "llama-3-8b-instruct", "--mac", "M4 Max"], "say how much memory"),
-        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--ram=-8GB"], "not a size"),
+        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--ram=-8GB"], "is not an amount of RAM"),
         (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "99x RTX 4090"], "more than"),
-        (["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--machines", "0"], "at least 1"),
+        (
+            ["estimate", "--model", "llama-3-8b-instruct", "--gpu", "RTX 4090", "--machines", "0"],
+            "is not a whole number from 1 to 64",
+        ),
         (
             [
                 "estimate",

@@ -99,10 +99,16 @@ def test_export_import(catalog: Catalog, pdir: Path, tmp_path: Path) -> None:
         ("name = 'x'\n", "'schema' must be 1"),
         ("schema = 1\n", "'name' is missing"),
         ("schema = 1\nname = 'x'\n", "describes no hardware"),
-        ("schema = 1\nname = 'x'\n[[gpus]]\nname = 'G'\nmemory_gib = -8\nbandwidth_gbs = 100\n", "outside"),
+        (
+            "schema = 1\nname = 'x'\n[[gpus]]\nname = 'G'\nmemory_gib = -8\nbandwidth_gbs = 100\n",
+            "memory_gib: '-8' is not a number from 0.1",
+        ),
         ("schema = 1\nname = 'x'\n[[gpus]]\ncatalog_id = 'rtx-9999'\n", "not in the hardware catalogue"),
-        ("schema = 1\nname = 'x'\n[[gpus]]\ncatalog_id = 'rtx-4090'\ncount = 900\n", "outside"),
-        ("schema = 1\nname = 'x'\n[machine]\nram_gib = 'lots'\n", "must be a number"),
+        (
+            "schema = 1\nname = 'x'\n[[gpus]]\ncatalog_id = 'rtx-4090'\ncount = 900\n",
+            "count: '900' is not a whole number from 1 to 64",
+        ),
+        ("schema = 1\nname = 'x'\n[machine]\nram_gib = 'lots'\n", "ram_gib: 'lots' is not a number"),
         ("schema = 1\nname = 'x'\nengine = 'tgi'\n[machine]\nram_gib = 64\n", "engine 'tgi'"),
         ("schema = 1\nname = '../../etc'\n[machine]\nram_gib = 64\n", "not a usable profile name"),
     ],
@@ -137,7 +143,7 @@ def test_crash_mid_write_leaves_the_old_file(catalog: Catalog, pdir: Path, monke
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(files_mod.os, "replace", crash)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(ProfileError, match="simulated"):
         save_profile(mk(catalog, gpu="RTX 4090"), catalog, overwrite=True, directory=pdir)
     assert path.read_bytes() == before
     assert [p.name for p in pdir.iterdir()] == ["homelab.toml"]  # no temporary file left behind
@@ -152,7 +158,7 @@ def test_crash_while_writing_the_temporary_file(catalog: Catalog, pdir: Path, mo
         raise OSError("power cut (simulated)")
 
     monkeypatch.setattr(files_mod.os, "fsync", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(ProfileError, match="power cut"):
         save_profile(mk(catalog, gpu="RTX 4090"), catalog, overwrite=True, directory=pdir)
     monkeypatch.setattr(files_mod.os, "fsync", real_fsync)
     assert (pdir / "homelab.toml").read_bytes() == before

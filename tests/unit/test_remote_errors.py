@@ -13,7 +13,7 @@ from llmtui.core.remote import RemoteError, fetch_raw, machine_from_raw
 
 CASES = {
     "no-python": ('echo "bash: line 1: $3: command not found" >&2; exit 127', "no Python on the remote"),
-    "garbage": ('echo "Welcome to the server!"; exit 0', "not JSON"),
+    "garbage": ('echo "Welcome to the server!"; exit 0', "not valid JSON"),
     "denied": ('echo "root@h: Permission denied (publickey)." >&2; exit 255', "authentication refused"),
     "refused": ('echo "ssh: connect to host h port 22: Connection refused" >&2; exit 255', "unreachable"),
     "crash": ('echo "Traceback: boom" >&2; exit 1', "probe failed"),

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import pickle
-import tomllib
 from collections.abc import Iterable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ... import __version__
-from ..paths import bundled_data_dir, user_cache_dir, user_data_dir
-from .types import Catalog, Device, Model
+from ..paths import bundled_data_dir, user_data_dir
+from .types import Arch, Catalog, Device, Model, Price, Score
 
 if TYPE_CHECKING:
     from .schema import CatalogError
@@ -20,16 +17,16 @@ _cache: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], Catalog] = {}
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any] | None, CatalogError | None]:
-    """Parse one TOML file; a syntax error becomes a CatalogError with the line tomllib names."""
+    """Parse one catalogue file through the trust boundary's reader (regular files only, a size and a
+    nesting cap, text sanitized); any problem becomes a CatalogError naming the file."""
+    from ..boundary import InputError
+    from ..boundary.reader import read_toml as read_untrusted
     from .schema import CatalogError
 
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh), None
-    except tomllib.TOMLDecodeError as e:
-        return None, CatalogError(str(path), "", "", f"not valid TOML: {e}")
-    except (OSError, UnicodeDecodeError) as e:
-        return None, CatalogError(str(path), "", "", f"cannot be read: {e}")
+        return read_untrusted(path, what="catalogue"), None
+    except InputError as e:
+        return None, CatalogError(str(path), "", "", e.message)
 
 
 def _entries(path: Path, table: str, origin: str, errors: list[CatalogError]) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -69,6 +66,8 @@ def _load(paths: Iterable[Path], table: str, origin: str, errors: list[CatalogEr
                 out.append(parse(raw, origin=origin, file=str(path)))
             except Invalid as e:
                 errors.append(CatalogError(str(path), _label(raw, i, table), e.field, e.message))
+            except Exception as e:  # a check we lack must skip one entry, never stop every command
+                errors.append(CatalogError(str(path), _label(raw, i, table), "", f"cannot be used ({e})"))
     return out
 
 
@@ -82,7 +81,9 @@ def load_devices(paths: Iterable[Path], origin: str, errors: list[CatalogError])
 
 def _label(raw: Any, i: int, table: str) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-        return f"{table} '{raw['id']}'"
+        from ..boundary.text import one_line
+
+        return f"{table} '{one_line(raw['id'], limit=80)}'"
     return f"{table}[{i}]"
 
 
@@ -110,7 +111,7 @@ def _stamp(user_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Catalogue files with their times and sizes: a changed file reloads the catalogue."""
     out = []
     for sub in ("models", "hardware"):
-        for p in sorted((user_dir / sub).glob("*.toml")):
+        for p in _files(user_dir / sub):
             try:
                 st = p.stat()
             except OSError:
@@ -127,17 +128,17 @@ def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, 
     key = (str(data_dir), str(user_dir), _stamp(user_dir))
     if use_cache and key in _cache:
         return _cache[key]
-    disk_key = (__version__, key, _stamp(data_dir))
+    disk_key = (key, _stamp(data_dir))  # cache_file adds the version
     if use_cache:
         cached = _read_disk_cache(disk_key)
         if cached is not None:
             _cache[key] = cached
             return cached
     errors: list[CatalogError] = []
-    models = load_models(sorted((data_dir / "models").glob("*.toml")), "bundled", errors)
-    devices = load_devices(sorted((data_dir / "hardware").glob("*.toml")), "bundled", errors)
-    user_models = load_models(sorted((user_dir / "models").glob("*.toml")), "user", errors)
-    user_devices = load_devices(sorted((user_dir / "hardware").glob("*.toml")), "user", errors)
+    models = load_models(_files(data_dir / "models"), "bundled", errors)
+    devices = load_devices(_files(data_dir / "hardware"), "bundled", errors)
+    user_models = load_models(_files(user_dir / "models"), "user", errors)
+    user_devices = load_devices(_files(user_dir / "hardware"), "user", errors)
     catalog = Catalog(
         models=_merge_unique(models, user_models, "models", errors),
         devices=_merge_unique(devices, user_devices, "devices", errors),
@@ -149,28 +150,60 @@ def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, 
     return catalog
 
 
-# Parsing the TOML files takes ~40 ms, unpickling the result ~3 ms: the parsed catalogue is kept in
-# the user's cache directory, keyed on llmtui's version and every file's path, time and size.
+def _files(directory: Path) -> list[Path]:
+    try:
+        return sorted(directory.glob("*.toml"))
+    except OSError:
+        return []
 
 
-def _cache_file() -> Path:
-    return user_cache_dir() / "catalog.pickle"
+# Parsing the TOML files takes ~40 ms, reading the parsed result back ~5 ms: it is kept in the user's
+# cache directory as JSON (llmtui.core.cache_file), keyed on llmtui's version and every file's path,
+# time and size.
+CACHE = "catalog.json"
 
 
 def _read_disk_cache(key: object) -> Catalog | None:
-    try:
-        with _cache_file().open("rb") as fh:
-            stored_key, catalog = pickle.load(fh)
-    except Exception:  # missing, truncated or from another version: parse again
+    from .. import cache_file
+
+    data = cache_file.read(CACHE, key)
+    if not isinstance(data, dict):
         return None
-    return catalog if stored_key == key and isinstance(catalog, Catalog) else None
+    try:
+        return Catalog(
+            models=[_model_from(d) for d in data["models"]],
+            devices=[_device_from(d) for d in data["devices"]],
+            warnings=[str(w) for w in data["warnings"]],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):  # damaged: parse the TOML again
+        return None
 
 
 def _write_disk_cache(key: object, catalog: Catalog) -> None:
-    with contextlib.suppress(OSError, pickle.PickleError):
-        from ..files import atomic_write_bytes
+    from .. import cache_file
 
-        atomic_write_bytes(_cache_file(), pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL))
+    data = {
+        "models": [asdict(m) for m in catalog.models],
+        "devices": [asdict(d) for d in catalog.devices],
+        "warnings": catalog.warnings,
+    }
+    cache_file.write(CACHE, key, data)
+
+
+def _model_from(d: dict[str, Any]) -> Model:
+    d = dict(d)
+    d["arch"] = Arch(**d["arch"])
+    d["scores"] = tuple(Score(**s) for s in d["scores"])
+    d["tags"] = tuple(d["tags"])
+    return Model(**d)
+
+
+def _device_from(d: dict[str, Any]) -> Device:
+    d = dict(d)
+    d["prices"] = tuple(Price(**p) for p in d["prices"])
+    for k in ("memory_gib", "aliases", "pci_ids"):
+        d[k] = tuple(d[k])
+    return Device(**d)
 
 
 def validate_files(paths: Iterable[Path]) -> list[CatalogError]:

@@ -23,6 +23,15 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _DATE_OR_UNKNOWN = re.compile(r"^(\d{4}-\d{2}(-\d{2})?|unknown)$")
 _PCI = re.compile(r"^[0-9a-f]{4}:[0-9a-f]{4}$")
+# Hugging Face repo ids: ORG/NAME, each part letters, digits, '-', '_', '.', at most 96 characters,
+# not starting or ending with '-' or '.', no '--' or '..' (huggingface_hub's validate_repo_id).
+_HF_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
+_HF_REPO = re.compile(rf"^{_HF_PART}/{_HF_PART}$")
+
+
+def is_hf_repo_id(text: str) -> bool:
+    """True for a well-formed Hugging Face repo id such as 'Qwen/Qwen3-8B'."""
+    return bool(_HF_REPO.match(text)) and "--" not in text and ".." not in text
 
 
 @dataclass(frozen=True)
@@ -47,11 +56,26 @@ class Invalid(Exception):
 Check = Callable[[Any], str | None]
 
 
-def _rng(lo: float, hi: float) -> Check:
-    def check(v: Any) -> str | None:
-        return None if lo <= v <= hi else f"{v} is outside the sane range {lo:g}..{hi:g}"
+@dataclass(frozen=True)
+class _Range:
+    """A numeric field's range, checked by the trust boundary's one number parser."""
 
-    return check
+    lo: float
+    hi: float
+
+    def parse(self, value: Any, field: str) -> Any:
+        from ..boundary.numbers import number
+
+        integer = isinstance(value, int) and not isinstance(value, bool)
+        n = number(value, field, lo=self.lo, hi=self.hi, integer=integer)
+        return int(n) if integer else float(n)
+
+    def __call__(self, v: Any) -> str | None:  # pragma: no cover - _check_table calls parse()
+        return None
+
+
+def _rng(lo: float, hi: float) -> Check:
+    return _Range(lo, hi)
 
 
 def _match(rx: re.Pattern[str], what: str) -> Check:
@@ -72,6 +96,19 @@ def _nonempty(v: Any) -> str | None:
     return None if str(v).strip() else "must not be empty"
 
 
+def _repo(v: Any) -> str | None:
+    """A repo id, or '' for a model imported from a local file whose repo is not known."""
+    return None if v == "" or is_hf_repo_id(v) else f"'{v}' is not a Hugging Face repo id like Qwen/Qwen3-8B"
+
+
+def _str_list(v: Any) -> str | None:
+    return None if all(isinstance(x, str) for x in v) else "must be a list of text"
+
+
+# Fields whose text may span lines (shown in the detail pane); every other text is one line.
+MULTI_LINE = frozenset({"notes", "detail", "ctx_note"})
+
+
 # field -> (python type, required, check)
 Spec = dict[str, tuple[type, bool, Check | None]]
 
@@ -79,10 +116,10 @@ MODEL_SPEC: Spec = {
     "id": (str, True, _match(_SLUG, "a lowercase slug (a-z, 0-9, . _ + -)")),
     "name": (str, True, _nonempty),
     "family": (str, True, _nonempty),
-    "hf_repo": (str, True, _nonempty),
+    "hf_repo": (str, True, _repo),
     "license": (str, True, _nonempty),
     "released": (str, True, _match(_DATE_OR_UNKNOWN, "a date like 2024-09-19 or 2024-09")),
-    "tags": (list, False, None),
+    "tags": (list, False, _str_list),
     "params_b": (float, True, _rng(0.01, 5000)),
     "active_params_b": (float, True, _rng(0.01, 5000)),
     "params_source": (str, False, None),
@@ -134,7 +171,7 @@ DEVICE_SPEC: Spec = {
     "id": (str, True, _match(_SLUG, "a lowercase slug (a-z, 0-9, . _ + -)")),
     "vendor": (str, True, _nonempty),
     "name": (str, True, _nonempty),
-    "aliases": (list, False, None),
+    "aliases": (list, False, _str_list),
     "kind": (str, True, _one_of(DEVICE_KINDS)),
     "memory": (str, True, _one_of(MEMORY_KINDS)),
     "memory_gib": (list, False, None),
@@ -143,7 +180,7 @@ DEVICE_SPEC: Spec = {
     "fp16_tflops": (float, False, _rng(0, 20_000)),
     "fp32_tflops": (float, False, _rng(0, 20_000)),
     "power_w": (float, False, _rng(0, 20_000)),
-    "pci_ids": (list, False, None),
+    "pci_ids": (list, False, _str_list),
     "gpu_cores": (int, False, _rng(0, 100_000)),
     "source": (str, True, _nonempty),
     "fp16_source": (str, False, None),
@@ -163,14 +200,19 @@ PRICE_SPEC: Spec = {
 
 
 def _check_table(raw: Any, spec: Spec, prefix: str = "") -> dict[str, Any]:
+    """A table's fields, checked against `spec`: numbers by the trust boundary's parser (finite, in
+    range, whole where they must be), text sanitized on the way in."""
+    from ..boundary import InputError
+    from ..boundary.text import multi_line, one_line
+
     if not isinstance(raw, Mapping):
         raise Invalid(prefix.rstrip(".") or "entry", "must be a table")
     out: dict[str, Any] = {}
     for key in raw:
         if key not in spec:
-            close = difflib.get_close_matches(key, list(spec), n=1)
+            close = difflib.get_close_matches(str(key), list(spec), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise Invalid(prefix + key, f"unknown field{hint}")
+            raise Invalid(prefix + one_line(key, limit=60), f"unknown field{hint}")
     for key, (typ, required, check) in spec.items():
         if key not in raw:
             if required:
@@ -180,13 +222,28 @@ def _check_table(raw: Any, spec: Spec, prefix: str = "") -> dict[str, Any]:
         if typ is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if (typ is int and isinstance(value, bool)) or not isinstance(value, typ):
-            raise Invalid(prefix + key, f"must be {_type_name(typ)}, got {value!r}")
-        if check is not None:
+            raise Invalid(prefix + key, f"must be {_type_name(typ)}, got {_shown(value)}")
+        if typ is str:
+            value = (multi_line if key in MULTI_LINE else one_line)(value, limit=4000)
+        elif isinstance(value, list):
+            value = [one_line(x, limit=200) if isinstance(x, str) else x for x in value]
+        if isinstance(check, _Range):
+            try:
+                value = check.parse(value, prefix + key)
+            except InputError as e:
+                raise Invalid(prefix + key, e.message) from None
+        elif check is not None:
             problem = check(value)
             if problem:
                 raise Invalid(prefix + key, problem)
         out[key] = value
     return out
+
+
+def _shown(value: Any) -> str:
+    from ..boundary.numbers import shown
+
+    return shown(value)
 
 
 def _type_name(t: type) -> str:
@@ -206,6 +263,8 @@ def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
     if origin != "bundled" and isinstance(raw, dict) and "released" not in raw:
         raw = {**raw, "released": "unknown"}
     f = _check_table(raw, MODEL_SPEC)
+    if not f["hf_repo"] and origin != "imported":
+        raise Invalid("hf_repo", "is missing: give the model's Hugging Face repo id, like Qwen/Qwen3-8B")
     a = _check_table(f["arch"], ARCH_SPEC, "arch.")
     tags = tuple(f.get("tags", ()))
     for t in tags:
@@ -263,8 +322,16 @@ def parse_device(raw: Any, *, origin: str = "bundled", file: str = "") -> Device
     mem = f.get("memory_gib", [])
     if f["kind"] == "cpu" and not mem:
         pass  # a memory platform (channels x speed): the size is the build's --ram
-    elif not mem or not all(isinstance(x, int | float) and not isinstance(x, bool) and x > 0 for x in mem):
+    elif not mem:
         raise Invalid("memory_gib", "must be a non-empty list of positive sizes in GB")
+    else:
+        from ..boundary import InputError
+        from ..boundary.numbers import number
+
+        try:
+            mem = [number(x, "memory_gib", lo=0.1, hi=100_000) for x in mem]
+        except InputError as e:
+            raise Invalid("memory_gib", e.message) from None
     for pid in f.get("pci_ids", ()):
         if not isinstance(pid, str) or not _PCI.match(pid):
             raise Invalid("pci_ids", f"'{pid}' is not a PCI id like 10de:2684 (lowercase hex)")

@@ -161,15 +161,6 @@ class Catalog:
         self._device_index: dict[str, Device] = {}
         self.reindex()
 
-    def __getstate__(self) -> dict[str, object]:
-        """Pickled (the parsed-catalogue cache) without the look-up indexes, which are rebuilt on load,
-        so a cache written by other code never brings back a stale index."""
-        return {"models": self.models, "devices": self.devices, "warnings": self.warnings}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self.reindex()
-
     def reindex(self) -> None:
         self._model_index = {m.id.lower(): m for m in self.models}
         for m in self.models:  # repos and names never shadow an id

@@ -1,43 +1,50 @@
-"""Weight sizes of the catalogue at the default quant, kept in the user's cache directory so the
-first leaderboard does not wait for ~100 tensor walks (about 30 ms) on every start."""
+"""Weight sizes of the catalogue at the default quant, kept in the user's cache directory (as JSON,
+through llmtui.core.cache_file) so the first leaderboard does not wait for ~100 tensor walks (about
+30 ms) on every start."""
 
 from __future__ import annotations
 
-import contextlib
-import pickle
+import json
 from collections.abc import Iterable
+from dataclasses import asdict, fields
+from typing import Any
 
-from ... import __version__
 from ..catalog.types import Arch
-from ..paths import user_cache_dir
 from .weights import Weights, prime, weights
 
-FILE = "weights.pickle"
+FILE = "weights.json"
+_TUPLES = {f.name for f in fields(Weights) if f.name.startswith("layer") or f.name.endswith("prefix")}
+
+
+def _arch_key(a: Arch) -> str:
+    return json.dumps(asdict(a), sort_keys=True, separators=(",", ":"))
 
 
 def load(archs: Iterable[Arch], quant: str) -> int:
     """Prime weights() from the cache for these architectures; returns how many were found."""
-    try:
-        with (user_cache_dir() / FILE).open("rb") as fh:
-            version, table = pickle.load(fh)
-    except Exception:  # missing, truncated, or written by another version
-        return 0
-    if version != __version__ or not isinstance(table, dict):
+    from .. import cache_file
+
+    table = cache_file.read(FILE, quant)
+    if not isinstance(table, dict):
         return 0
     found = 0
     for a in archs:
-        w = table.get((a, quant))
-        if isinstance(w, Weights):
+        raw = table.get(_arch_key(a))
+        if not isinstance(raw, dict):
+            continue
+        try:
+            fields_: dict[str, Any] = {k: tuple(v) if k in _TUPLES else v for k, v in raw.items()}
+            w = Weights(**fields_)
+        except (TypeError, ValueError):
+            continue
+        if w.quant == quant and len(w.layer_bytes) == a.layers:
             prime(a, quant, w)
             found += 1
     return found
 
 
 def save(archs: Iterable[Arch], quant: str) -> None:
-    table = {(a, quant): weights(a, quant) for a in set(archs)}
-    with contextlib.suppress(OSError, pickle.PickleError):
-        from ..files import atomic_write_bytes
+    from .. import cache_file
 
-        atomic_write_bytes(
-            user_cache_dir() / FILE, pickle.dumps((__version__, table), protocol=pickle.HIGHEST_PROTOCOL)
-        )
+    table = {_arch_key(a): asdict(weights(a, quant)) for a in set(archs)}
+    cache_file.write(FILE, quant, table)

@@ -140,6 +140,9 @@ def _linux(roots: Roots, h: HostInfo, res: SourceResult) -> None:
     limit, usage, version, note = cgroup_memory(roots)
     h.cgroup_version = version
     h.ram_note = "from /proc/meminfo"
+    if limit is not None and limit < 64 * 1024 * 1024:
+        res.warnings.append(f"the container's memory limit ({note}) of {limit} bytes is not plausible; ignored")
+        limit = None
     if limit is not None and h.ram_total_bytes is not None and limit < h.ram_total_bytes:
         h.cgroup_memory_limit = limit
         h.ram_total_bytes = limit

@@ -186,8 +186,9 @@ def _device(nvml: Any, call: Callable[..., Any], i: int) -> DetectedGPU:
     unified = False
     if mem is not None and int(mem.total or 0) > 0:
         total, free, used = int(mem.total), int(mem.free), int(mem.used)
-    else:
+    elif not any(n.startswith("memory:") for n in notes):
         unified = True  # GB10 / Grace / Jetson: NotSupported or 0; the host memory is the GPU's
+    # else: the driver failed to say (another error than NotSupported): the memory stays unknown
     cc = call(nvml.nvmlDeviceGetCudaComputeCapability, handle, what="compute capability")
     power = call(nvml.nvmlDeviceGetPowerManagementLimit, handle, what="power limit")
     clock = call(nvml.nvmlDeviceGetMaxClockInfo, handle, getattr(nvml, "NVML_CLOCK_MEM", 2), what="memory clock")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import types
 from typing import Any
 
@@ -31,11 +32,16 @@ class SmiError(Exception):
         self.value = value
 
 
-def _num(text: str) -> float | None:
+def _num(text: str, hi: float = 16 * 1024 * 1024) -> float | None:
+    """A number nvidia-smi printed, through the trust boundary's parser: None for "[N/A]", "[Not
+    Supported]" and anything out of range (a remote answer can hold any text)."""
+    from ..boundary import InputError
+    from ..boundary.numbers import number
+
     try:
-        return float(text)
-    except ValueError:
-        return None  # "[N/A]", "[Not Supported]"
+        return number(text, "nvidia-smi", lo=0, hi=hi)
+    except InputError:
+        return None
 
 
 def parse_rows(text: str) -> list[dict[str, str]]:
@@ -67,30 +73,31 @@ def module_from_smi(code: int, text: str) -> types.ModuleType:
     def mem(h: int, *version: Any) -> Any:
         r = row(h)
         total, used, free = (_num(r[k]) for k in ("memory.total", "memory.used", "memory.free"))
-        if not total:
+        if r["memory.total"].startswith("[") or total == 0:
             raise SmiError(3)  # unified-memory parts print [N/A]
+        if total is None:
+            raise SmiError(999)  # a figure that is no size (a broken or hostile answer)
         return types.SimpleNamespace(total=int(total * MiB), used=int((used or 0) * MiB), free=int((free or 0) * MiB))
 
     def pci(h: int) -> Any:
         dev = row(h)["pci.device_id"]
-        return types.SimpleNamespace(
-            pciDeviceId=int(dev, 16) if dev.startswith("0x") else 0, busId=row(h)["pci.bus_id"]
-        )
+        ok = re.fullmatch(r"0x[0-9a-fA-F]{1,8}", dev)
+        return types.SimpleNamespace(pciDeviceId=int(dev, 16) if ok else 0, busId=row(h)["pci.bus_id"])
 
     def cc(h: int) -> tuple[int, int]:
         major, _, minor = row(h)["compute_cap"].partition(".")
-        if not major.isdigit():
+        if not re.fullmatch(r"\d{1,3}", major) or not re.fullmatch(r"\d{0,3}", minor):
             raise SmiError(3)
         return int(major), int(minor or 0)
 
     def power(h: int) -> int:
-        w = _num(row(h)["power.limit"])
+        w = _num(row(h)["power.limit"], hi=100_000)
         if w is None:
             raise SmiError(3)
         return int(w * 1000)
 
     def clock(h: int, kind: int) -> int:
-        mhz = _num(row(h)["clocks.max.memory"])
+        mhz = _num(row(h)["clocks.max.memory"], hi=1_000_000)
         if mhz is None:
             raise SmiError(3)
         return int(mhz)

@@ -29,10 +29,14 @@ NO_NVML = object()
 
 
 def _default_timeout() -> float:
-    """Seconds a probe may take: LLMTUI_PROBE_TIMEOUT, else 5."""
+    """Seconds a probe may take: LLMTUI_PROBE_TIMEOUT (0.1 to 600), else 5. A value outside that
+    (inf would let a hung driver hold the app forever) is ignored for the default."""
+    from ..boundary import InputError
+    from ..boundary.numbers import seconds
+
     try:
-        return max(0.1, float(os.environ.get("LLMTUI_PROBE_TIMEOUT", "5")))
-    except ValueError:
+        return seconds(os.environ.get("LLMTUI_PROBE_TIMEOUT", "5"), "LLMTUI_PROBE_TIMEOUT", hi=600)
+    except InputError:
         return 5.0
 
 
@@ -178,6 +182,75 @@ def detect(catalog: Catalog, probes: Probes | None = None) -> DetectedMachine:
     return _assemble(catalog, results, time.perf_counter() - t0)
 
 
+MAX_DETECTED_GPUS = 64
+MAX_GPU_BYTES = 16 * 1024 * GiB  # far beyond any device: a larger figure is a broken or hostile answer
+MAX_RAM_BYTES = 64_000 * GiB
+
+
+def _bounded(value: int | None, hi: int, what: str, warnings: list[str]) -> int | None:
+    """A detected size kept only when it is a sane positive number of bytes (0 and absurd values
+    become unknown, with a warning), so a broken driver or a hostile remote answer cannot make a
+    build, or a profile, that llmtui would then refuse to read back."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= hi:
+        warnings.append(f"{what}: {value!r} bytes is not a plausible size; treated as unknown")
+        return None
+    return value
+
+
+def _sanitize(gpus: list[DetectedGPU], host: HostInfo, warnings: list[str]) -> list[DetectedGPU]:
+    """Detected text made safe to show (no control characters) and numbers made sane: this is
+    where everything a driver, a file or a remote answer said enters llmtui."""
+    from ..boundary.text import one_line
+
+    if len(gpus) > MAX_DETECTED_GPUS:
+        warnings.append(f"{len(gpus)} GPUs reported; only the first {MAX_DETECTED_GPUS} are used")
+        gpus = gpus[:MAX_DETECTED_GPUS]
+    for g in gpus:
+        g.name = one_line(g.name, limit=120) or "unnamed GPU"
+        g.vendor, g.uuid, g.bus_id = (
+            one_line(g.vendor, limit=20),
+            one_line(g.uuid, limit=80),
+            one_line(g.bus_id, limit=40),
+        )
+        g.pci_id, g.compute_capability = one_line(g.pci_id, limit=20), one_line(g.compute_capability, limit=10)
+        g.mig, g.placeholder, g.usable_note = (
+            one_line(g.mig, limit=120),
+            one_line(g.placeholder),
+            one_line(g.usable_note),
+        )
+        g.bandwidth_source = one_line(g.bandwidth_source)
+        g.total_bytes = _bounded(g.total_bytes, MAX_GPU_BYTES, f"{g.name} memory", warnings)
+        top = g.total_bytes or MAX_GPU_BYTES
+        g.free_bytes = _bounded(g.free_bytes, top, f"{g.name} free memory", warnings) if g.free_bytes else g.free_bytes
+        g.used_bytes = _bounded(g.used_bytes, top, f"{g.name} used memory", warnings) if g.used_bytes else g.used_bytes
+        g.usable_bytes = _bounded(g.usable_bytes, top, f"{g.name} usable memory", warnings)
+        if g.power_limit_w is not None and not 0 < g.power_limit_w <= 10_000:
+            g.power_limit_w = None
+        if g.bandwidth_gbs is not None and not 0 < g.bandwidth_gbs <= 100_000:
+            g.bandwidth_gbs = None
+        if not 0 <= g.fp16_tflops <= 100_000:
+            g.fp16_tflops = 0.0
+    host.cpu_name = one_line(host.cpu_name, limit=120)
+    host.ram_note, host.cores_note = one_line(host.ram_note), one_line(host.cores_note)
+    host.container_hint, host.os = one_line(host.container_hint, limit=120), one_line(host.os, limit=120)
+    host.ram_total_bytes = _bounded(host.ram_total_bytes, MAX_RAM_BYTES, "RAM", warnings)
+    top = host.ram_total_bytes or MAX_RAM_BYTES
+    if host.ram_available_bytes is not None and host.ram_available_bytes != 0:
+        host.ram_available_bytes = _bounded(host.ram_available_bytes, top, "available RAM", warnings)
+    if host.cgroup_memory_limit is not None:
+        host.cgroup_memory_limit = _bounded(host.cgroup_memory_limit, MAX_RAM_BYTES, "cgroup memory limit", warnings)
+    host.swap_total_bytes = (
+        _bounded(host.swap_total_bytes, MAX_RAM_BYTES, "swap", []) if host.swap_total_bytes else None
+    )
+    for attr in ("physical_cores", "logical_cores", "usable_cores"):
+        v = getattr(host, attr)
+        if v is not None and (not isinstance(v, int) or not 0 < v <= 100_000):
+            setattr(host, attr, None)
+    return gpus
+
+
 def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float) -> DetectedMachine:
     warnings: list[str] = []
     for res in results.values():
@@ -203,6 +276,7 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
             continue
         gpus.append(g)
     gpus.extend(results["apple"].gpus)
+    gpus = _sanitize(gpus, host, warnings)
     for g in gpus:
         if not g.placeholder:
             enrich(catalog, g, g.extra.get("parent_total") if g.mig else None)
@@ -253,4 +327,8 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
     )
     info = dict(nv.info) if nv is not None else {}
     info.update(results["apple"].info)
+    from ..boundary.text import one_line
+
+    info = {one_line(k, limit=60): one_line(v, limit=200) for k, v in info.items()}
+    warnings = [one_line(w, limit=400) for w in warnings]
     return DetectedMachine(build, gpus, host, warnings, list(results.values()), info, seconds)

@@ -52,10 +52,10 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text)
+            yield Label(self.title_text, markup=False)
             if self.search:
                 yield Input(placeholder="type to narrow, e.g. 4090 or m4 max 128", compact=True)
-            yield OptionList(*self._option_widgets(self.options))
+            yield OptionList(*self._option_widgets(self.options), markup=False)
 
     def _option_widgets(self, options: list[tuple[str, str]]) -> list[Option]:
         if not options:

@@ -56,7 +56,8 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
-        Binding("slash", "filter", "Filter"),
+        # priority: handled the moment it arrives, so what follows it goes to the filter box (see filter())
+        Binding("slash", "filter", "Filter", priority=True),
         Binding("s", "sort", "Sort"),
         Binding("r", "reverse", "Reverse", show=False),
         Binding("b", "quant", "Quant"),
@@ -91,14 +92,14 @@ class MainScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("llmtui", id="title")
+        yield Static("llmtui", id="title", markup=False)
         yield HardwarePane(id="hardware")
         yield FilterBar(self._filter_changed, id="filter")
         with Horizontal(id="body"):
             with Vertical(id="table-area"):
                 yield Leaderboard(id="table")
             yield DetailPane(id="detail")
-        yield Static("", id="status")
+        yield Static("", id="status", markup=False)
         yield Static("", id="too-small")
         yield Footer()
 
@@ -359,7 +360,18 @@ class MainScreen(Screen[None]):
     # --- filter ------------------------------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
+        bar = self.query_one(FilterBar)
+        if bar.input.has_focus:
+            bar.type_slash()
+        else:
+            bar.open()
+
+    def on_paste(self, event: Any) -> None:
+        """Text pasted onto the leaderboard that starts with '/' is a filter: open the box with it."""
+        text = (event.text or "").splitlines()[0] if event.text else ""
+        if text.startswith("/") and not self.query_one(FilterBar).input.has_focus:
+            event.stop()
+            self.query_one(FilterBar).open(text[1:])
 
     def _filter_changed(self, text: str) -> None:
         """Called by the filter box for every keystroke, inside the key's handler (see QueryInput)."""
@@ -458,7 +470,7 @@ class MainScreen(Screen[None]):
             eng.quant_family != "gguf" and self.state.quant in ("F16", "BF16")
         ):
             self.state.quant = quant_order(eng)[-1] if eng.quant_family != "gguf" else "Q4_K_M"
-            self.notify(f"{eng.label} runs other formats: quant set to {self.state.quant}.")
+            self.notify(f"{eng.label} runs other formats: quant set to {self.state.quant}.", markup=False)
         self._refresh_title()
         self.recompute()
 
@@ -497,7 +509,7 @@ class MainScreen(Screen[None]):
 
         profiles, errors = list_profiles(self.catalog)
         for e in errors:
-            self.notify(e, severity="warning", timeout=8)
+            self.notify(e, severity="warning", timeout=8, markup=False)
         opts = [("", "this machine (detected)")] + [(p.name, f"{p.name}: {p.build.describe()}") for p in profiles]
         current = "" if self.state.build is None or self.state.build.source == "detected" else self.state.build_title
         self._choose("Build to compute for", opts, current, self.use_profile)
@@ -516,7 +528,7 @@ class MainScreen(Screen[None]):
         try:
             p = load_profile(name, self.catalog)
         except ProfileError as e:
-            self.notify(str(e), severity="error", timeout=10)
+            self.notify(str(e), severity="error", timeout=10, markup=False)
             return
         self.state.engine = p.engine
         self.set_build(p.build, f"profile {p.name}")
@@ -524,12 +536,12 @@ class MainScreen(Screen[None]):
     def action_planner(self) -> None:
         from .planner import PlannerScreen
 
-        self.app.push_screen(PlannerScreen(self.catalog, self.state, self))
+        self.app.open_screen(PlannerScreen(self.catalog, self.state, self))  # type: ignore[attr-defined]
 
     def action_needs(self) -> None:
         from .needs import NeedsScreen
 
-        self.app.push_screen(NeedsScreen(self.catalog, self.state))
+        self.app.open_screen(NeedsScreen(self.catalog, self.state))  # type: ignore[attr-defined]
 
 
 def _filtered(text: str, all_rows: list[Row], pending: bool) -> tuple[list[Row], str, bool]:

@@ -3,11 +3,13 @@ quant and context, the cheapest catalogue hardware that runs it, its price, and 
 
 from __future__ import annotations
 
-from typing import ClassVar
+import contextlib
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
@@ -17,6 +19,7 @@ from ...core.estimate import EstimateError, estimate
 from ...core.output import fmt_gib
 from ...core.plan import cheapest_builds
 from ...core.units import fmt_ctx
+from ..plain import plain_cells
 from ..state import ViewState
 
 
@@ -91,7 +94,13 @@ class NeedsScreen(Screen[None]):
                 )
             else:
                 row = (m.name, fmt_gib(need), "nothing in the catalogue holds it", "—", "—")
-            self.app.call_from_thread(self.query_one(DataTable).add_row, *row)
+            self.app.call_from_thread(self._add_row, plain_cells(*row))
+
+    def _add_row(self, cells: list[Any]) -> None:
+        """A row from the worker; the screen may have closed meanwhile (H then escape, fast)."""
+        if self.is_attached and self.is_current:
+            with contextlib.suppress(NoMatches):
+                self.query_one(DataTable).add_row(*cells)
 
     def action_close(self) -> None:
         if self.is_current:  # a second close key queued meanwhile is ignored

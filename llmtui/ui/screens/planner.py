@@ -24,6 +24,7 @@ from ...core.leaderboard import rows
 from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells
 from ...core.plan import cheapest_builds, summarize, upgrade_hints
 from ...core.units import GiB, fmt_ctx
+from ..plain import plain, plain_cells
 from ..state import ViewState
 from .choose import ChoiceScreen
 
@@ -114,11 +115,11 @@ class PlannerScreen(Screen[None]):
         self.focus_model = getattr(main.table.current, "model", None)
 
     def compose(self) -> ComposeResult:
-        yield Static("What-if planner", id="plan-title")
+        yield Static("What-if planner", id="plan-title", markup=False)
         with Horizontal():
             with Vertical(id="composer"):
                 yield Label("Devices (a add · x remove · +/- count)")
-                yield OptionList(id="lines")
+                yield OptionList(id="lines", markup=False)
                 with Horizontal(classes="field"):
                     yield Label("Host RAM")
                     yield Input(id="ram", placeholder="e.g. 64GB", compact=True)
@@ -128,9 +129,9 @@ class PlannerScreen(Screen[None]):
                 with Horizontal(classes="field"):
                     yield Label("Mac wired MB")
                     yield Input(id="wired", placeholder="0 = macOS default", type="integer", compact=True)
-                yield Static("", id="plan-error")
+                yield Static("", id="plan-error", markup=False)
                 yield Static("", id="plan-meta")
-            yield VerticalScroll(Static("computing…", id="plan-results"), id="results")
+            yield VerticalScroll(Static("computing…", id="plan-results", markup=False), id="results")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -268,34 +269,32 @@ class PlannerScreen(Screen[None]):
     def _input(self, event: Any) -> None:
         if event.input.disabled:
             return  # the RAM box of a unified machine shows the GPU's memory; it was not typed
+        from ...core.boundary import InputError
+        from ...core.boundary.numbers import whole
+
         field = event.input.id
         value = event.input.value.strip()
         try:
             if field == "ram":
-                ram = parse_ram(value) if value not in ("", "0") else 0  # "0" is how the box shows none
+                ram = parse_ram(value, "RAM") if value not in ("", "0") else 0  # "0" is how the box shows none
                 if ram != self.draft.ram_bytes:
                     self.draft.ram_bytes = ram
                     self.draft.ram_available = None
                     self._changed()
                 event.input.value = _ram_text(ram)  # as understood: an empty box reads "0"
             elif field == "machines":
-                n = int(value or "1")
-                if not 1 <= n <= 64:
-                    raise BuildError(f"machines must be between 1 and 64, not {n}")
+                n = whole(value or "1", "machines", lo=1, hi=64)
                 if n != self.draft.machines:
                     self.draft.machines = n
                     self._changed()
             elif field == "wired":
-                mb = int(value or "0")
                 limit = self.draft.build().ram_bytes // (1 << 20)
-                if mb < 0 or (limit and mb > limit):
-                    raise BuildError(f"wired limit must be between 0 and {limit} MB")
+                mb = whole(value or "0", "wired limit (MB)", lo=0, hi=limit or 64_000_000)
                 if mb != self.draft.wired_limit_mb:
                     self.draft.wired_limit_mb = mb
                     self._changed()
-        except (BuildError, ValueError) as e:
-            msg = str(e) if isinstance(e, BuildError) else f"'{value}' is not a whole number"
-            self._error(f"{field}: {msg}; nothing changed")
+        except (BuildError, InputError) as e:
+            self._error(f"{e}; nothing changed")
             event.input.value = {
                 "ram": _ram_text(self.draft.ram_bytes),
                 "machines": str(self.draft.machines),
@@ -338,7 +337,7 @@ class PlannerScreen(Screen[None]):
 
         profiles, errors = list_profiles(self.catalog)
         for e in errors:
-            self.notify(e, severity="warning", timeout=8)
+            self.notify(e, severity="warning", timeout=8, markup=False)
         if not profiles:
             self.notify("No saved profiles yet: S saves this build.")
             return
@@ -369,7 +368,7 @@ class PlannerScreen(Screen[None]):
             self._error(str(e))
             return
         self.draft.name = name
-        self.notify(f"Saved profile '{name}' to {path}")
+        self.notify(f"Saved profile '{name}' to {path}", markup=False)
 
     def action_pin(self, slot: int) -> None:
         b = self.draft.build()
@@ -442,7 +441,7 @@ class PlannerScreen(Screen[None]):
         t = Table(title="Compare (1/2/3 pin the current build)", header_style="bold", expand=False)
         t.add_column("model")
         for label, b in builds:
-            t.add_column(f"{label}: {b.describe()}", overflow="fold")
+            t.add_column(plain(f"{label}: {b.describe()}"), overflow="fold")
         for m in models:
             cells = []
             for _, b in builds:
@@ -454,9 +453,9 @@ class PlannerScreen(Screen[None]):
                 tps = f"{e.speed.decode_expected:.1f} t/s" if e.speed else "—"
                 ctx = fmt_ctx(e.max_ctx) if e.max_ctx else "—"
                 cells.append(f"{e.status} · {tps} · max ctx {ctx}")
-            t.add_row(m.name, *cells)
+            t.add_row(*plain_cells(m.name, *cells))
         prices = ["price"] + [f"${b.price_usd:,.0f}" if b.price_usd else "unknown" for _, b in builds]
-        t.add_row(*prices)
+        t.add_row(*plain_cells(*prices))
         return t
 
     def _show(self, build: Build, s: Any, hints: list[str], compare: Table | None) -> None:
@@ -518,7 +517,7 @@ class NameScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text)
             yield Input(value=self.value if self.value != "planned" else "", placeholder="homelab")
-            yield Label("", id="name-error")
+            yield Label("", id="name-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         from ...core.profiles import ProfileError, check_name
@@ -569,8 +568,8 @@ class ReversePlanScreen(ModalScreen[None]):
                 with Horizontal(classes="field"):
                     yield Label(label)
                     yield Input(value=value, id=fid, compact=True)
-            yield Static("", id="rp-error")
-            yield VerticalScroll(Static("Enter in any field plans.", id="rp-out"))
+            yield Static("", id="rp-error", markup=False)
+            yield VerticalScroll(Static("Enter in any field plans.", id="rp-out", markup=False))
 
     def on_mount(self) -> None:
         self.query_one("#rp-tps", Input).focus()
@@ -580,19 +579,18 @@ class ReversePlanScreen(ModalScreen[None]):
         self.action_run()
 
     def action_run(self) -> None:
+        from ...core.boundary import InputError
+        from ...core.boundary.numbers import ctx_tokens, number
         from ...core.estimate import find_quant
-        from ...core.units import UnitError, parse_ctx
 
         model = self.catalog.model(self.query_one("#rp-model", Input).value)
         quant = find_quant(self.query_one("#rp-quant", Input).value)
         err = ""
         try:
-            ctx = parse_ctx(self.query_one("#rp-ctx", Input).value)
-            tps = float(self.query_one("#rp-tps", Input).value)
-            if tps < 0 or tps > 100000:
-                raise ValueError
-        except (UnitError, ValueError):
-            err, ctx, tps = "context or target speed is not a number", 0, 0.0
+            ctx = ctx_tokens(self.query_one("#rp-ctx", Input).value, "Context")
+            tps = number(self.query_one("#rp-tps", Input).value, "Target t/s", lo=0, hi=100_000)
+        except InputError as e:
+            err, ctx, tps = str(e), 0, 0.0
         if model is None:
             err = self.catalog.unknown_model_message(self.query_one("#rp-model", Input).value)
         elif quant is None:
@@ -622,7 +620,7 @@ class ReversePlanScreen(ModalScreen[None]):
         for col in PLAN_COLUMNS:
             t.add_column(col)
         for p in plans:
-            t.add_row(*plan_cells(p))
+            t.add_row(*plain_cells(*plan_cells(p)))
         if not plans:
             self.app.call_from_thread(
                 self.query_one("#rp-out", Static).update,

@@ -34,7 +34,7 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._body = Static("Select a model to see its memory, placement and speed.", id="detail-body")
+        self._body = Static("Select a model to see its memory, placement and speed.", id="detail-body", markup=False)
         self.launch_text = ""
         self._detail_text: RenderableType = ""
 
@@ -158,7 +158,9 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         st.add_column("source", overflow="fold")
         for sc in d.scores:
             st.add_row(
-                sc.benchmark, f"{sc.value:g}", Text(sc.source + (f" ({sc.detail})" if sc.detail else ""), style="dim")
+                Text(sc.benchmark),
+                f"{sc.value:g}",
+                Text(sc.source + (f" ({sc.detail})" if sc.detail else ""), style="dim"),
             )
         parts.append(st)
 

@@ -52,15 +52,25 @@ class FilterBar(Horizontal):
         yield Label("/")
         hint = "qwen size<40 use:coding fits ctx>=32k  (? for help)"
         yield QueryInput(self._typed, placeholder=hint, compact=True, id="filter-input")
-        yield Label("", id="filter-error")
+        yield Label("", id="filter-error", markup=False)
 
     @property
     def input(self) -> Input:
         return self.query_one(Input)
 
-    def open(self) -> None:
+    def open(self, text: str | None = None) -> None:
+        """Show the box and give it the keyboard at once (not on the next refresh): keys that arrive
+        in the same read as the '/' (a paste, a fast typist over ssh) must land in the box, not act
+        as the main screen's keys."""
         self.add_class("-open")
-        self.input.focus()
+        box = self.input
+        if text is not None:
+            box.insert_text_at_cursor(text)
+        self.screen.set_focus(box)
+
+    def type_slash(self) -> None:
+        """'/' while the box has the keyboard is a character of the query."""
+        self.input.insert_text_at_cursor("/")
 
     def set_error(self, message: str) -> None:
         self.query_one("#filter-error", Label).update(message)
