@@ -359,17 +359,18 @@ class MainScreen(Screen[None]):
 
     # --- filter ------------------------------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """'/' is a priority key only while the filter box is closed: once the box has the keyboard,
+        '/' goes to it behind the keys typed before it, in order."""
+        return not (action == "filter" and self.focused is self.query_one(FilterBar).input)  # set at once
+
     def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        if bar.input.has_focus:
-            bar.type_slash()
-        else:
-            bar.open()
+        self.query_one(FilterBar).open()
 
     def on_paste(self, event: Any) -> None:
         """Text pasted onto the leaderboard that starts with '/' is a filter: open the box with it."""
         text = (event.text or "").splitlines()[0] if event.text else ""
-        if text.startswith("/") and not self.query_one(FilterBar).input.has_focus:
+        if text.startswith("/") and self.focused is not self.query_one(FilterBar).input:
             event.stop()
             self.query_one(FilterBar).open(text[1:])
 

@@ -68,10 +68,6 @@ class FilterBar(Horizontal):
             box.insert_text_at_cursor(text)
         self.screen.set_focus(box)
 
-    def type_slash(self) -> None:
-        """'/' while the box has the keyboard is a character of the query."""
-        self.input.insert_text_at_cursor("/")
-
     def set_error(self, message: str) -> None:
         self.query_one("#filter-error", Label).update(message)
 
