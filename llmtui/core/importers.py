@@ -40,7 +40,23 @@ MODEL_TYPES = {
     "internlm3": "llama",
     "exaone": "llama",
     "starcoder2": "starcoder2",
+    "falcon": "falcon",
+    "phi": "phi2",
+    "gpt_neox": "gptneox",
+    "qwen3_next": "qwen3next",
+    "qwen3_5": "qwen35",
+    "qwen3_5_text": "qwen35",
+    "qwen3_5_moe": "qwen35moe",
+    "qwen3_5_moe_text": "qwen35moe",
+    "nemotron_h": "nemotron_h",
+    "gemma4": "gemma4",
+    "gemma4_text": "gemma4",
+    "olmo3": "olmo3",
+    "minimax_m2": "minimax-m2",
 }
+# Families whose MLP has no gate (up, activation, down) and whose linear layers carry biases.
+PLAIN_MLP = {"falcon", "phi", "gpt_neox", "starcoder2", "nemotron_h"}
+BIASED = {"phi", "gpt_neox", "starcoder2"}
 QKV_BIAS_TYPES = {"qwen2", "qwen2_moe"}
 
 
@@ -150,10 +166,68 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
         a["head_dim"] = a["qk_rope_dim"] + a["qk_nope_dim"]
         a["kv_heads"] = heads
     _sliding(cfg, model_type, a)
-    nextn = _get(cfg, "num_nextn_predict_layers", default=0)
+    _hybrid(cfg, model_type, a)
+    if model_type in PLAIN_MLP:
+        a["mlp"] = "plain"
+    if model_type in BIASED and cfg.get("use_bias", cfg.get("bias", True)) is not False:
+        a["bias"] = True
+    nextn = _get(cfg, "num_nextn_predict_layers", "mtp_num_hidden_layers", default=0)
     if nextn:
         a["nextn_layers"] = nextn
     return a
+
+
+def _kinds(layer_types: Any, layers: int, table: dict[str, str], what: str) -> str:
+    if not isinstance(layer_types, list | str) or len(layer_types) != layers:
+        raise ImportError_(f"'{what}' should list one entry per layer ({layers})")
+    out = []
+    for t in layer_types:
+        k = table.get(str(t))
+        if k is None:
+            raise ImportError_(f"'{what}' has a layer kind llmtui does not know: {_shown(t)}")
+        out.append(k)
+    return "".join(out)
+
+
+def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
+    """Per-layer mixers: Gated DeltaNet (Qwen3-Next, Qwen3.5), Mamba-2 (Nemotron-H), Gemma 4's
+    local and global attention shapes."""
+    layers = a["layers"]
+    if model_type.startswith(("qwen3_next", "qwen3_5")):
+        if isinstance(cfg.get("layer_types"), list):
+            table = {"linear_attention": "L", "full_attention": "A"}
+            a["layer_kinds"] = _kinds(cfg["layer_types"], layers, table, "layer_types")
+        else:
+            every = _get(cfg, "full_attention_interval", default=4)
+            a["layer_kinds"] = "".join("A" if (i + 1) % every == 0 else "L" for i in range(layers))
+        a["linear_k_heads"] = _get(cfg, "linear_num_key_heads")
+        a["linear_v_heads"] = _get(cfg, "linear_num_value_heads")
+        a["linear_k_dim"] = _get(cfg, "linear_key_head_dim")
+        a["linear_v_dim"] = _get(cfg, "linear_value_head_dim")
+        a["linear_conv"] = _get(cfg, "linear_conv_kernel_dim", default=4)
+        a["attn_gate"] = _flag(cfg, "attn_output_gate", default=True)
+        a["full_attn_every"] = _get(cfg, "full_attention_interval", default=4)
+    elif model_type == "nemotron_h":
+        pattern = cfg.get("hybrid_override_pattern")
+        table = {"M": "M", "*": "*", "-": "-", "E": "-"}
+        a["layer_kinds"] = _kinds(pattern, layers, table, "hybrid_override_pattern")
+        heads = _get(cfg, "mamba_num_heads")
+        a["ssm_heads"] = heads
+        a["ssm_inner"] = (heads or 0) * (_get(cfg, "mamba_head_dim", default=64) or 0)
+        a["ssm_state"] = _get(cfg, "ssm_state_size", default=128)
+        a["ssm_groups"] = _get(cfg, "n_groups", default=8)
+        a["ssm_conv"] = _get(cfg, "conv_kernel", default=4)
+        if a.get("experts"):
+            a["type"] = "nemotron_h_moe"
+            a["shared_expert_ffn"] = _get(cfg, "moe_shared_expert_intermediate_size", default=0)
+            a["shared_experts"] = _get(cfg, "n_shared_experts", default=1 if a["shared_expert_ffn"] else 0)
+    elif model_type.startswith("gemma4"):
+        if isinstance(cfg.get("layer_types"), list):
+            table = {"sliding_attention": "S", "full_attention": "A"}
+            a["layer_kinds"] = _kinds(cfg["layer_types"], layers, table, "layer_types")
+        a["global_kv_heads"] = _get(cfg, "num_global_key_value_heads", default=0)
+        a["global_head_dim"] = _get(cfg, "global_head_dim", default=0)
+        a["kv_shared"] = _flag(cfg, "attention_k_eq_v", default=False)
 
 
 def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:

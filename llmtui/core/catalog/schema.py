@@ -158,6 +158,26 @@ ARCH_SPEC: Spec = {
     "sliding_window": (int, False, _rng(0, 10_000_000)),
     "full_attn_every": (int, False, _rng(0, 1000)),
     "nextn_layers": (int, False, _rng(0, 16)),
+    "mlp": (str, False, _one_of(frozenset({"gated", "plain"}))),
+    "bias": (bool, False, None),
+    "attn_gate": (bool, False, None),
+    "layer_kinds": (str, False, _match(re.compile(r"^[ASLM*-]{0,1000}$"), "a string of A, S, L, M, * and -")),
+    "linear_k_heads": (int, False, _rng(0, 1024)),
+    "linear_v_heads": (int, False, _rng(0, 1024)),
+    "linear_k_dim": (int, False, _rng(0, 4096)),
+    "linear_v_dim": (int, False, _rng(0, 4096)),
+    "linear_conv": (int, False, _rng(0, 64)),
+    "ssm_state": (int, False, _rng(0, 4096)),
+    "ssm_inner": (int, False, _rng(0, 1_000_000)),
+    "ssm_heads": (int, False, _rng(0, 4096)),
+    "ssm_groups": (int, False, _rng(0, 1024)),
+    "ssm_conv": (int, False, _rng(0, 64)),
+    "global_kv_heads": (int, False, _rng(0, 1024)),
+    "global_head_dim": (int, False, _rng(0, 4096)),
+    "kv_shared": (bool, False, None),
+    "index_heads": (int, False, _rng(0, 1024)),
+    "index_head_dim": (int, False, _rng(0, 4096)),
+    "index_topk": (int, False, _rng(0, 1_000_000)),
 }
 
 SCORE_SPEC: Spec = {
@@ -287,8 +307,17 @@ def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
         raise Invalid("arch.ffn", "is missing for a dense model")
     if is_mla and (a.get("qk_rope_dim", 0) <= 0 or a.get("qk_nope_dim", 0) <= 0):
         raise Invalid("arch.qk_rope_dim", "MLA models need qk_rope_dim and qk_nope_dim")
-    if a.get("full_attn_every", 0) and not a.get("sliding_window", 0):
+    if a.get("full_attn_every", 0) and not a.get("sliding_window", 0) and not a.get("layer_kinds"):
         raise Invalid("arch.full_attn_every", "needs sliding_window")
+    kinds = a.get("layer_kinds", "")
+    if kinds and len(kinds) != a["layers"]:
+        raise Invalid("arch.layer_kinds", f"has {len(kinds)} entries for {a['layers']} layers")
+    if "L" in kinds and not all(a.get(k, 0) > 0 for k in ("linear_k_heads", "linear_v_heads", "linear_k_dim")):
+        raise Invalid(
+            "arch.linear_k_heads", "linear-attention layers (L) need linear_k_heads, linear_v_heads, linear_k_dim"
+        )
+    if "M" in kinds and not all(a.get(k, 0) > 0 for k in ("ssm_state", "ssm_inner", "ssm_heads", "ssm_conv")):
+        raise Invalid("arch.ssm_state", "Mamba-2 layers (M) need ssm_state, ssm_inner, ssm_heads and ssm_conv")
     a.setdefault("ffn", 0)
     scores = []
     for i, s in enumerate(f.get("scores", ())):

@@ -40,6 +40,34 @@ class Arch:
     sliding_window: int = 0
     full_attn_every: int = 0
     nextn_layers: int = 0
+    # MLP and bias shape (Falcon, Phi-2, StarCoder2, GPT-NeoX: "plain" = up and down, no gate)
+    mlp: str = "gated"
+    bias: bool = False  # linear layers carry biases
+    attn_gate: bool = False  # attention output gate folded into attn_q (Qwen3-Next, Qwen3.5)
+    # Per-layer mixers, one character a layer: A attention, S sliding-window attention, L Gated DeltaNet
+    # linear attention, M Mamba-2 (no FFN), * attention without FFN, - FFN only. Empty: every layer A
+    # (or S by sliding_window / full_attn_every).
+    layer_kinds: str = ""
+    # Gated DeltaNet (linear attention) shape
+    linear_k_heads: int = 0
+    linear_v_heads: int = 0
+    linear_k_dim: int = 0
+    linear_v_dim: int = 0
+    linear_conv: int = 0
+    # Mamba-2 shape
+    ssm_state: int = 0
+    ssm_inner: int = 0
+    ssm_heads: int = 0
+    ssm_groups: int = 0
+    ssm_conv: int = 0
+    # Global (full-attention) layers with their own shape (Gemma 4); K and V shared there
+    global_kv_heads: int = 0
+    global_head_dim: int = 0
+    kv_shared: bool = False
+    # Sparse-attention indexer (DeepSeek V3.2 DSA, GLM-5): cached keys per token on indexed layers
+    index_heads: int = 0
+    index_head_dim: int = 0
+    index_topk: int = 0
 
     @property
     def is_moe(self) -> bool:
@@ -55,8 +83,28 @@ class Arch:
         step = max(1, self.moe_every)
         return (i + 1) % step == 0 if step > 1 else True
 
+    def layer_kind(self, i: int) -> str:
+        """The mixer of layer i (see layer_kinds); 'A' or 'S' for a plain transformer."""
+        if self.layer_kinds:
+            k = self.layer_kinds[i] if i < len(self.layer_kinds) else "A"
+            return "S" if k == "A" and self._windowed(i) else k
+        return "S" if self._windowed(i) else "A"
+
+    @property
+    def recurrent(self) -> bool:
+        """Layers with a fixed state per sequence (linear attention, Mamba) instead of a KV cache."""
+        return any(k in "LM" for k in self.layer_kinds)
+
+    def has_kv(self, i: int) -> bool:
+        return self.layer_kind(i) in "AS*"
+
     def is_swa_layer(self, i: int) -> bool:
         """True when layer i only attends to a window (full attention on every N-th layer)."""
+        if self.layer_kinds:
+            return self.layer_kind(i) == "S"
+        return self._windowed(i)
+
+    def _windowed(self, i: int) -> bool:
         if self.sliding_window <= 0:
             return False
         if self.full_attn_every <= 0:

@@ -299,9 +299,17 @@ def estimate(
         tp=p.tp,
         pp=p.pp,
         reason=p.reason,
-        notes=tuple(p.notes),
+        notes=tuple(p.notes) + _ctx_note(model, ctx),
         basis=basis,
     )
+
+
+def _ctx_note(model: Model, ctx: int) -> tuple[str, ...]:
+    """A context beyond what the model was trained for is sized, and said to be beyond it."""
+    limit = model.arch.max_ctx
+    if ctx <= limit:
+        return ()
+    return (f"context {ctx:,} is beyond the model's maximum of {limit:,} tokens (config.json): expect it to fail",)
 
 
 def best_quant(

@@ -35,9 +35,9 @@ class Backend:
 # and AMD cards are fitted with their vendor's backend. Metal prefill has no FLOPS figures to fit
 # against (the catalogue lacks most Apple GPU FLOPS), so its prefill_efficiency is an assumption.
 BACKENDS: dict[str, Backend] = {
-    "CUDA": Backend("CUDA", 0.859, 40.9, 1.03, 0.88, 1.16, 39, 31.8),
-    "Metal": Backend("Metal", 0.827, 158.0, 0.5, 0.74, 1.11, 21, 65.6),
-    "ROCm": Backend("ROCm", 0.927, 134.5, 0.5, 0.8, 1.2, 4, 0.0),
+    "CUDA": Backend("CUDA", 0.859, 40.8, 1.03, 0.88, 1.16, 39, 31.9),
+    "Metal": Backend("Metal", 0.828, 158.0, 0.5, 0.74, 1.11, 21, 65.8),
+    "ROCm": Backend("ROCm", 0.929, 134.9, 0.5, 0.8, 1.2, 4, 0.0),
     # No current measurements in the reference data: assumptions, shown as "uncalibrated".
     "SYCL": Backend("SYCL", 0.6, 60.0, 0.4, 0.6, 1.3, 0),
     "CPU": Backend("CPU", 0.6, 10.0, 0.5, 0.6, 1.3, 0),

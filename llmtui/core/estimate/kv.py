@@ -1,5 +1,12 @@
-"""KV cache size: standard attention with GQA, MLA's latent cache, sliding-window and chunked layers,
-quantized caches, and each engine's allocation granularity."""
+"""The memory that grows with context or sequences: the KV cache of attention layers (GQA, MLA's
+latent, windowed layers, per-layer shapes), and the fixed recurrent state of linear-attention and
+Mamba layers, with quantized caches and each engine's allocation granularity.
+
+llama.cpp (src/llama-kv-cache.cpp, llama-memory-recurrent.cpp, llama-hparams.cpp at 0c1e570): a
+layer without attention has no KV cells (has_kv); a recurrent layer keeps, per sequence, a conv
+state of (d_conv - 1) x conv channels and an SSM state of d_state x d_inner values, in f32,
+independent of the context length.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,11 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..catalog.types import Arch
+from .tensors import attn_shape
 
 # Bytes per cached value (ggml block types: q8_0 = 34 B / 32 values, q4_0 = 18 B / 32).
 KV_TYPES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "f32": 4.0}
+STATE_BYTES = 4  # recurrent states are f32 (llama.cpp's default for r and s)
 
 # llama.cpp pads the KV cache to 256 cells (with flash attention); vLLM allocates 16-token blocks;
 # MLX grows its cache in steps of 256 tokens.
@@ -24,11 +33,12 @@ def pad(n: int, to: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class KVCache:
-    per_layer: tuple[int, ...]  # bytes for each layer at this context
+    per_layer: tuple[int, ...]  # bytes for each layer at this context: KV cells, or recurrent state
     cells: int  # context cells allocated (padded)
     kv_type: str
     basis: str
     prefix: tuple[int, ...] = ()  # running sums of per_layer (index i: layers 0..i-1)
+    state_bytes: int = 0  # of which recurrent state (per sequence, fixed)
 
     @property
     def total(self) -> int:
@@ -36,6 +46,8 @@ class KVCache:
 
 
 def layer_cells(a: Arch, i: int, ctx: int, engine: str) -> int:
+    if not a.has_kv(i):
+        return 0
     cells = pad(ctx, CTX_PAD.get(engine, 256))
     if a.is_swa_layer(i):
         keep = a.sliding_window + (UBATCH if engine in ("llama.cpp", "ollama") else 0)
@@ -43,33 +55,70 @@ def layer_cells(a: Arch, i: int, ctx: int, engine: str) -> int:
     return cells
 
 
-def values_per_cell(a: Arch) -> int:
-    """K and V values cached per token per layer."""
+def layer_values(a: Arch, i: int) -> int:
+    """K and V values cached per token in layer i (0 for a layer without attention)."""
+    if not a.has_kv(i):
+        return 0
     if a.is_mla:
         # The compressed latent and the rope part of K, shared by all heads; no separate V
         # (llama.cpp PR 19067; vLLM caches the same 576 values for DeepSeek V3).
         return a.kv_lora_rank + a.qk_rope_dim
-    return 2 * a.kv_heads * a.head_dim
+    kv_heads, head_dim = attn_shape(a, i)
+    return 2 * kv_heads * head_dim
+
+
+def values_per_cell(a: Arch) -> int:
+    """K and V values per token of a (first) attention layer, for a quick figure."""
+    return next((layer_values(a, i) for i in range(a.layers) if a.has_kv(i)), 0)
+
+
+def state_values(a: Arch, i: int) -> int:
+    """Recurrent-state values per sequence of layer i: conv state + SSM state (llama_hparams::n_embd_r
+    and n_embd_s); 0 for attention layers."""
+    kind = a.layer_kind(i)
+    if kind == "L":  # Gated DeltaNet: d_inner = value dim, d_state = key head dim
+        key_dim, value_dim = a.linear_k_heads * a.linear_k_dim, a.linear_v_heads * a.linear_v_dim
+        return (a.linear_conv - 1) * (2 * key_dim + value_dim) + a.linear_k_dim * value_dim
+    if kind == "M":  # Mamba-2
+        return (a.ssm_conv - 1) * (a.ssm_inner + 2 * a.ssm_groups * a.ssm_state) + a.ssm_state * a.ssm_inner
+    return 0
 
 
 @lru_cache(maxsize=16384)
-def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp") -> KVCache:
+def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp", n_seq: int = 1) -> KVCache:
+    """The cache for one model at a context, for n_seq parallel sequences sharing the cells (a unified
+    KV cache: llama-server's default); each sequence has its own recurrent state."""
     if kv_type not in KV_TYPES:
         raise ValueError(f"unknown KV cache type '{kv_type}' (use one of {', '.join(KV_TYPES)})")
     per_value = KV_TYPES[kv_type]
-    vals = values_per_cell(a)
-    per_layer = tuple(int(layer_cells(a, i, ctx, engine) * vals * per_value) for i in range(a.layers))
+    per_layer = []
+    state = 0
+    for i in range(a.layers):
+        s = state_values(a, i) * STATE_BYTES * n_seq
+        state += s
+        per_layer.append(int(layer_cells(a, i, ctx, engine) * layer_values(a, i) * per_value) + s)
+    attn = sum(1 for i in range(a.layers) if a.has_kv(i))
     if a.is_mla:
-        basis = f"MLA latent: ({a.kv_lora_rank} + {a.qk_rope_dim}) values x {a.layers} layers"
+        basis = f"MLA latent: ({a.kv_lora_rank} + {a.qk_rope_dim}) values x {attn} layers"
+    elif a.global_kv_heads:
+        basis = (
+            f"2 x {a.kv_heads} KV heads x {a.head_dim} (local) or {a.global_kv_heads} x "
+            f"{a.global_head_dim or a.head_dim} (global) x {attn} layers"
+        )
     else:
-        basis = f"2 x {a.kv_heads} KV heads x {a.head_dim} head dim x {a.layers} layers"
+        basis = f"2 x {a.kv_heads} KV heads x {a.head_dim} head dim x {attn} attention layers"
     if a.sliding_window:
         windowed = sum(1 for i in range(a.layers) if a.is_swa_layer(i))
         basis += f"; {windowed} windowed layers keep {a.sliding_window} tokens"
     basis += f"; {kv_type} = {per_value:g} B/value"
-    return KVCache(per_layer, pad(ctx, CTX_PAD.get(engine, 256)), kv_type, basis, (0, *accumulate(per_layer)))
+    recurrent = a.layers - attn - sum(1 for i in range(a.layers) if a.layer_kind(i) == "-")
+    if state:
+        basis += f"; {recurrent} recurrent layers: {state / n_seq / 2**20:.1f} MiB f32 state per sequence"
+    return KVCache(
+        tuple(per_layer), pad(ctx, CTX_PAD.get(engine, 256)), kv_type, basis, (0, *accumulate(per_layer)), state
+    )
 
 
 def kv_bytes_per_token(a: Arch, kv_type: str = "f16") -> float:
     """Bytes a full-attention token adds to the cache (all layers), for quick comparisons."""
-    return values_per_cell(a) * KV_TYPES[kv_type] * a.layers
+    return sum(layer_values(a, i) for i in range(a.layers)) * KV_TYPES[kv_type]

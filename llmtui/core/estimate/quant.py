@@ -1,9 +1,11 @@
 """Quantization formats: ggml block types, and the per-tensor type mix of each GGUF quant name.
 
-The mix follows llama.cpp's quantizer (src/llama-quant.cpp: llama_tensor_get_type_impl and
-tensor_type_fallback, read at commit 007dbbf); block sizes follow ggml/src/ggml-common.h. The rules
-are restated here in our own terms, for the quant names llmtui offers. Assumption: IQ quants are made
-with an importance matrix (llama.cpp requires one for them), the others without.
+The mix follows llama.cpp's quantizer (src/llama-quant.cpp: tensor_allows_quantization,
+llama_tensor_get_type_impl and tensor_type_fallback, read at commit 0c1e570, 2026-10-01) for every
+file type it writes; block sizes follow ggml/src/ggml-common.h. The rules are restated in our own
+terms and checked against the quantizer itself (tests/oracle/). Assumption: files are made with an
+importance matrix, as the most downloaded uploaders do and as llama.cpp requires for IQ1/IQ2 types;
+it changes ffn_down of Q4_0, Q5_0, IQ4_NL and IQ4_XS and attn_v of IQ3_XXS.
 """
 
 from __future__ import annotations
@@ -14,16 +16,22 @@ from functools import lru_cache
 from ..catalog.types import Arch
 from .tensors import (
     ATTN_K,
+    ATTN_KV_B,
     ATTN_OUT,
     ATTN_Q,
+    ATTN_QKV,
     ATTN_V,
     EMBD,
     FFN_DOWN,
+    FFN_GATE,
+    FFN_UP,
     OUTPUT,
     Tensor,
     global_tensors,
-    layer_template,
     model_tensors,
+    nextn_tensors,
+    template_for,
+    template_key,
 )
 
 
@@ -59,23 +67,22 @@ _T = {
         BlockType("IQ3_XXS", 256, 98),
         BlockType("Q2_K", 256, 84),
         BlockType("IQ2_S", 256, 82),
+        BlockType("IQ2_XS", 256, 74),
         BlockType("IQ2_XXS", 256, 66),
+        BlockType("IQ1_M", 256, 56),
         BlockType("IQ1_S", 256, 50),
+        BlockType("TQ2_0", 256, 66),
+        BlockType("TQ1_0", 256, 54),
         BlockType("MXFP4", 32, 17),
     )
 }
 BLOCK_TYPES = _T
 
-# A K-quant or IQ type that does not fit a row falls back to a 32-wide type (tensor_type_fallback).
+# A type that does not fit a row falls back to a 32-wide type (tensor_type_fallback); a row that is
+# not a multiple of 32 either gets F16.
 _FALLBACK = {
-    "IQ1_S": "IQ4_NL",
-    "IQ2_XXS": "IQ4_NL",
-    "IQ2_S": "IQ4_NL",
-    "IQ3_XXS": "IQ4_NL",
-    "IQ3_S": "IQ4_NL",
-    "IQ4_XS": "IQ4_NL",
-    "Q2_K": "Q4_0",
-    "Q3_K": "Q4_0",
+    **dict.fromkeys(("IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ3_XXS", "IQ3_S", "IQ4_XS"), "IQ4_NL"),
+    **dict.fromkeys(("Q2_K", "Q3_K", "TQ1_0", "TQ2_0"), "Q4_0"),
     "Q4_K": "Q5_0",
     "Q5_K": "Q5_1",
     "Q6_K": "Q8_0",
@@ -88,7 +95,7 @@ class Quant:
 
     name: str
     family: str  # gguf | vllm | mlx
-    base: str  # the main block type (GGUF) or a label
+    base: str  # the default block type of the mix (llama_ftype_get_default_type), or a label
     rank: int  # quality order, higher is better
     note: str = ""
     bits: float = 0.0  # non-GGUF formats: bits per weight of the linear layers
@@ -105,19 +112,32 @@ QUANTS: dict[str, Quant] = {
         Quant("Q6_K", "gguf", "Q6_K", 85, "near-lossless"),
         Quant("Q5_K_M", "gguf", "Q5_K", 80, "~1.17x Q4_K_M memory, 0.5-1% better; worth it with headroom"),
         Quant("Q5_K_S", "gguf", "Q5_K", 78, ""),
+        Quant("Q5_1", "gguf", "Q5_1", 77, "legacy"),
         Quant("Q5_0", "gguf", "Q5_0", 76, "legacy"),
         Quant("Q4_K_M", "gguf", "Q4_K", 70, "the recommended balance of size and quality"),
         Quant("Q4_K_S", "gguf", "Q4_K", 68, ""),
+        Quant("Q4_1", "gguf", "Q4_1", 67, "legacy"),
         Quant("IQ4_XS", "gguf", "IQ4_XS", 67, ""),
+        Quant("IQ4_NL", "gguf", "IQ4_NL", 66, "non-linear 4-bit, 32-wide blocks"),
         Quant("Q4_0", "gguf", "Q4_0", 65, "legacy"),
         Quant("Q3_K_L", "gguf", "Q3_K", 58, ""),
         Quant("Q3_K_M", "gguf", "Q3_K", 55, "~0.82x Q4_K_M memory, 4-7% quality drop: visible regressions"),
-        Quant("IQ3_XXS", "gguf", "IQ3_XXS", 52, ""),
+        Quant("IQ3_M", "gguf", "IQ3_S", 54, ""),
+        Quant("IQ3_S", "gguf", "IQ3_S", 53, ""),
+        Quant("IQ3_XS", "gguf", "IQ3_S", 52, ""),
+        Quant("IQ3_XXS", "gguf", "IQ3_XXS", 51, ""),
         Quant("Q3_K_S", "gguf", "Q3_K", 50, ""),
         Quant("Q2_K", "gguf", "Q2_K", 40, "large quality drop"),
+        Quant("Q2_K_S", "gguf", "Q2_K", 38, "large quality drop"),
+        Quant("IQ2_M", "gguf", "IQ2_S", 36, ""),
+        Quant("IQ2_S", "gguf", "IQ2_XS", 34, ""),
+        Quant("IQ2_XS", "gguf", "IQ2_XS", 32, ""),
         Quant("IQ2_XXS", "gguf", "IQ2_XXS", 30, "~0.59x Q4_K_M memory, 15-25% quality drop: emergency only"),
+        Quant("IQ1_M", "gguf", "IQ1_M", 22, "severe quality loss"),
         Quant("IQ1_S", "gguf", "IQ1_S", 20, "severe quality loss"),
-        Quant("MXFP4", "gguf", "MXFP4", 72, "gpt-oss's native format: MXFP4 experts, Q8_0 elsewhere"),
+        Quant("TQ2_0", "gguf", "TQ2_0", 15, "ternary: only for models trained ternary (BitNet b1.58)"),
+        Quant("TQ1_0", "gguf", "TQ1_0", 14, "ternary: only for models trained ternary (BitNet b1.58)"),
+        Quant("MXFP4", "gguf", "MXFP4", 72, "MXFP4 experts, Q8_0 elsewhere (gpt-oss's native format)"),
         Quant("FP16", "vllm", "FP16", 99, "safetensors, 16-bit (vLLM, MLX)", 16.0),
         Quant("FP8", "vllm", "FP8", 90, "8-bit float weights with per-channel scales", 8.0),
         Quant("AWQ", "vllm", "AWQ", 70, "int4, group 128, fp16 scales and packed zeros", 4.0 + 16 / 128 + 4 / 128),
@@ -140,13 +160,18 @@ BEST_QUANT_ORDER = (
     "IQ4_XS",
     "Q3_K_L",
     "Q3_K_M",
+    "IQ3_M",
     "IQ3_XXS",
     "Q3_K_S",
     "Q2_K",
+    "IQ2_M",
     "IQ2_XXS",
+    "IQ1_M",
     "IQ1_S",
 )
 TABLE_QUANTS = ("F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q4_K_S", "IQ4_XS", "Q3_K_M", "Q2_K", "IQ2_XXS")
+# Mixes whose rules look at an importance matrix; llmtui assumes one was used (see the module's note).
+IMATRIX = True
 
 
 def find_quant(name: str) -> Quant | None:
@@ -157,96 +182,139 @@ def _use_more_bits(i: int, n: int) -> bool:
     return i < n // 8 or i >= 7 * n // 8 or (i - n // 8) % 3 == 2
 
 
-_IQ_LOW = ("IQ2_XXS", "IQ1_S")  # the mixes llama.cpp treats as "2 bits or fewer"
+_IQ12 = frozenset(("IQ2_XXS", "IQ2_XS", "IQ1_S", "IQ2_S", "IQ2_M", "IQ1_M"))  # the "2 bits or fewer" branch
+_ATTN_V_LIKE = (ATTN_V, ATTN_QKV, ATTN_KV_B)
+
+
+def n_layer_all(arch: Arch) -> int:
+    """llama.cpp's n_layer_all: the repeating layers and the MTP layers stored in the file."""
+    return arch.layers + (arch.nextn_layers if nextn_tensors(arch) else 0)
+
+
+def n_gqa(arch: Arch) -> int:
+    """hparams.n_gqa() of layer 0 (MLA files store one KV head: the latent)."""
+    kv = 1 if arch.is_mla else max(1, arch.kv_heads)
+    return arch.heads // kv
 
 
 class _Mixer:
     """Walks the tensors in file order and picks each one's type, keeping llama.cpp's counters."""
 
-    def __init__(self, arch: Arch, quant: str) -> None:
+    def __init__(self, arch: Arch, quant: str, *, imatrix: bool = IMATRIX) -> None:
         self.a = arch
         self.q = quant
         self.base = QUANTS[quant].base
-        self.gqa = arch.heads // max(1, arch.kv_heads)
-        self.n_layer_all = arch.layers + (arch.nextn_layers if arch.type == "glm4moe" else 0)
+        self.gqa = n_gqa(arch)
+        self.n_layer_all = n_layer_all(arch)
         self.is_70b = arch.type in ("llama", "qwen2") and arch.layers == 80
-        self.eight = arch.experts == 8
+        self.n_expert = arch.experts if arch.experts > 1 else 0
+        self.imatrix = imatrix
+        self.tied = arch.tied_embeddings
+        self.falcon = arch.type == "falcon"
         self.n_wv = count_attn_v(arch)
-        self.i_wv = 0
-        self.i_down = 0
+        self.i_wv = self.i_down = self.i_gate = self.i_up = 0
 
     def pick(self, t: Tensor, layer: int | None = None) -> str:
         """The tensor's type; `layer` overrides t.layer (for layer templates shared by many layers)."""
         if not t.quantizable:
             return "F32"
+        if self.a.type == "gpt-oss" and t.expert:
+            return "MXFP4"  # gpt-oss ships its experts in MXFP4 and its GGUFs keep them so
+        if self.base in ("F32", "F16", "BF16"):
+            return self.base
         chosen = self._rule(t, t.layer if layer is None else layer)
-        bt = _T[chosen]
-        if t.ne0 % bt.block:
+        if t.ne0 % _T[chosen].block:
             chosen = _FALLBACK.get(chosen, chosen)
             if t.ne0 % _T[chosen].block:
                 chosen = "F16"
         return chosen
 
     def _rule(self, t: Tensor, layer: int) -> str:
-        q, base, cat = self.q, self.base, t.category
-        if base in ("F32", "F16", "BF16"):
-            return base
-        if cat == OUTPUT or (self.a.tied_embeddings and cat == EMBD):
-            if q == "MXFP4" or t.ne0 % _T[base].block:
+        q, new, cat = self.q, self.base, t.category
+        if cat == OUTPUT or (self.tied and cat == EMBD):
+            if q == "MXFP4" or self.falcon or t.ne0 % _T[new].block:
                 return "Q8_0"
-            if q in ("IQ2_XXS", "IQ3_XXS", "IQ1_S"):
+            if q in ("IQ2_XXS", "IQ2_XS", "IQ3_XXS", "IQ1_S", "IQ2_S", "IQ2_M", "IQ1_M"):
                 return "Q5_K"
-            return base if base == "Q8_0" else "Q6_K"
+            return new if new == "Q8_0" else "Q6_K"
         if q == "MXFP4":
-            return "MXFP4" if t.dims == 3 else "Q8_0"
+            return "MXFP4" if t.dims == 3 else "Q8_0"  # every 3-D tensor: experts, and MLA's k_b / v_b
         if cat == EMBD:
-            return {"IQ2_XXS": "Q2_K", "IQ1_S": "Q2_K", "IQ3_XXS": "IQ3_S"}.get(q, base)
-        if q in _IQ_LOW:
-            return self._iq_low(t)
-        if cat == ATTN_V:
-            return self._attn_v()
+            if q in ("IQ2_XXS", "IQ2_XS", "IQ1_S", "IQ1_M"):
+                return "Q2_K"
+            if q in ("IQ2_S", "IQ2_M", "IQ3_XXS"):
+                return "IQ3_S"
+            if q in ("TQ1_0", "TQ2_0"):
+                return "Q4_K"
+            return new
+        if q in _IQ12:
+            return self._iq12(t, new)
+        if cat in _ATTN_V_LIKE:
+            return self._attn_v(new)
         if cat == ATTN_K:
-            if self.eight:
+            if self.n_expert == 8:
                 return "Q8_0"
-            return "IQ2_S" if q == "IQ3_XXS" else base
+            return {"IQ3_XS": "IQ3_XXS", "IQ3_XXS": "IQ2_S"}.get(q, new)
         if cat == ATTN_Q:
-            return "IQ2_S" if q == "IQ3_XXS" else base
+            return {"IQ3_XS": "IQ3_XXS", "IQ3_XXS": "IQ2_S"}.get(q, new)
         if cat == FFN_DOWN:
-            return self._ffn_down(layer)
+            return self._ffn_down(new, layer)
         if cat == ATTN_OUT:
-            if self.eight:
-                eight_bump = ("Q2_K", "IQ3_XXS", "Q3_K_S", "Q3_K_M", "Q4_K_S", "Q4_K_M", "IQ4_XS")
-                return "Q5_K" if q in eight_bump else base
-            return {"Q2_K": "Q3_K", "IQ3_XXS": "IQ3_S", "Q3_K_M": "Q4_K", "Q3_K_L": "Q5_K"}.get(q, base)
-        return base
+            return self._attn_out(new)
+        if cat in (FFN_GATE, FFN_UP):
+            i, n = self._layer_info(layer, FFN_GATE if cat == FFN_GATE else FFN_UP)
+            if q == "IQ3_XS" and n // 8 <= i < 7 * n // 8:
+                return "IQ3_XXS"
+        return new
 
-    def _iq_low(self, t: Tensor) -> str:
-        cat = t.category
-        if cat == ATTN_V:
+    def _layer_info(self, layer: int, cat: int) -> tuple[int, int]:
+        """llama.cpp's layer_info: a MoE model's layer comes from the tensor's name, a dense one's from
+        the running count of that role; n is n_layer_all."""
+        if cat == FFN_DOWN:
+            i, self.i_down = self.i_down, self.i_down + 1
+        elif cat == FFN_GATE:
+            i, self.i_gate = self.i_gate, self.i_gate + 1
+        else:
+            i, self.i_up = self.i_up, self.i_up + 1
+        return (layer if self.n_expert > 1 else i), self.n_layer_all
+
+    def _iq12(self, t: Tensor, new: str) -> str:
+        q, cat = self.q, t.category
+        low = q in ("IQ2_S", "IQ2_M")
+        if cat in _ATTN_V_LIKE:
             self.i_wv += 1
-            return "Q4_K" if self.gqa >= 4 or self.a.experts >= 4 else "Q2_K"
-        if cat == ATTN_K and self.eight:
+            if self.gqa >= 4 or self.n_expert >= 4:
+                return "Q4_K"
+            return "IQ3_S" if low else "Q2_K"
+        if self.n_expert == 8 and cat == ATTN_K:
             return "Q4_K"
         if cat == FFN_DOWN:
-            i = self.i_down
-            self.i_down += 1
-            return "Q2_K" if i < self.n_layer_all // 8 else self.base
+            i, self.i_down = self.i_down, self.i_down + 1
+            if i < self.n_layer_all // 8:
+                return "IQ3_S" if low else "Q2_K"
+            return new
         if cat == ATTN_OUT:
-            if self.eight:
+            if self.n_expert == 8:
                 return "Q5_K"
-            return "IQ2_XXS" if self.q == "IQ1_S" else self.base
-        return self.base
+            if q in ("IQ1_S", "IQ1_M"):
+                return "IQ2_XXS"
+            if low:
+                return "IQ3_S"
+        return new
 
-    def _attn_v(self) -> str:
-        q, i, n = self.q, self.i_wv, self.n_wv
-        new = self.base
+    def _attn_v(self, new: str) -> str:
+        q, i, n, gqa = self.q, self.i_wv, self.n_wv, self.gqa
         if q == "Q2_K":
-            new = "Q4_K" if self.gqa >= 4 else "Q3_K"
+            new = "Q4_K" if gqa >= 4 else "Q3_K"
+        elif q == "Q2_K_S" and gqa >= 4:
+            new = "Q4_K"
         elif q == "IQ3_XXS":
-            new = "Q4_K" if self.gqa >= 4 else "IQ3_XXS"
+            new = "Q4_K" if gqa >= 4 else ("IQ3_XXS" if self.imatrix else "IQ3_S")
+        elif (q in ("IQ3_XS", "IQ3_S") and gqa >= 4) or q == "IQ3_M":
+            new = "Q4_K"
         elif q == "Q3_K_M":
             new = "Q5_K" if i < 2 else "Q4_K"
-        elif q == "Q3_K_L" or (q == "IQ4_XS" and self.gqa >= 4):
+        elif q == "Q3_K_L" or (q in ("IQ4_NL", "IQ4_XS") and gqa >= 4):
             new = "Q5_K"
         elif q in ("Q4_K_M", "Q5_K_M") and _use_more_bits(i, n):
             new = "Q6_K"
@@ -254,26 +322,50 @@ class _Mixer:
             new = "Q5_K"
         if self.is_70b and new in ("Q3_K", "Q4_K"):
             new = "Q5_K"
-        if self.eight:
+        if self.n_expert == 8:
             new = "Q8_0"
         self.i_wv += 1
         return new
 
-    def _ffn_down(self, layer: int) -> str:
-        q, n = self.q, self.n_layer_all
-        i = layer if self.a.experts > 1 else self.i_down
-        self.i_down += 1
+    def _ffn_down(self, new: str, layer: int) -> str:
+        q = self.q
+        i, n = self._layer_info(layer, FFN_DOWN)
         if q == "Q2_K":
             return "Q3_K"
+        if q == "Q2_K_S":
+            return "Q4_K" if i < n // 8 else new
+        if q == "IQ3_XXS" and not self.imatrix:
+            return "Q4_K" if i < n // 8 else "Q3_K"
         if q == "Q3_K_M":
-            return "Q5_K" if i < n // 16 else "Q4_K"
+            if i < n // 16:
+                return "Q5_K"
+            return "Q4_K" if not self.falcon or _use_more_bits(i, n) else "Q3_K"
+        if q == "IQ3_M" and (i < n // 8 or (self.n_expert == 8 and _use_more_bits(i, n))):
+            return "Q4_K"
         if q == "Q3_K_L":
+            return "Q4_K" if self.falcon else "Q5_K"
+        if q == "Q4_K_M":
+            if self.falcon:
+                return "Q6_K" if i < n // 16 else ("Q5_K" if _use_more_bits(i, n) else "Q4_K")
+            return "Q6_K" if _use_more_bits(i, n) else new
+        if i < n // 8 and q in ("IQ4_NL", "IQ4_XS") and not self.imatrix:
             return "Q5_K"
-        if q in ("Q4_K_M", "Q5_K_M"):
-            return "Q6_K" if _use_more_bits(i, n) else self.base
-        if q == "Q4_K_S" and i < n // 8:
+        if q == "Q5_K_M" and _use_more_bits(i, n):
+            return "Q6_K"
+        if q == "Q4_K_S" and not self.falcon and i < n // 8:
             return "Q5_K"
-        return self.base
+        if q in ("Q4_0", "Q5_0") and self.imatrix and i < n // 8:
+            return "Q4_1" if q == "Q4_0" else "Q5_1"
+        return new
+
+    def _attn_out(self, new: str) -> str:
+        q = self.q
+        if self.falcon:
+            return "Q4_K" if q == "Q3_K_L" else new
+        if self.n_expert == 8:
+            bump = ("Q2_K", "IQ3_XS", "IQ3_XXS", "Q3_K_S", "Q3_K_M", "IQ4_NL", "Q4_K_S", "Q4_K_M", "IQ3_S")
+            return "Q5_K" if q in (*bump, "IQ3_M", "IQ4_XS") else new
+        return {"Q2_K": "Q3_K", "IQ3_XXS": "IQ3_S", "Q3_K_M": "Q4_K", "Q3_K_L": "Q5_K", "IQ3_M": "Q4_K"}.get(q, new)
 
 
 def tensor_bytes(t: Tensor, type_name: str) -> int:
@@ -283,18 +375,15 @@ def tensor_bytes(t: Tensor, type_name: str) -> int:
 
 # Only these roles get a type that depends on the layer (llama.cpp's use_more_bits and counters);
 # every other tensor of a layer template gets the same type in every layer.
-LAYER_DEPENDENT = (ATTN_V, FFN_DOWN)
+LAYER_DEPENDENT = (ATTN_V, ATTN_QKV, ATTN_KV_B, FFN_DOWN, FFN_GATE, FFN_UP)
 
 
 def count_attn_v(arch: Arch) -> int:
     """Tensors llama.cpp counts as attn_v-like (n_attention_wv), MTP layers included."""
     n = 0
-    for moe in (False, True):
-        per = sum(1 for t in layer_template(arch, moe) if t.category == ATTN_V)
-        n += per * sum(1 for i in range(arch.layers) if arch.is_moe_layer(i) == moe)
-    if arch.type == "glm4moe":
-        n += arch.nextn_layers * sum(1 for t in layer_template(arch, True) if t.category == ATTN_V)
-    return n
+    for i in range(arch.layers):
+        n += sum(1 for t in template_for(arch, template_key(arch, i)) if t.category in _ATTN_V_LIKE)
+    return n + sum(1 for t in nextn_tensors(arch) if t.category in _ATTN_V_LIKE)
 
 
 def layer_bytes_by_type(
@@ -304,32 +393,21 @@ def layer_bytes_by_type(
     with layer templates: the rules run once per template tensor, and per layer only for the
     layer-dependent roles. Equal to zip(model_tensors, gguf_tensor_types) without building them."""
     mixer = _Mixer(arch, quant)
-    oss = arch.type == "gpt-oss"
     glob = [(t, mixer.pick(t)) for t in global_tensors(arch)]
     layers: list[list[tuple[Tensor, str]]] = []
-    memo: dict[tuple[bool, int], str] = {}
+    memo: dict[tuple[object, int], str] = {}
     for i in range(arch.layers):
-        moe = arch.is_moe_layer(i)
+        key = template_key(arch, i)
         out = []
-        for k, t in enumerate(layer_template(arch, moe)):
-            if oss and t.expert and quant != "Q8_0":
-                ty = "MXFP4"
-            elif t.category in LAYER_DEPENDENT:
+        for k, t in enumerate(template_for(arch, key)):
+            if t.category in LAYER_DEPENDENT:
                 ty = mixer.pick(t, i)
             else:
-                ty = memo.get((moe, k)) or memo.setdefault((moe, k), mixer.pick(t, i))
+                ty = memo.get((key, k)) or memo.setdefault((key, k), mixer.pick(t, i))
             out.append((t, ty))
         layers.append(out)
-    nextn: list[tuple[Tensor, str]] = []
-    for t in model_tensors(arch)[-nextn_count(arch) :] if nextn_count(arch) else ():
-        nextn.append((t, mixer.pick(t)))
+    nextn = [(t, mixer.pick(t)) for t in nextn_tensors(arch)]
     return glob, layers, nextn
-
-
-def nextn_count(arch: Arch) -> int:
-    if arch.type != "glm4moe" or not arch.nextn_layers:
-        return 0
-    return arch.nextn_layers * (len(layer_template(arch, True)) + 3)
 
 
 @lru_cache(maxsize=16)
@@ -338,10 +416,4 @@ def gguf_tensor_types(arch: Arch, quant: str) -> tuple[str, ...]:
     if QUANTS[quant].family != "gguf":
         raise ValueError(f"{quant} is not a GGUF quant")
     mixer = _Mixer(arch, quant)
-    types = []
-    for t in model_tensors(arch):
-        chosen = mixer.pick(t)
-        if arch.type == "gpt-oss" and t.expert and quant != "Q8_0":
-            chosen = "MXFP4"  # gpt-oss ships its experts in MXFP4; GGUFs keep them so, except Q8_0
-        types.append(chosen)
-    return tuple(types)
+    return tuple(mixer.pick(t) for t in model_tensors(arch))

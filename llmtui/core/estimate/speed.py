@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..build import NETWORKS, Build
 from ..catalog.types import Arch
 from .calibration import backend_for
-from .kv import KV_TYPES, values_per_cell
+from .kv import KV_TYPES, STATE_BYTES, layer_values, state_values
 from .placement import Placement, Slot
 from .weights import Weights
 
@@ -30,8 +30,13 @@ class Speed:
 
 
 def _kv_read(a: Arch, layers: Iterable[int], depth: int, kv_type: str) -> float:
-    per_cell = values_per_cell(a) * KV_TYPES[kv_type]
-    return sum((min(depth, a.sliding_window) if a.is_swa_layer(i) else depth) * per_cell for i in layers)
+    """KV bytes read per decoded token (attention layers), plus the recurrent state (other layers)."""
+    per_value = KV_TYPES[kv_type]
+    total = 0.0
+    for i in layers:
+        cells = min(depth, a.sliding_window) if a.is_swa_layer(i) else depth
+        total += cells * layer_values(a, i) * per_value + state_values(a, i) * STATE_BYTES
+    return total
 
 
 def _slot_read(a: Arch, w: Weights, p: Placement, s: Slot, depth: int, kv_type: str) -> tuple[float, float]:

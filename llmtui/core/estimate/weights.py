@@ -7,8 +7,8 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..catalog.types import Arch
-from .quant import QUANTS, gguf_tensor_types, layer_bytes_by_type, nextn_count, tensor_bytes
-from .tensors import EMBD, OUTPUT, Tensor, global_tensors, layer_template, model_tensors
+from .quant import QUANTS, gguf_tensor_types, layer_bytes_by_type, tensor_bytes
+from .tensors import EMBD, OUTPUT, Tensor, global_tensors, model_tensors, nextn_tensors, template_for, template_key
 
 # GGUF metadata besides tensors is mostly the tokenizer: each token's string with an 8-byte length
 # prefix, its type (and score) and, for BPE vocabularies, about two merges per token. An approximation
@@ -63,7 +63,7 @@ def _st_bytes(t: Tensor, quant: str, family: str, tied: bool) -> float:
         return t.numel * 2.0
     if t.category in (EMBD, OUTPUT) and family == "vllm":
         return t.numel * 2.0  # AWQ/GPTQ/FP8 checkpoints keep embeddings and lm_head in 16 bits
-    if t.name == "ffn_gate_inp":
+    if t.name == "ffn_gate_inp.weight":
         return t.numel * 2.0
     return t.numel * bits / 8
 
@@ -101,13 +101,11 @@ def _weights(arch: Arch, quant: str) -> Weights:
         tied = arch.tied_embeddings
         glob = [(t, "") for t in global_tensors(arch)]
         glob_sizes = [_st_bytes(t, quant, q.family, tied) for t in global_tensors(arch)]
-        sized = {
-            moe: [(t, _st_bytes(t, quant, q.family, tied)) for t in layer_template(arch, moe)] for moe in (False, True)
-        }
-        layer = [sum(b for _, b in sized[arch.is_moe_layer(i)]) for i in range(arch.layers)]
-        layer_exp = [sum(b for t, b in sized[arch.is_moe_layer(i)] if t.expert) for i in range(arch.layers)]
-        n_mtp = nextn_count(arch)
-        extra = sum(_st_bytes(t, quant, q.family, tied) for t in model_tensors(arch)[-n_mtp:]) if n_mtp else 0.0
+        keys = [template_key(arch, i) for i in range(arch.layers)]
+        sized = {k: [(t, _st_bytes(t, quant, q.family, tied)) for t in template_for(arch, k)] for k in set(keys)}
+        layer = [sum(b for _, b in sized[k]) for k in keys]
+        layer_exp = [sum(b for t, b in sized[k] if t.expert) for k in keys]
+        extra = sum(_st_bytes(t, quant, q.family, tied) for t in nextn_tensors(arch))
     embd = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.category == EMBD)
     output = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.category != EMBD)
     return _make(arch, quant, embd, output, layer, layer_exp, extra)

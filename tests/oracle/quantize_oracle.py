@@ -1,0 +1,218 @@
+"""llama.cpp's quantizer as an oracle for llmtui's per-tensor type mix (see README.md; not run in CI).
+
+For each architecture: a GGUF with llmtui's tensor list and a sparse data section, then
+llama_model_quantize(dry_run) for every file type, with and without an importance matrix. The
+type llama.cpp picks for each tensor and the file size it reports go to tests/fixtures/oracle/.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gzip
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import gguf
+import llama_cpp
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from llmtui.core.catalog import load_catalog  # noqa: E402
+from llmtui.core.catalog.types import Arch  # noqa: E402
+from llmtui.core.estimate.tensors import Tensor, model_tensors  # noqa: E402
+
+OUT = ROOT / "tests" / "fixtures" / "oracle" / "quantize.json.gz"
+FTYPES = {  # llama_ftype values (include/llama.h at 0c1e570)
+    "Q4_0": 2, "Q4_1": 3, "Q8_0": 7, "Q5_0": 8, "Q5_1": 9, "Q2_K": 10, "Q3_K_S": 11, "Q3_K_M": 12, "Q3_K_L": 13,
+    "Q4_K_S": 14, "Q4_K_M": 15, "Q5_K_S": 16, "Q5_K_M": 17, "Q6_K": 18, "IQ2_XXS": 19, "IQ2_XS": 20, "Q2_K_S": 21,
+    "IQ3_XS": 22, "IQ3_XXS": 23, "IQ1_S": 24, "IQ4_NL": 25, "IQ3_S": 26, "IQ3_M": 27, "IQ2_S": 28, "IQ2_M": 29,
+    "IQ4_XS": 30, "IQ1_M": 31, "BF16": 32, "TQ1_0": 36, "TQ2_0": 37, "MXFP4": 38,
+}  # fmt: skip
+LINE = re.compile(r"\]\s+(\S+)\s+-\s+\[.*?\], type =\s+(\S+), size =\s+([\d.]+) MiB(?: ->\s+([\d.]+) MiB \((\S+)\))?")
+_log: list[str] = []
+GGUF_ARCH = {"cohere": "command-r"}  # llmtui's type -> llama.cpp's architecture name, where they differ
+
+
+def hparams(a: Arch) -> tuple[str, dict[str, object]]:
+    """The GGUF architecture name and the keys llama.cpp's load_hparams reads for it."""
+    name = GGUF_ARCH.get(a.type, a.type)
+    p = f"{name}."
+    kv: dict[str, object] = {
+        p + "context_length": a.max_ctx,
+        p + "embedding_length": a.hidden,
+        p + "block_count": a.layers
+        + (a.nextn_layers if name in ("glm4moe", "qwen35moe", "qwen35", "qwen3next") else 0),
+        p + "feed_forward_length": a.ffn or a.expert_ffn,
+        p + "attention.head_count": a.heads,
+        p + "attention.head_count_kv": 1 if a.is_mla else a.kv_heads,
+        p + "attention.layer_norm_rms_epsilon": 1e-6,
+        p + "attention.layer_norm_epsilon": 1e-5,
+        p + "rope.freq_base": 10000.0,
+        p + "rope.dimension_count": a.qk_rope_dim or a.head_dim,
+        p + "attention.key_length": (a.kv_lora_rank + a.qk_rope_dim) if a.is_mla else a.head_dim,
+        p + "attention.value_length": a.kv_lora_rank if a.is_mla else a.head_dim,
+        p + "vocab_size": a.vocab,
+        p + "logit_scale": 1.0,
+        p + "residual_scale": 1.0,
+        p + "embedding_scale": 1.0,
+        p + "attention.scale": 1.0,
+        p + "interleave_moe_layer_step": a.moe_every,
+    }
+    if a.is_moe:
+        kv |= {p + "expert_count": a.experts, p + "expert_used_count": a.experts_per_token}
+        kv |= {p + "expert_feed_forward_length": a.expert_ffn, p + "expert_shared_count": a.shared_experts}
+        kv[p + "leading_dense_block_count"] = a.dense_layers
+        if a.shared_expert_ffn:
+            kv[p + "expert_shared_feed_forward_length"] = a.shared_expert_ffn
+        kv |= {p + "expert_weights_scale": 1.0, p + "expert_gating_func": 2, p + "expert_weights_norm": True}
+    if a.is_mla:
+        kv |= {p + "attention.kv_lora_rank": a.kv_lora_rank, p + "attention.q_lora_rank": a.q_lora_rank}
+        kv |= {
+            p + "attention.key_length_mla": a.qk_nope_dim + a.qk_rope_dim,
+            p + "attention.value_length_mla": a.v_head_dim,
+        }
+    if a.sliding_window:
+        kv[p + "attention.sliding_window"] = a.sliding_window
+    if a.nextn_layers and name in ("glm4moe",):
+        kv[p + "nextn_predict_layers"] = a.nextn_layers
+    if a.linear_v_heads:
+        kv |= {p + "ssm.conv_kernel": a.linear_conv, p + "ssm.inner_size": a.linear_v_heads * a.linear_v_dim}
+        kv |= {p + "ssm.state_size": a.linear_k_dim, p + "ssm.time_step_rank": a.linear_v_heads}
+        kv |= {p + "ssm.group_count": a.linear_k_heads, p + "full_attention_interval": a.full_attn_every or 4}
+    if a.ssm_heads:
+        kv |= {p + "ssm.conv_kernel": a.ssm_conv, p + "ssm.inner_size": a.ssm_inner, p + "ssm.state_size": a.ssm_state}
+        kv |= {p + "ssm.time_step_rank": a.ssm_heads, p + "ssm.group_count": a.ssm_groups}
+    return name, kv
+
+
+def gguf_shape(a: Arch, t: Tensor) -> tuple[str, tuple[int, ...]]:
+    """The tensor's name in the file and its shape in gguf-py's (numpy) order."""
+    return t.gguf_name(), tuple(reversed(t.shape))
+
+
+@llama_cpp.llama_log_callback
+def _capture(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+    _log.append(text.decode("utf-8", "replace"))
+
+
+def write_gguf(arch: Arch, path: Path) -> None:
+    """llmtui's tensor list as a GGUF file: F16 matrices, F32 vectors, data left as a sparse hole."""
+    arch_name, kv = hparams(arch)
+    w = gguf.GGUFWriter(str(path), arch_name)
+    for key, value in kv.items():
+        if isinstance(value, bool):
+            w.add_bool(key, value)
+        elif isinstance(value, int):
+            w.add_uint32(key, value)
+        elif isinstance(value, float):
+            w.add_float32(key, value)
+        elif isinstance(value, list):
+            w.add_array(key, value)
+        else:
+            w.add_string(key, str(value))
+    w.add_file_type(1)
+    total = 0
+    for t in model_tensors(arch):
+        name, shape = gguf_shape(arch, t)
+        dtype = np.float16 if t.quantizable else np.float32
+        nbytes = t.numel * (2 if t.quantizable else 4)
+        w.add_tensor_info(name, shape, np.dtype(dtype), nbytes)
+        total += gguf.GGUFWriter.ggml_pad(nbytes, w.data_alignment)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_ti_data_to_file()
+    w.close()
+    size = path.stat().st_size
+    start = gguf.GGUFWriter.ggml_pad(size, w.data_alignment)
+    os.truncate(path, start + total)
+
+
+def dry_run(src: Path, ftype: int, imatrix: bool) -> dict[str, object]:
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = ftype
+    params.dry_run = True
+    params.nthread = 1
+    keep = []
+    if imatrix:  # a dry run reads only that an importance matrix is given, not its values
+        one = (ctypes.c_float * 1)(1.0)
+        arr = (llama_cpp.llama_model_imatrix_data * 2)()
+        arr[0].name, arr[0].data, arr[0].size = b"none", ctypes.cast(one, ctypes.POINTER(ctypes.c_float)), 1
+        keep += [one, arr]
+        params.imatrix = ctypes.cast(arr, ctypes.POINTER(llama_cpp.llama_model_imatrix_data))
+    _log.clear()
+    rc = llama_cpp.llama_model_quantize(str(src).encode(), str(src.with_suffix(".out")).encode(), ctypes.byref(params))
+    text = "".join(_log)
+    types: dict[str, str] = {}
+    total_mib = 0.0
+    for m in LINE.finditer(text):
+        name, old, size, new_size, new_type = m.groups()
+        types[name] = (new_type or old).upper()
+        total_mib += float(new_size or size)
+    if rc != 0 or not types:
+        tail = text.strip().splitlines()[-3:]
+        return {"error": " | ".join(tail) or f"rc={rc}"}
+    return {"types": types, "tensor_mib": round(total_mib, 4)}
+
+
+def main() -> None:
+    llama_cpp.llama_log_set(_capture, ctypes.c_void_p())
+    cat = load_catalog(use_cache=False)
+    only = set(sys.argv[1:])
+    results: dict[str, object] = {}
+    seen: set[Arch] = set()
+    with tempfile.TemporaryDirectory() as tmp:
+        for m in cat.models:
+            if (only and m.id not in only) or m.arch in seen:
+                continue
+            seen.add(m.arch)
+            src = Path(tmp) / "model.gguf"
+            write_gguf(m.arch, src)
+            entry: dict[str, object] = {}
+            for q, ft in FTYPES.items():
+                for imat in (False, True):
+                    if imat and q in ("Q8_0", "BF16", "MXFP4", "Q6_K"):
+                        continue  # no rule of these mixes looks at the imatrix
+                    entry[q + ("+imatrix" if imat else "")] = dry_run(src, ft, imat)
+            errors = [k for k, v in entry.items() if "error" in v]  # type: ignore[operator]
+            print(f"{m.id:40} {m.arch.type:12} {len(entry) - len(errors)} ok, {len(errors)} refused", flush=True)
+            results[m.id] = {"arch_type": m.arch.type, "quants": entry}
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"llama_cpp_python": llama_cpp.__version__, "llama_cpp_commit": "0c1e570", "note": "dry runs, see README"}
+    OUT.write_bytes(gzip.compress(json.dumps(compact(results, meta), separators=(",", ":")).encode(), 9))
+
+
+def compact(results: dict[str, object], meta: dict[str, str]) -> dict[str, object]:
+    """Tensor names once per model; each quant's types run-length coded in file order."""
+    types: list[str] = []
+    out: dict[str, object] = {"_meta": meta, "_types": types}
+    for mid, v in results.items():
+        names: list[str] | None = None
+        quants: dict[str, object] = {}
+        for q, res in v["quants"].items():  # type: ignore[index]
+            if "error" in res:
+                quants[q] = {"error": res["error"]}
+                continue
+            names = names or list(res["types"])
+            rle: list[list[int]] = []
+            for n in names:
+                ty = res["types"][n]
+                if ty not in types:
+                    types.append(ty)
+                code = types.index(ty)
+                if rle and rle[-1][0] == code:
+                    rle[-1][1] += 1
+                else:
+                    rle.append([code, 1])
+            quants[q] = {"rle": rle, "tensor_mib": res["tensor_mib"]}
+        out[mid] = {"arch_type": v["arch_type"], "tensors": names, "quants": quants}  # type: ignore[index]
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The 2025-2026 architecture families from their official config.json files (exact copies in
+tests/fixtures/configs/, sources in SOURCES.toml): parameter counts against the model cards, layer
+mixers, and the recurrent state against llama.cpp's own load logs (data/reference/load_logs.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from llmtui.core.build import planned_build
+from llmtui.core.catalog import Catalog
+from llmtui.core.estimate import estimate, kv_cache
+from llmtui.core.estimate.tensors import model_tensors, param_count
+from llmtui.core.importers import model_from_config
+from llmtui.core.paths import bundled_data_dir
+
+CONFIGS = Path(__file__).resolve().parents[1] / "fixtures" / "configs"
+MiB = 1 << 20
+
+# (config file, total B, active B) from the official cards (models-2026.md leads, checked on the cards)
+CARDS = [
+    ("Qwen__Qwen3.5-27B.json", 27.0, 27.0, "LLLA"),
+    ("Qwen__Qwen3.5-35B-A3B.json", 35.0, 3.0, "LLLA"),
+    ("Qwen__Qwen3-Next-80B-A3B-Thinking.json", 80.0, 3.0, "LLLA"),
+    ("nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json", 31.6, 3.2, "MEMEM*"),
+    ("google__gemma-4-31B-it.json", 30.7, 30.7, "SSSSSA"),
+]
+
+
+@pytest.mark.parametrize(("name", "total", "active", "start"), CARDS, ids=[c[0].split("__")[1] for c in CARDS])
+def test_parameters_match_the_card(name: str, total: float, active: float, start: str) -> None:
+    m = model_from_config(CONFIGS / name)
+    assert m.params_b == pytest.approx(total, rel=0.02)
+    # model cards round the active count (Qwen3.5-35B-A3B: 2.95B is "A3B")
+    assert m.active_params_b == pytest.approx(active, rel=0.2 if active < 5 else 0.06)
+    kinds = m.arch.layer_kinds.replace("-", "E") if "nemotron" in m.arch.type else m.arch.layer_kinds
+    assert kinds.startswith(start)
+
+
+def _log(family_words: str, layers: str) -> dict[str, object]:
+    with (bundled_data_dir() / "reference" / "load_logs.toml").open("rb") as fh:
+        logs = tomllib.load(fh)["logs"]
+    return next(x for x in logs if family_words in x["family"] and layers in x["lines"])
+
+
+def test_gated_deltanet_state_matches_llama_cpp() -> None:
+    """Qwen3.5-27B shape (64 layers, 48 Gated DeltaNet): llama.cpp logs R 16.88 MiB + S 432 MiB for 3
+    sequences, i.e. 5.625 + 144 MiB per sequence."""
+    m = model_from_config(CONFIGS / "Qwen__Qwen3.5-27B.json")
+    log = _log("Qwen3.5/3.6 family", "65 layers,  3 seqs")
+    assert "R (f32):   16.88 MiB, S (f32):  432.00 MiB" in str(log["lines"])
+    kv = kv_cache(m.arch, 4096, "f16", "llama.cpp", n_seq=3)
+    assert kv.state_bytes / MiB == pytest.approx(16.875 + 432.0, abs=0.01)
+    assert sum(1 for i in range(m.arch.layers) if m.arch.has_kv(i)) == 16
+
+
+def test_hybrid_kv_covers_only_the_attention_layers() -> None:
+    m = model_from_config(CONFIGS / "Qwen__Qwen3.5-35B-A3B.json")
+    kv = kv_cache(m.arch, 32768, "f16", "llama.cpp")
+    attention = [i for i in range(m.arch.layers) if m.arch.has_kv(i)]
+    assert len(attention) == 10
+    per_attn = 32768 * 2 * 2 * 256 * 2  # cells x (K + V) x 2 KV heads x head dim 256 x f16
+    assert kv.total - kv.state_bytes == per_attn * 10
+    assert kv.state_bytes > 0 and kv_cache(m.arch, 65536).state_bytes == kv.state_bytes  # not per token
+
+
+def test_mamba2_layers_have_state_and_no_ffn() -> None:
+    m = model_from_config(CONFIGS / "nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json")
+    a = m.arch
+    names = {t.name for t in model_tensors(a) if t.layer == 0}
+    assert "ssm_in.weight" in names and not any(n.startswith("ffn_") for n in names)
+    assert a.mlp == "plain" and not any(t.name.startswith("ffn_gate_exps") for t in model_tensors(a))
+    kv = kv_cache(a, 8192)
+    mamba = sum(1 for k in a.layer_kinds if k == "M")
+    per = (4 - 1) * (4096 + 2 * 8 * 128) + 128 * 4096  # conv state + SSM state, f32 values
+    assert mamba == 23 and kv.state_bytes == mamba * per * 4
+
+
+def test_gemma4_global_layers_have_their_own_shape() -> None:
+    m = model_from_config(CONFIGS / "google__gemma-4-31B-it.json")
+    a = m.arch
+    full = [i for i in range(a.layers) if not a.is_swa_layer(i)]
+    assert len(full) == 10 and a.global_kv_heads == 4 and a.global_head_dim == 512
+    glob = {t.name for t in model_tensors(a) if t.layer == full[0]}
+    assert "attn_v.weight" not in glob  # K = V on global layers
+    kv = kv_cache(a, 32768)
+    per_global = 32768 * 2 * 4 * 512 * 2
+    per_local = 1536 * 2 * 16 * 256 * 2  # window 1024 + ubatch 512 cells (a multiple of 256)
+    assert kv.total == 10 * per_global + 50 * per_local
+
+
+def test_plain_mlp_has_no_gate(catalog: Catalog) -> None:
+    base = catalog.model("llama-3.1-8b-instruct")
+    assert base is not None
+    from dataclasses import replace
+
+    plain = replace(base.arch, mlp="plain")
+    assert not any("ffn_gate" in t.name for t in model_tensors(plain))
+    ffn = base.arch.layers * base.arch.hidden * base.arch.ffn
+    assert param_count(base.arch) - param_count(plain) == ffn
+
+
+def test_a_context_beyond_the_model_is_flagged(catalog: Catalog) -> None:
+    m = catalog.model("smollm-1.7b-instruct")
+    assert m is not None and m.arch.max_ctx == 2048
+    e = estimate(m, "Q4_K_M", 131072, planned_build(catalog, ram="64GB"))
+    assert any("beyond the model's maximum of 2,048" in n for n in e.notes)
+    assert not estimate(m, "Q4_K_M", 2048, planned_build(catalog, ram="64GB")).notes
+
+
+def test_tied_embeddings_on_the_cpu_count_one_table(catalog: Catalog) -> None:
+    m = catalog.model("qwen2.5-0.5b-instruct")
+    assert m is not None and m.arch.tied_embeddings
+    e = estimate(m, "Q8_0", 4096, planned_build(catalog, ram="64GB"), with_max_ctx=False)
+    cpu = next(d for d in e.devices if d.kind == "cpu")
+    assert cpu.weights_bytes == pytest.approx(e.memory.file_bytes, rel=0.02)  # the mapped file, once
