@@ -35,7 +35,7 @@ MODEL_ALIASES = {
 def load(name: str) -> list[dict[str, Any]]:
     with (bundled_data_dir() / "reference" / f"{name}.toml").open("rb") as fh:
         doc = tomllib.load(fh)
-    return list(doc["points" if name == "speed_points" else "files"])
+    return list(doc["points" if name.startswith("speed_points") else "files"])
 
 
 def model_for(catalog: Catalog, repo: str) -> Model | None:
@@ -46,10 +46,14 @@ def model_for(catalog: Catalog, repo: str) -> Model | None:
     return m
 
 
-# Files made with a llama.cpp whose quant mix differs from today's (their own detail says so).
+# Files made with a llama.cpp whose quant mix differs from today's, or not with llama.cpp's standard
+# mixes at all (their own detail says so).
 OLD_MIXES = {
     "TheBloke/Mixtral-8x7B-Instruct-v0.1-GGUF": "llama.cpp of Dec 2023, before the 8-expert rules (Q4_K_M = Q4_0 size)",
+    "DevQuasar/openai.gpt-oss-20b-GGUF": "experts requantized to Q8_0 from a 16-bit copy, not the standard MXFP4 file",
 }
+# Names some uploaders give the _M files ("Q3_K" = "Q3_K_M", "Q4_K" = "Q4_K_M": the same files, per detail).
+QUANT_ALIASES = {"Q3_K": "Q3_K_M", "Q4_K": "Q4_K_M", "Q5_K": "Q5_K_M"}
 
 _MAC = re.compile(r"^(M\d(?: Pro| Max| Ultra)?) (\d+)-core(?: GPU)?(?: (\d+)GB)?$")
 
@@ -92,13 +96,14 @@ def size_points(catalog: Catalog) -> tuple[list[SizePoint], list[str]]:
     skipped: list[str] = []
     from llmtui.core.estimate import QUANTS
 
-    for f in load("gguf_sizes"):
+    for f in load("gguf_sizes") + load("gguf_sizes_new"):
         if f["gguf_repo"] in OLD_MIXES:
             skipped.append(f"{f['gguf_repo']} {f['quant']}: {OLD_MIXES[f['gguf_repo']]}")
             continue
         m = model_for(catalog, f["base_repo"])
-        if m is None or f["quant"] not in QUANTS:
-            skipped.append(f"{f['base_repo']} {f['quant']}")
+        quant = QUANT_ALIASES.get(f["quant"], f["quant"])
+        if m is None or quant not in QUANTS or QUANTS[quant].published:
+            skipped.append(f"{f['base_repo']} {f['quant']}")  # not in the catalogue, or no rule (UD-*, _L)
             continue
-        out.append(SizePoint(m, f["quant"], float(f["size_gb"]), f["source"], f.get("detail", "")))
+        out.append(SizePoint(m, quant, float(f["size_gb"]), f["source"], f.get("detail", "")))
     return out, skipped

@@ -239,7 +239,7 @@ def estimator(catalog: Catalog) -> dict[str, object]:
         speed_errs.append(abs(pred * o.t - 1))
     clear_cache()
     build = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
-    gguf = [q for q, v in QUANTS.items() if v.family == "gguf"]
+    gguf = [q for q, v in QUANTS.items() if v.family == "gguf" and not v.published]
     t0 = time.perf_counter()
     n = 0
     for m in catalog.models:

@@ -116,3 +116,17 @@ def test_tied_embeddings_on_the_cpu_count_one_table(catalog: Catalog) -> None:
     e = estimate(m, "Q8_0", 4096, planned_build(catalog, ram="64GB"), with_max_ctx=False)
     cpu = next(d for d in e.devices if d.kind == "cpu")
     assert cpu.weights_bytes == pytest.approx(e.memory.file_bytes, rel=0.02)  # the mapped file, once
+
+
+def test_unsloth_dynamic_files_are_sized_from_the_published_file(catalog: Catalog) -> None:
+    from llmtui.core.estimate import EstimateError
+
+    m = catalog.model("gemma-3-1b-it")
+    assert m is not None
+    e = estimate(m, "UD-Q4_K_XL", 4096, planned_build(catalog, gpu="RTX 4090"))
+    assert e.memory.file_bytes == 806_000_000  # unsloth/gemma-3-1b-it-GGUF, as Hugging Face shows it
+    assert "published file unsloth/gemma-3-1b-it-GGUF" in e.basis["weights"]
+    other = catalog.model("qwen3-8b")
+    assert other is not None
+    with pytest.raises(EstimateError, match="no published UD-Q4_K_XL file"):
+        estimate(other, "UD-Q4_K_XL", 4096, planned_build(catalog, gpu="RTX 4090"))

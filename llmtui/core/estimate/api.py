@@ -164,9 +164,28 @@ def _effective_quant(quant: str, engine: Engine) -> str:
     return quant
 
 
+def model_weights(model: Model, quant: str) -> tuple[Weights, int, str]:
+    """(weights, file bytes, how they were sized) of a model at a quant: by llama.cpp's rules, or for
+    a published-only mix (UD-*) from the real file's size."""
+    q = QUANTS[quant]
+    if not q.published:
+        return weights(model.arch, quant), file_bytes(model.arch, quant), ""
+    from .published import UD_BASE, published, scaled
+
+    p = published(model.hf_repo, quant)
+    if p is None:
+        raise EstimateError(
+            f"no published {quant} file of {model.name} in llmtui's reference sizes: Unsloth's dynamic mixes "
+            f"follow no rule, so they are sized only from real files (pick a standard quant such as {UD_BASE[quant]})"
+        )
+    base = UD_BASE[quant]
+    factor = p.size_bytes / file_bytes(model.arch, base)
+    return scaled(weights(model.arch, base), factor, quant), p.size_bytes, f"published file {p.gguf_repo} ({p.source})"
+
+
 def place(model: Model, quant: str, ctx: int, build: Build, kv_type: str, engine: Engine) -> tuple[Placement, Weights]:
     a = model.arch
-    w = weights(a, quant)
+    w = model_weights(model, quant)[0]
     kv = kv_cache(a, ctx, kv_type, engine.name)
     gpus, cpu = build_slots(build, engine)
     if engine.name == "vllm":
@@ -240,7 +259,8 @@ def estimate(
         compute = _llama_compute(a, True, False) if eng.quant_family == "gguf" else activation_bytes(a, 2048, elem=2)
         gpu_vendor = build.gpus[0].vendor if build.gpus else ""
         overhead = RUNTIME_CONTEXT.get(gpu_vendor, 0)
-    memory = Memory(w.total, file_bytes(a, quant), kv.total, compute, overhead)
+    _, file_size, published_basis = model_weights(model, quant)
+    memory = Memory(w.total, file_size, kv.total, compute, overhead)
     devices = tuple(
         DeviceUse(
             s.name,
@@ -273,8 +293,12 @@ def estimate(
     if with_max_ctx:
         max_ctx = max_context(model, quant, build, kv_type, eng, p.status if p.status != "none" else "cpu")
     basis = {
-        "weights": f"{QUANTS[quant].name}: tensor-by-tensor type mix from {a.layers} layers of {a.type}"
-        f" ({w.total / GB:.2f} GB in memory, file {memory.file_bytes / GB:.2f} GB)",
+        "weights": (
+            f"{QUANTS[quant].name}: {published_basis}, laid out like its base mix"
+            if published_basis
+            else f"{QUANTS[quant].name}: tensor-by-tensor type mix from {a.layers} layers of {a.type}"
+        )
+        + f" ({w.total / GB:.2f} GB in memory, file {memory.file_bytes / GB:.2f} GB)",
         "kv_cache": f"{kv.cells} cells x {kv.basis} = {kv.total / GB:.2f} GB",
         "compute": "llama.cpp compute buffers: max(logits = vocab x 512 x 4 B, FFN activations) per device"
         if eng.quant_family == "gguf"

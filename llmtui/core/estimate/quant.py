@@ -99,6 +99,7 @@ class Quant:
     rank: int  # quality order, higher is better
     note: str = ""
     bits: float = 0.0  # non-GGUF formats: bits per weight of the linear layers
+    published: bool = False  # no rule reproduces the mix: sized from the published file (published.py)
 
 
 # Quality notes for the main quants are the seed article's ("Quantization tradeoffs", 2026).
@@ -138,6 +139,22 @@ QUANTS: dict[str, Quant] = {
         Quant("TQ2_0", "gguf", "TQ2_0", 15, "ternary: only for models trained ternary (BitNet b1.58)"),
         Quant("TQ1_0", "gguf", "TQ1_0", 14, "ternary: only for models trained ternary (BitNet b1.58)"),
         Quant("MXFP4", "gguf", "MXFP4", 72, "MXFP4 experts, Q8_0 elsewhere (gpt-oss's native format)"),
+        *(
+            Quant(name, "gguf", name, rank, "Unsloth dynamic: sized from the published file", published=True)
+            for name, rank in (
+                ("UD-Q8_K_XL", 91),
+                ("UD-Q6_K_XL", 86),
+                ("UD-Q5_K_XL", 81),
+                ("UD-Q4_K_XL", 71),
+                ("UD-Q3_K_XL", 56),
+                ("UD-Q2_K_XL", 42),
+                ("UD-IQ3_XXS", 52),
+                ("UD-IQ2_M", 37),
+                ("UD-IQ2_XXS", 31),
+                ("UD-IQ1_M", 23),
+                ("UD-IQ1_S", 21),
+            )  # fmt: skip
+        ),
         Quant("FP16", "vllm", "FP16", 99, "safetensors, 16-bit (vLLM, MLX)", 16.0),
         Quant("FP8", "vllm", "FP8", 90, "8-bit float weights with per-channel scales", 8.0),
         Quant("AWQ", "vllm", "AWQ", 70, "int4, group 128, fp16 scales and packed zeros", 4.0 + 16 / 128 + 4 / 128),
@@ -413,7 +430,7 @@ def layer_bytes_by_type(
 @lru_cache(maxsize=16)
 def gguf_tensor_types(arch: Arch, quant: str) -> tuple[str, ...]:
     """The ggml type of every tensor of model_tensors(arch) in a GGUF of this quant name."""
-    if QUANTS[quant].family != "gguf":
-        raise ValueError(f"{quant} is not a GGUF quant")
+    if QUANTS[quant].family != "gguf" or QUANTS[quant].published:
+        raise ValueError(f"{quant} is not a rule-based GGUF quant")
     mixer = _Mixer(arch, quant)
     return tuple(mixer.pick(t) for t in model_tensors(arch))

@@ -80,7 +80,11 @@ def weights(arch: Arch, quant: str) -> Weights:
     """Weight bytes from layer templates: the quant rules run once per template tensor and per
     layer only where llama.cpp's choice depends on the layer (equal to weights_reference)."""
     w = _primed.get((arch, quant))
-    return w if w is not None else _weights(arch, quant)
+    if w is not None:
+        return w
+    if QUANTS[quant].published:
+        raise ValueError(f"{quant} has no rule: size it from a published file (estimate.api.model_weights)")
+    return _weights(arch, quant)
 
 
 def clear_cache() -> None:
