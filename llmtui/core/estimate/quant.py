@@ -153,7 +153,7 @@ QUANTS: dict[str, Quant] = {
                 ("UD-IQ2_XXS", 31),
                 ("UD-IQ1_M", 23),
                 ("UD-IQ1_S", 21),
-            )  # fmt: skip
+            )
         ),
         Quant("FP16", "vllm", "FP16", 99, "safetensors, 16-bit (vLLM, MLX)", 16.0),
         Quant("FP8", "vllm", "FP8", 90, "8-bit float weights with per-channel scales", 8.0),
