@@ -53,6 +53,8 @@ MODEL_TYPES = {
     "gemma4_text": "gemma4",
     "olmo3": "olmo3",
     "minimax_m2": "minimax-m2",
+    "deepseek_v32": "deepseek32",
+    "glm_moe_dsa": "glm-dsa",
 }
 # Families whose MLP has no gate (up, activation, down) and whose linear layers carry biases.
 PLAIN_MLP = {"falcon", "phi", "gpt_neox", "starcoder2", "nemotron_h"}
@@ -165,6 +167,10 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
         a["v_head_dim"] = _get(cfg, "v_head_dim", default=a["qk_nope_dim"])
         a["head_dim"] = a["qk_rope_dim"] + a["qk_nope_dim"]
         a["kv_heads"] = heads
+        if _get(cfg, "index_n_heads"):  # DeepSeek V3.2 / GLM-5 lightning indexer
+            a["index_heads"] = _get(cfg, "index_n_heads")
+            a["index_head_dim"] = _get(cfg, "index_head_dim", default=128)
+            a["index_topk"] = _get(cfg, "index_topk", default=2048)
     _sliding(cfg, model_type, a)
     _hybrid(cfg, model_type, a)
     if model_type in PLAIN_MLP:
@@ -219,6 +225,8 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
         a["ssm_conv"] = _get(cfg, "conv_kernel", default=4)
         if a.get("experts"):
             a["type"] = "nemotron_h_moe"
+            if _get(cfg, "moe_latent_size"):
+                a["moe_latent"] = _get(cfg, "moe_latent_size")
             a["shared_expert_ffn"] = _get(cfg, "moe_shared_expert_intermediate_size", default=0)
             a["shared_experts"] = _get(cfg, "n_shared_experts", default=1 if a["shared_expert_ffn"] else 0)
     elif model_type.startswith("gemma4"):
@@ -228,6 +236,9 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
         a["global_kv_heads"] = _get(cfg, "num_global_key_value_heads", default=0)
         a["global_head_dim"] = _get(cfg, "global_head_dim", default=0)
         a["kv_shared"] = _flag(cfg, "attention_k_eq_v", default=False)
+        if cfg.get("enable_moe_block") is True and a.get("experts"):
+            a["moe_with_dense"] = True
+            a["experts_per_token"] = _get(cfg, "top_k_experts", "num_experts_per_tok", default=8)
 
 
 def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import gguf
@@ -24,10 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from llmtui.core.catalog import load_catalog  # noqa: E402
-from llmtui.core.catalog.types import Arch  # noqa: E402
-from llmtui.core.estimate.tensors import Tensor, model_tensors  # noqa: E402
+from llmtui.core.catalog.types import Arch, Model  # noqa: E402
+from llmtui.core.estimate.tensors import NEXTN_IN_GGUF, Tensor, model_tensors  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "oracle" / "quantize.json.gz"
+CONFIGS = ROOT / "tests" / "fixtures" / "configs"
 FTYPES = {  # llama_ftype values (include/llama.h at 0c1e570)
     "Q4_0": 2, "Q4_1": 3, "Q8_0": 7, "Q5_0": 8, "Q5_1": 9, "Q2_K": 10, "Q3_K_S": 11, "Q3_K_M": 12, "Q3_K_L": 13,
     "Q4_K_S": 14, "Q4_K_M": 15, "Q5_K_S": 16, "Q5_K_M": 17, "Q6_K": 18, "IQ2_XXS": 19, "IQ2_XS": 20, "Q2_K_S": 21,
@@ -46,8 +48,7 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
     kv: dict[str, object] = {
         p + "context_length": a.max_ctx,
         p + "embedding_length": a.hidden,
-        p + "block_count": a.layers
-        + (a.nextn_layers if name in ("glm4moe", "qwen35moe", "qwen35", "qwen3next") else 0),
+        p + "block_count": a.layers + (a.nextn_layers if a.type in NEXTN_IN_GGUF else 0),
         p + "feed_forward_length": a.ffn or a.expert_ffn,
         p + "attention.head_count": a.heads,
         p + "attention.head_count_kv": 1 if a.is_mla else a.kv_heads,
@@ -79,12 +80,29 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
         }
     if a.sliding_window:
         kv[p + "attention.sliding_window"] = a.sliding_window
-    if a.nextn_layers and name in ("glm4moe",):
+    if a.nextn_layers and a.type in NEXTN_IN_GGUF:
         kv[p + "nextn_predict_layers"] = a.nextn_layers
     if a.linear_v_heads:
         kv |= {p + "ssm.conv_kernel": a.linear_conv, p + "ssm.inner_size": a.linear_v_heads * a.linear_v_dim}
         kv |= {p + "ssm.state_size": a.linear_k_dim, p + "ssm.time_step_rank": a.linear_v_heads}
         kv |= {p + "ssm.group_count": a.linear_k_heads, p + "full_attention_interval": a.full_attn_every or 4}
+    if name.startswith("qwen35") or name == "qwen3next":
+        kv[p + "rope.dimension_sections"] = [11, 11, 10, 0]
+    if a.index_heads:
+        kv |= {p + "attention.indexer.head_count": a.index_heads, p + "attention.indexer.key_length": a.index_head_dim}
+        kv[p + "attention.indexer.top_k"] = a.index_topk
+    if "S" in a.layer_kinds:
+        kv[p + "attention.sliding_window_pattern"] = [a.is_swa_layer(i) for i in range(a.layers)]
+    if name == "gemma4":
+        kv[p + "embedding_length_per_layer_input"] = 0
+        kv[p + "attention.shared_kv_layers"] = 0
+        kv[p + "final_logit_softcapping"] = 30.0
+    if a.global_kv_heads:
+        kv[p + "attention.head_count_kv"] = [
+            a.kv_heads if a.is_swa_layer(i) else a.global_kv_heads for i in range(a.layers)
+        ]
+        kv |= {p + "attention.key_length": a.global_head_dim, p + "attention.value_length": a.global_head_dim}
+        kv |= {p + "attention.key_length_swa": a.head_dim, p + "attention.value_length_swa": a.head_dim}
     if a.ssm_heads:
         kv |= {p + "ssm.conv_kernel": a.ssm_conv, p + "ssm.inner_size": a.ssm_inner, p + "ssm.state_size": a.ssm_state}
         kv |= {p + "ssm.time_step_rank": a.ssm_heads, p + "ssm.group_count": a.ssm_groups}
@@ -113,7 +131,7 @@ def write_gguf(arch: Arch, path: Path) -> None:
         elif isinstance(value, float):
             w.add_float32(key, value)
         elif isinstance(value, list):
-            w.add_array(key, value)
+            w.add_array(key, value)  # gguf-py types the array from its first element (bool, int)
         else:
             w.add_string(key, str(value))
     w.add_file_type(1)
@@ -160,14 +178,30 @@ def dry_run(src: Path, ftype: int, imatrix: bool) -> dict[str, object]:
     return {"types": types, "tensor_mib": round(total_mib, 4)}
 
 
+def models() -> list[Model]:
+    """The catalogue, and the official configs of 2025-2026 models kept as test fixtures."""
+    from llmtui.core.importers import model_from_config
+
+    out = list(load_catalog(use_cache=False).models)
+    from llmtui.core.importers import ImportError_
+
+    for path in sorted(CONFIGS.glob("*.json")):
+        try:
+            m = model_from_config(path)
+        except ImportError_ as e:
+            print(f"skipped {path.name}: {e}")
+            continue
+        out.append(replace(m, id="config:" + path.stem))
+    return out
+
+
 def main() -> None:
     llama_cpp.llama_log_set(_capture, ctypes.c_void_p())
-    cat = load_catalog(use_cache=False)
     only = set(sys.argv[1:])
     results: dict[str, object] = {}
     seen: set[Arch] = set()
     with tempfile.TemporaryDirectory() as tmp:
-        for m in cat.models:
+        for m in models():
             if (only and m.id not in only) or m.arch in seen:
                 continue
             seen.add(m.arch)

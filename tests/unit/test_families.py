@@ -26,6 +26,13 @@ CARDS = [
     ("Qwen__Qwen3-Next-80B-A3B-Thinking.json", 80.0, 3.0, "LLLA"),
     ("nvidia__NVIDIA-Nemotron-3-Nano-30B-A3B-BF16.json", 31.6, 3.2, "MEMEM*"),
     ("google__gemma-4-31B-it.json", 30.7, 30.7, "SSSSSA"),
+    ("google__gemma-4-26B-A4B.json", 25.2, 3.8, "SSSSSA"),
+    ("nvidia__NVIDIA-Nemotron-3-Super-120B-A12B-FP8.json", 120.0, 12.0, "MEMEMEM*"),
+    ("zai-org__GLM-5.json", 744.0, 40.0, ""),
+    ("deepseek-ai__DeepSeek-V3.2.json", 671.0, 37.0, ""),
+    ("Qwen__Qwen3.5-397B-A17B.json", 397.0, 17.0, "LLLA"),
+    ("MiniMaxAI__MiniMax-M2.5.json", 229.0, 10.0, ""),
+    ("moonshotai__Kimi-K2.5.json", 1000.0, 32.0, ""),
 ]
 
 
@@ -37,6 +44,17 @@ def test_parameters_match_the_card(name: str, total: float, active: float, start
     assert m.active_params_b == pytest.approx(active, rel=0.2 if active < 5 else 0.06)
     kinds = m.arch.layer_kinds.replace("-", "E") if "nemotron" in m.arch.type else m.arch.layer_kinds
     assert kinds.startswith(start)
+
+
+def test_sparse_attention_indexer_keys_are_cached() -> None:
+    """DeepSeek V3.2: the MLA latent (512 + 64) and the indexer's 128-dim key, per token and layer."""
+    m = model_from_config(CONFIGS / "deepseek-ai__DeepSeek-V3.2.json")
+    assert m.arch.index_heads == 64 and m.arch.index_head_dim == 128
+    kv = kv_cache(m.arch, 8192)
+    assert kv.total == 8192 * (512 + 64 + 128) * 2 * 61
+    names = {t.name for t in model_tensors(m.arch) if t.layer == 5}
+    assert {"indexer.attn_k.weight", "indexer.proj.weight", "indexer.attn_q_b.weight"} <= names
+    assert any(t.nextn for t in model_tensors(m.arch))  # the MTP layer is in the file
 
 
 def _log(family_words: str, layers: str) -> dict[str, object]:

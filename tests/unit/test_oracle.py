@@ -14,8 +14,10 @@ import pytest
 from llmtui.core.catalog import Catalog
 from llmtui.core.estimate.quant import QUANTS, _Mixer, tensor_bytes
 from llmtui.core.estimate.tensors import model_tensors
+from llmtui.core.importers import model_from_config
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "oracle" / "quantize.json.gz"
+CONFIGS = Path(__file__).resolve().parents[1] / "fixtures" / "configs"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def test_type_of_every_tensor_matches_llama_cpp(oracle: dict[str, object], catal
     for mid, v in oracle.items():
         if mid.startswith("_"):
             continue
-        m = catalog.model(mid)
+        m = catalog.model(mid) if not mid.startswith("config:") else model_from_config(CONFIGS / f"{mid[7:]}.json")
         assert m is not None, mid
         tensors = model_tensors(m.arch)
         names: list[str] = v["tensors"]  # type: ignore[index]

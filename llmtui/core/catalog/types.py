@@ -68,6 +68,10 @@ class Arch:
     index_heads: int = 0
     index_head_dim: int = 0
     index_topk: int = 0
+    # Latent MoE (Nemotron 3 Super): experts work in a smaller width, projected down and up
+    moe_latent: int = 0
+    # A dense FFN beside the experts in every MoE layer (Gemma 4 26B-A4B)
+    moe_with_dense: bool = False
 
     @property
     def is_moe(self) -> bool:

@@ -61,8 +61,10 @@ def layer_values(a: Arch, i: int) -> int:
         return 0
     if a.is_mla:
         # The compressed latent and the rope part of K, shared by all heads; no separate V
-        # (llama.cpp PR 19067; vLLM caches the same 576 values for DeepSeek V3).
-        return a.kv_lora_rank + a.qk_rope_dim
+        # (llama.cpp PR 19067; vLLM caches the same 576 values for DeepSeek V3). A sparse-attention
+        # indexer (DeepSeek V3.2, GLM-5) caches one more key of index_head_dim per token
+        # (llama-kv-cache-dsa.cpp: an MQA cache with a single head).
+        return a.kv_lora_rank + a.qk_rope_dim + a.index_head_dim
     kv_heads, head_dim = attn_shape(a, i)
     return 2 * kv_heads * head_dim
 
@@ -99,7 +101,8 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
         per_layer.append(int(layer_cells(a, i, ctx, engine) * layer_values(a, i) * per_value) + s)
     attn = sum(1 for i in range(a.layers) if a.has_kv(i))
     if a.is_mla:
-        basis = f"MLA latent: ({a.kv_lora_rank} + {a.qk_rope_dim}) values x {attn} layers"
+        index = f" + {a.index_head_dim} indexer key" if a.index_head_dim else ""
+        basis = f"MLA latent: ({a.kv_lora_rank} + {a.qk_rope_dim}{index}) values x {attn} layers"
     elif a.global_kv_heads:
         basis = (
             f"2 x {a.kv_heads} KV heads x {a.head_dim} (local) or {a.global_kv_heads} x "

@@ -200,8 +200,14 @@ def _dense_ffn(a: Arch, i: int, ffn: int) -> list[Tensor]:
 
 
 def _moe_ffn(a: Arch, i: int) -> list[Tensor]:
-    h, e, f = a.hidden, a.experts, a.expert_ffn
-    t = [_mat("ffn_gate_inp.weight", OTHER, h, e, i, quantizable=False)]  # the router: never quantized
+    e, f = a.experts, a.expert_ffn
+    t = [_mat("ffn_gate_inp.weight", OTHER, a.hidden, e, i, quantizable=False)]  # the router: never quantized
+    h = a.hidden
+    if a.moe_latent:  # experts in a latent width (Nemotron 3 Super: models/nemotron-h.cpp)
+        t += [_w("ffn_latent_down.weight", h, a.moe_latent, i), _w("ffn_latent_up.weight", a.moe_latent, h, i)]
+        h = a.moe_latent
+    if a.moe_with_dense:  # Gemma 4: the dense MLP runs beside the experts
+        t += _dense_ffn(a, i, a.ffn)
     if a.mlp != "plain":
         t.append(_cube("ffn_gate_exps.weight", FFN_GATE, h, f, e, i, expert=True))
     t.append(_cube("ffn_up_exps.weight", FFN_UP, h, f, e, i, expert=True))
@@ -211,6 +217,7 @@ def _moe_ffn(a: Arch, i: int) -> list[Tensor]:
     if a.type in ("deepseek2", "glm4moe", "nemotron_h_moe", "deepseek32", "glm-dsa"):
         t.append(_vec("exp_probs_b.bias", e, i))
     shared = a.shared_expert_ffn or (a.shared_experts * f)
+    h = a.hidden  # shared experts work in the full width
     if a.shared_experts and shared:
         if a.mlp != "plain":
             t.append(_w("ffn_gate_shexp.weight", h, shared, i))
@@ -303,7 +310,9 @@ def nextn_tensors(a: Arch) -> list[Tensor]:
     return out
 
 
-NEXTN_IN_GGUF = frozenset({"glm4moe", "glm-dsa", "qwen3next", "qwen35", "qwen35moe"})
+# Architectures whose GGUF converter keeps the MTP layers (llama.cpp loads them only for speculative
+# decoding); DeepSeek V3's published files do not have them.
+NEXTN_IN_GGUF = frozenset({"glm4moe", "glm-dsa", "deepseek32", "qwen3next", "qwen35", "qwen35moe"})
 
 
 @lru_cache(maxsize=16)
