@@ -119,9 +119,10 @@ def _capture(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
     _log.append(text.decode("utf-8", "replace"))
 
 
-def write_gguf(arch: Arch, path: Path) -> None:
+def write_gguf(arch: Arch, path: Path, extra: dict[str, object] | None = None) -> None:
     """llmtui's tensor list as a GGUF file: F16 matrices, F32 vectors, data left as a sparse hole."""
     arch_name, kv = hparams(arch)
+    kv |= extra or {}
     w = gguf.GGUFWriter(str(path), arch_name)
     for key, value in kv.items():
         if isinstance(value, bool):
