@@ -171,6 +171,8 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
             a["index_heads"] = _get(cfg, "index_n_heads")
             a["index_head_dim"] = _get(cfg, "index_head_dim", default=128)
             a["index_topk"] = _get(cfg, "index_topk", default=2048)
+            if isinstance(cfg.get("indexer_types"), list):  # GLM-5.2: some layers share the indexer
+                a["index_kinds"] = _kinds(cfg["indexer_types"], layers, {"full": "F", "shared": "s"}, "indexer_types")
     _sliding(cfg, model_type, a)
     _hybrid(cfg, model_type, a)
     if model_type in PLAIN_MLP:

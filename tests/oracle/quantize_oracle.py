@@ -103,6 +103,12 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
         ]
         kv |= {p + "attention.key_length": a.global_head_dim, p + "attention.value_length": a.global_head_dim}
         kv |= {p + "attention.key_length_swa": a.head_dim, p + "attention.value_length_swa": a.head_dim}
+    if name.startswith("nemotron_h"):  # which block is which: per-layer head and FFN counts
+        kinds = [a.layer_kind(i) for i in range(a.layers)]
+        kv[p + "attention.head_count_kv"] = [a.kv_heads if k == "*" else 0 for k in kinds]
+        kv[p + "feed_forward_length"] = [(a.expert_ffn if a.is_moe else a.ffn) if k == "-" else 0 for k in kinds]
+        if a.moe_latent:
+            kv[p + "moe_latent_size"] = a.moe_latent
     if a.ssm_heads:
         kv |= {p + "ssm.conv_kernel": a.ssm_conv, p + "ssm.inner_size": a.ssm_inner, p + "ssm.state_size": a.ssm_state}
         kv |= {p + "ssm.time_step_rank": a.ssm_heads, p + "ssm.group_count": a.ssm_groups}

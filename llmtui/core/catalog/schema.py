@@ -178,6 +178,7 @@ ARCH_SPEC: Spec = {
     "index_heads": (int, False, _rng(0, 1024)),
     "index_head_dim": (int, False, _rng(0, 4096)),
     "index_topk": (int, False, _rng(0, 1_000_000)),
+    "index_kinds": (str, False, _match(re.compile(r"^[Fs]{0,1000}$"), "a string of F and s")),
     "moe_latent": (int, False, _rng(0, 100_000)),
     "moe_with_dense": (bool, False, None),
 }

@@ -68,6 +68,7 @@ class Arch:
     index_heads: int = 0
     index_head_dim: int = 0
     index_topk: int = 0
+    index_kinds: str = ""  # per layer: F its own indexer, s shares the previous one (GLM-5.2); empty: all F
     # Latent MoE (Nemotron 3 Super): experts work in a smaller width, projected down and up
     moe_latent: int = 0
     # A dense FFN beside the experts in every MoE layer (Gemma 4 26B-A4B)
@@ -98,6 +99,12 @@ class Arch:
     def recurrent(self) -> bool:
         """Layers with a fixed state per sequence (linear attention, Mamba) instead of a KV cache."""
         return any(k in "LM" for k in self.layer_kinds)
+
+    def has_indexer(self, i: int) -> bool:
+        """Layer i runs its own sparse-attention indexer (and caches its keys)."""
+        if not self.index_heads:
+            return False
+        return not self.index_kinds or (i < len(self.index_kinds) and self.index_kinds[i] == "F")
 
     def has_kv(self, i: int) -> bool:
         return self.layer_kind(i) in "AS*"

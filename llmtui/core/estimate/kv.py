@@ -64,7 +64,7 @@ def layer_values(a: Arch, i: int) -> int:
         # (llama.cpp PR 19067; vLLM caches the same 576 values for DeepSeek V3). A sparse-attention
         # indexer (DeepSeek V3.2, GLM-5) caches one more key of index_head_dim per token
         # (llama-kv-cache-dsa.cpp: an MQA cache with a single head).
-        return a.kv_lora_rank + a.qk_rope_dim + a.index_head_dim
+        return a.kv_lora_rank + a.qk_rope_dim + (a.index_head_dim if a.has_indexer(i) else 0)
     kv_heads, head_dim = attn_shape(a, i)
     return 2 * kv_heads * head_dim
 
@@ -101,7 +101,8 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
         per_layer.append(int(layer_cells(a, i, ctx, engine) * layer_values(a, i) * per_value) + s)
     attn = sum(1 for i in range(a.layers) if a.has_kv(i))
     if a.is_mla:
-        index = f" + {a.index_head_dim} indexer key" if a.index_head_dim else ""
+        n_index = sum(1 for i in range(a.layers) if a.has_indexer(i))
+        index = f" + {a.index_head_dim} indexer key on {n_index} layers" if n_index else ""
         basis = f"MLA latent: ({a.kv_lora_rank} + {a.qk_rope_dim}{index}) values x {attn} layers"
     elif a.global_kv_heads:
         basis = (

@@ -208,8 +208,15 @@ def n_layer_all(arch: Arch) -> int:
     return arch.layers + (arch.nextn_layers if nextn_tensors(arch) else 0)
 
 
+# Files that store KV heads per layer, 0 for layers without attention (Nemotron-H): llama.cpp's
+# n_gqa() reads layer 0, which is then a Mamba layer with none, so the "GQA >= 4" rules never apply.
+PER_LAYER_KV_HEADS = frozenset({"nemotron_h", "nemotron_h_moe"})
+
+
 def n_gqa(arch: Arch) -> int:
     """hparams.n_gqa() of layer 0 (MLA files store one KV head: the latent)."""
+    if arch.type in PER_LAYER_KV_HEADS and not arch.has_kv(0):
+        return 0
     kv = 1 if arch.is_mla else max(1, arch.kv_heads)
     return arch.heads // kv
 

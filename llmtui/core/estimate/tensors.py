@@ -105,7 +105,7 @@ def _mla(a: Arch, i: int) -> list[Tensor]:
     t.append(_cube("attn_k_b.weight", OTHER, nope, a.kv_lora_rank, a.heads, i))
     t.append(_cube("attn_v_b.weight", OTHER, a.kv_lora_rank, v_dim, a.heads, i))
     t.append(_w("attn_output.weight", a.heads * v_dim, h, i))
-    if a.index_heads:  # DeepSeek V3.2 / GLM-5 sparse-attention indexer
+    if a.has_indexer(i):  # DeepSeek V3.2 / GLM-5 sparse-attention indexer
         t += [
             _w("indexer.attn_q_b.weight", a.q_lora_rank or h, a.index_heads * a.index_head_dim, i),
             _w("indexer.attn_k.weight", h, a.index_head_dim, i),
@@ -146,7 +146,7 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
         t.append(_vec("attn_sinks.weight", a.heads, i))
     if a.type in ("qwen3", "qwen3moe", "gemma3", "gemma4", "qwen3next", "qwen35", "qwen35moe", "olmo3"):
         t += [_vec("attn_q_norm.weight", head_dim, i), _vec("attn_k_norm.weight", head_dim, i)]
-    elif a.type == "olmo2":
+    elif a.type in ("olmo2", "minimax-m2"):  # full-width q and k norms
         t += [_vec("attn_q_norm.weight", q, i), _vec("attn_k_norm.weight", kv, i)]
     return t
 
@@ -156,14 +156,17 @@ def _gated_deltanet(a: Arch, i: int) -> list[Tensor]:
     h = a.hidden
     key_dim, value_dim = a.linear_k_heads * a.linear_k_dim, a.linear_v_heads * a.linear_v_dim
     conv_dim = 2 * key_dim + value_dim
+    if a.type == "qwen3next":  # beta and alpha in one matrix
+        gates = [_w("ssm_ba.weight", h, 2 * a.linear_v_heads, i)]
+    else:
+        gates = [_w("ssm_beta.weight", h, a.linear_v_heads, i), _w("ssm_alpha.weight", h, a.linear_v_heads, i)]
     return [
         _w("attn_qkv.weight", h, conv_dim, i),
         _w("attn_gate.weight", h, value_dim, i),
         _mat("ssm_conv1d.weight", OTHER, a.linear_conv, conv_dim, i),
         _vec("ssm_dt.bias", a.linear_v_heads, i),
         _vec("ssm_a", a.linear_v_heads, i),
-        _w("ssm_beta.weight", h, a.linear_v_heads, i),
-        _w("ssm_alpha.weight", h, a.linear_v_heads, i),
+        *gates,
         _vec("ssm_norm.weight", a.linear_v_dim, i),
         _w("ssm_out.weight", value_dim, h, i),
     ]
@@ -206,15 +209,18 @@ def _moe_ffn(a: Arch, i: int) -> list[Tensor]:
     if a.moe_latent:  # experts in a latent width (Nemotron 3 Super: models/nemotron-h.cpp)
         t += [_w("ffn_latent_down.weight", h, a.moe_latent, i), _w("ffn_latent_up.weight", a.moe_latent, h, i)]
         h = a.moe_latent
-    if a.moe_with_dense:  # Gemma 4: the dense MLP runs beside the experts
+    if a.moe_with_dense:  # Gemma 4: the dense MLP runs beside the experts, each with its own norms
         t += _dense_ffn(a, i, a.ffn)
+        t += [_vec(f"{n}.weight", a.hidden, i) for n in ("pre_ffw_norm_2", "post_ffw_norm_1", "post_ffw_norm_2")]
+        t.append(_vec("ffn_gate_inp.scale", a.hidden, i))
     if a.mlp != "plain":
         t.append(_cube("ffn_gate_exps.weight", FFN_GATE, h, f, e, i, expert=True))
     t.append(_cube("ffn_up_exps.weight", FFN_UP, h, f, e, i, expert=True))
     t.append(_cube("ffn_down_exps.weight", FFN_DOWN, f, h, e, i, expert=True))
-    if a.type == "gpt-oss":
-        t += [_vec("ffn_gate_inp.bias", e, i), _vec("ffn_exps.bias", (2 * f + h) * e, i)]
-    if a.type in ("deepseek2", "glm4moe", "nemotron_h_moe", "deepseek32", "glm-dsa"):
+    if a.type == "gpt-oss":  # per-expert biases (2-D, never quantized: not a weight)
+        t.append(_vec("ffn_gate_inp.bias", e, i))
+        t += [_mat(f"ffn_{n}_exps.bias", OTHER, d, e, i) for n, d in (("gate", f), ("up", f), ("down", h))]
+    if a.type in ("deepseek2", "glm4moe", "nemotron_h_moe", "deepseek32", "glm-dsa", "minimax-m2"):
         t.append(_vec("exp_probs_b.bias", e, i))
     shared = a.shared_expert_ffn or (a.shared_experts * f)
     h = a.hidden  # shared experts work in the full width
@@ -244,6 +250,10 @@ def _norms(a: Arch, i: int, kind: str) -> list[Tensor]:
         "qwen3next": ("attn_norm", "post_attention_norm"),
         "qwen35": ("attn_norm", "post_attention_norm"),
         "qwen35moe": ("attn_norm", "post_attention_norm"),
+        "gpt-oss": ("attn_norm", "post_attention_norm"),
+        "glm4moe": ("attn_norm", "post_attention_norm"),
+        "olmo2": ("post_attention_norm", "post_ffw_norm"),
+        "cohere2": ("attn_norm",),
     }.get(a.type, ("attn_norm", "ffn_norm"))
     return [_vec(f"{n}.weight", a.hidden, i) for n in names]
 
@@ -269,6 +279,8 @@ def global_tensors(a: Arch) -> list[Tensor]:
         out.append(_vec("output_norm.bias", h))
     if not a.tied_embeddings:
         out.append(_mat("output.weight", OUTPUT, h, a.vocab))
+    if a.type == "gemma4" and a.global_head_dim:  # the global layers' proportional RoPE frequencies
+        out.append(_vec("rope_freqs.weight", a.global_head_dim // 2))
     return out
 
 
@@ -277,13 +289,13 @@ def _shape_differs(a: Arch, i: int) -> bool:
     return bool(a.global_kv_heads) and not a.is_swa_layer(i)
 
 
-def template_key(a: Arch, i: int) -> tuple[bool, str, bool]:
+def template_key(a: Arch, i: int) -> tuple[bool, str, bool, bool]:
     """Which layer template layer i uses."""
-    return a.is_moe_layer(i), a.layer_kind(i), _shape_differs(a, i)
+    return a.is_moe_layer(i), a.layer_kind(i), _shape_differs(a, i), a.has_indexer(i)
 
 
 @lru_cache(maxsize=2048)
-def template_for(a: Arch, key: tuple[bool, str, bool]) -> tuple[Tensor, ...]:
+def template_for(a: Arch, key: tuple[bool, str, bool, bool]) -> tuple[Tensor, ...]:
     """The tensors of the first layer with this template key; their `layer` is that layer's index."""
     for i in range(a.layers):
         if template_key(a, i) == key:
