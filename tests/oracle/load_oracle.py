@@ -21,7 +21,7 @@ from pathlib import Path
 import llama_cpp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import quantize_oracle as qo  # noqa: E402
+import quantize_oracle as qo
 
 OUT = qo.ROOT / "tests" / "fixtures" / "oracle" / "load.json"
 CTX = 8192
