@@ -145,6 +145,13 @@ def build_parser() -> Parser:
     add_estimate_opts(e)
     add_hardware(e)
     e.add_argument(
+        "--parallel",
+        type=_whole(1, 4096),
+        default=1,
+        metavar="N",
+        help="sequences served at once, sharing --ctx (llama-server -np, vLLM --max-num-seqs; default 1)",
+    )
+    e.add_argument(
         "--prompt-tokens", type=_whole(1, 100_000_000), default=512, help="prompt length for time to first token"
     )
     e.add_argument(

@@ -77,6 +77,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             engine=engine,
             prompt_tokens=args.prompt_tokens,
             depth=args.depth,
+            parallel=args.parallel,
         )
     except EstimateError as err:
         fail(str(err))

@@ -136,6 +136,8 @@ def llama_cpp(e: Estimate, build: Build) -> Launch:
     if len(gpus) > 1:
         argv += ["-ts", ",".join(str(d.layers) for d in gpus)]
     argv += ["-fa", "on"]
+    if e.parallel > 1:
+        argv += ["-np", str(e.parallel)]
     if e.kv_type != "f16":
         argv += ["-ctk", e.kv_type, "-ctv", e.kv_type]
     argv += ["--host", "127.0.0.1", "--port", str(LLAMA_PORT)]
@@ -217,6 +219,8 @@ def vllm(e: Estimate, build: Build) -> Launch:
     argv += [checkpoint or f"{q}-REPO-ID", *extra]
     argv += ["--tensor-parallel-size", str(e.tp), "--pipeline-parallel-size", str(e.pp)]
     argv += ["--max-model-len", str(e.ctx), "--gpu-memory-utilization", f"{VLLM_UTIL:.2f}"]
+    if e.parallel > 1:
+        argv += ["--max-num-seqs", str(e.parallel)]
     if e.kv_type != "f16":
         argv += ["--kv-cache-dtype", "fp8"]
         notes.append(f"vLLM's nearest KV cache type to {e.kv_type} is fp8")

@@ -148,3 +148,14 @@ def test_unsloth_dynamic_files_are_sized_from_the_published_file(catalog: Catalo
     assert other is not None
     with pytest.raises(EstimateError, match="no published UD-Q4_K_XL file"):
         estimate(other, "UD-Q4_K_XL", 4096, planned_build(catalog, gpu="RTX 4090"))
+
+
+def test_parallel_sequences_share_cells_and_keep_their_own_state(catalog: Catalog) -> None:
+    m = model_from_config(CONFIGS / "Qwen__Qwen3.5-27B.json")
+    one, four = kv_cache(m.arch, 32768), kv_cache(m.arch, 32768, "f16", "llama.cpp", n_seq=4)
+    assert four.state_bytes == 4 * one.state_bytes
+    assert four.total - four.state_bytes == one.total - one.state_bytes  # llama-server -np shares -c
+    e = estimate(m, "Q4_K_M", 32768, planned_build(catalog, gpu="RTX 4090"), parallel=4)
+    assert e.memory.kv_cache_bytes == four.total and e.to_json()["parallel"] == 4
+    g = model_from_config(CONFIGS / "google__gemma-4-31B-it.json")  # windowed layers keep a window per sequence
+    assert kv_cache(g.arch, 32768, n_seq=4).per_layer[0] > kv_cache(g.arch, 32768).per_layer[0]

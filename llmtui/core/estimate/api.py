@@ -84,6 +84,7 @@ class Estimate:
     reason: str = ""
     notes: tuple[str, ...] = ()
     basis: dict[str, str] = field(default_factory=dict)
+    parallel: int = 1  # sequences served at once, sharing the context cells
 
     @property
     def fits(self) -> bool:
@@ -104,6 +105,7 @@ class Estimate:
             "ctx": self.ctx,
             "kv_quant": self.kv_type,
             "engine": self.engine,
+            "parallel": self.parallel,
             "memory": {
                 "weights_bytes": self.memory.weights_bytes,
                 "file_bytes": self.memory.file_bytes,
@@ -183,10 +185,12 @@ def model_weights(model: Model, quant: str) -> tuple[Weights, int, str]:
     return scaled(weights(model.arch, base), factor, quant), p.size_bytes, f"published file {p.gguf_repo} ({p.source})"
 
 
-def place(model: Model, quant: str, ctx: int, build: Build, kv_type: str, engine: Engine) -> tuple[Placement, Weights]:
+def place(
+    model: Model, quant: str, ctx: int, build: Build, kv_type: str, engine: Engine, parallel: int = 1
+) -> tuple[Placement, Weights]:
     a = model.arch
     w = model_weights(model, quant)[0]
-    kv = kv_cache(a, ctx, kv_type, engine.name)
+    kv = kv_cache(a, ctx, kv_type, engine.name, parallel)
     gpus, cpu = build_slots(build, engine)
     if engine.name == "vllm":
         return place_vllm(a, w, kv, gpus, build, engine), w
@@ -238,7 +242,10 @@ def estimate(
     depth: int | None = None,
     with_max_ctx: bool = True,
     with_speed: bool = True,
+    parallel: int = 1,
 ) -> Estimate:
+    """`parallel`: sequences served at once (llama-server -np, vLLM max-num-seqs) sharing `ctx` cells;
+    each adds its own recurrent state (and window of a sliding-window layer)."""
     eng = ENGINES.get(engine)
     if eng is None:
         raise EstimateError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
@@ -249,8 +256,10 @@ def estimate(
     if ctx < 1:
         raise EstimateError(f"context must be at least 1 token, got {ctx}")
     a = model.arch
-    p, w = place(model, quant, ctx, build, kv_type, eng)
-    kv = kv_cache(a, ctx, kv_type, eng.name)
+    if not 1 <= parallel <= 4096:
+        raise EstimateError(f"parallel sequences must be between 1 and 4096, got {parallel}")
+    p, w = place(model, quant, ctx, build, kv_type, eng, parallel)
+    kv = kv_cache(a, ctx, kv_type, eng.name, parallel)
     used = p.used_slots
     if used:
         compute = sum(s.compute_bytes for s in used)
@@ -325,6 +334,7 @@ def estimate(
         reason=p.reason,
         notes=tuple(p.notes) + _ctx_note(model, ctx),
         basis=basis,
+        parallel=parallel,
     )
 
 

@@ -45,12 +45,14 @@ class KVCache:
         return sum(self.per_layer)
 
 
-def layer_cells(a: Arch, i: int, ctx: int, engine: str) -> int:
+def layer_cells(a: Arch, i: int, ctx: int, engine: str, n_seq: int = 1) -> int:
+    """Cells of layer i: the padded context (shared by the sequences), or for a windowed layer the
+    window of every sequence plus one batch (llama.cpp's SWA cache without swa_full)."""
     if not a.has_kv(i):
         return 0
     cells = pad(ctx, CTX_PAD.get(engine, 256))
     if a.is_swa_layer(i):
-        keep = a.sliding_window + (UBATCH if engine in ("llama.cpp", "ollama") else 0)
+        keep = a.sliding_window * n_seq + (UBATCH if engine in ("llama.cpp", "ollama") else 0)
         cells = min(cells, pad(keep, CTX_PAD.get(engine, 256)))
     return cells
 
@@ -98,7 +100,7 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     for i in range(a.layers):
         s = state_values(a, i) * STATE_BYTES * n_seq
         state += s
-        per_layer.append(int(layer_cells(a, i, ctx, engine) * layer_values(a, i) * per_value) + s)
+        per_layer.append(int(layer_cells(a, i, ctx, engine, n_seq) * layer_values(a, i) * per_value) + s)
     attn = sum(1 for i in range(a.layers) if a.has_kv(i))
     if a.is_mla:
         n_index = sum(1 for i in range(a.layers) if a.has_indexer(i))
@@ -118,6 +120,8 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     recurrent = a.layers - attn - sum(1 for i in range(a.layers) if a.layer_kind(i) == "-")
     if state:
         basis += f"; {recurrent} recurrent layers: {state / n_seq / 2**20:.1f} MiB f32 state per sequence"
+    if n_seq > 1:
+        basis += f"; {n_seq} parallel sequences share the context cells"
     return KVCache(
         tuple(per_layer), pad(ctx, CTX_PAD.get(engine, 256)), kv_type, basis, (0, *accumulate(per_layer)), state
     )
