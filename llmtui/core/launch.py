@@ -208,6 +208,15 @@ def vllm(e: Estimate, build: Build) -> Launch:
             notes.append(
                 "no FP8 checkpoint in the catalogue: vLLM quantizes the 16-bit weights to FP8 as it loads them"
             )
+    elif q in ("INT4-experts", "MXFP4-experts"):
+        checkpoint = base  # native low-bit checkpoints (Kimi K2 Thinking, gpt-oss) are the model's own repo
+        notes.append(
+            f"{q}: the model's own checkpoint, as published in this format; vLLM reads its quantization config"
+        )
+    elif q == "NVFP4":
+        checkpoint = repo_or_none(r.get("nvfp4"))
+        if checkpoint is None:
+            missing = f"no NVFP4 checkpoint in the catalogue for {m.hf_repo or m.name}: find one, then run this line"
     elif q in ("AWQ", "GPTQ"):
         checkpoint = repo_or_none(r.get("awq") if q == "AWQ" else r.get("gptq"))
         if checkpoint is None:

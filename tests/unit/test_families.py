@@ -159,3 +159,14 @@ def test_parallel_sequences_share_cells_and_keep_their_own_state(catalog: Catalo
     assert e.memory.kv_cache_bytes == four.total and e.to_json()["parallel"] == 4
     g = model_from_config(CONFIGS / "google__gemma-4-31B-it.json")  # windowed layers keep a window per sequence
     assert kv_cache(g.arch, 32768, n_seq=4).per_layer[0] > kv_cache(g.arch, 32768).per_layer[0]
+
+
+def test_native_low_bit_checkpoints_keep_the_rest_16_bit() -> None:
+    from llmtui.core.estimate.api import model_weights
+
+    m = model_from_config(CONFIGS / "openai__gpt-oss-120b.json")
+    w16, f16, _ = model_weights(m, "FP16")
+    w4, f4, _ = model_weights(m, "MXFP4-experts")
+    assert w4.expert_bytes == pytest.approx(w16.expert_bytes * (4.25 / 16), rel=1e-6)
+    assert w4.total - w4.expert_bytes == w16.total - w16.expert_bytes  # attention, embeddings: bf16
+    assert f4 < 0.35 * f16

@@ -378,7 +378,7 @@ def best_quant(
 
 def quant_order(eng: Engine) -> tuple[str, ...]:
     if eng.quant_family == "vllm":
-        return ("FP16", "FP8", "AWQ", "GPTQ")
+        return ("FP16", "FP8", "INT4-experts", "MXFP4-experts", "AWQ", "NVFP4", "GPTQ")
     if eng.quant_family == "mlx":
         return ("FP16", "MLX-8bit", "MLX-4bit")
     return BEST_QUANT_ORDER

@@ -101,6 +101,11 @@ class Quant:
     bits: float = 0.0  # non-GGUF formats: bits per weight of the linear layers
     published: bool = False  # no rule reproduces the mix: sized from the published file (published.py)
 
+    @property
+    def experts_only(self) -> bool:
+        """Only the routed experts are stored at `bits`; every other weight stays 16-bit."""
+        return self.name.endswith("-experts")
+
 
 # Quality notes for the main quants are the seed article's ("Quantization tradeoffs", 2026).
 QUANTS: dict[str, Quant] = {
@@ -159,6 +164,12 @@ QUANTS: dict[str, Quant] = {
         Quant("FP8", "vllm", "FP8", 90, "8-bit float weights with per-channel scales", 8.0),
         Quant("AWQ", "vllm", "AWQ", 70, "int4, group 128, fp16 scales and packed zeros", 4.0 + 16 / 128 + 4 / 128),
         Quant("GPTQ", "vllm", "GPTQ", 69, "int4, group 128, fp16 scales and packed zeros", 4.0 + 16 / 128 + 4 / 128),
+        # Native low-bit checkpoints: NVFP4 (e2m1 values, an FP8 scale per 16, a tensor scale),
+        # INT4 QAT experts (Kimi K2 Thinking: group 32, bf16 scales; the rest bf16), MXFP4 experts
+        # (gpt-oss: e2m1 values, an E8M0 scale per 32; the rest bf16).
+        Quant("NVFP4", "vllm", "NVFP4", 71, "4-bit float, FP8 scale per 16 values", 4.0 + 8 / 16),
+        Quant("INT4-experts", "vllm", "INT4", 72, "INT4 QAT experts (group 32), 16-bit elsewhere", 4.0 + 16 / 32),
+        Quant("MXFP4-experts", "vllm", "MXFP4", 72, "MXFP4 experts (scale per 32), 16-bit elsewhere", 4.0 + 8 / 32),
         Quant("MLX-8bit", "mlx", "MLX8", 90, "8-bit, group 64, fp16 scale and bias", 8.0 + 32 / 64),
         Quant("MLX-4bit", "mlx", "MLX4", 70, "4-bit, group 64, fp16 scale and bias", 4.0 + 32 / 64),
     )

@@ -58,8 +58,9 @@ class Weights:
 
 def _st_bytes(t: Tensor, quant: str, family: str, tied: bool) -> float:
     """Bytes of one tensor in a safetensors (vLLM) or MLX checkpoint."""
-    bits = QUANTS[quant].bits
-    if not t.quantizable or bits >= 16:
+    q = QUANTS[quant]
+    bits = q.bits
+    if not t.quantizable or bits >= 16 or (q.experts_only and not t.expert):
         return t.numel * 2.0
     if t.category in (EMBD, OUTPUT) and family == "vllm":
         return t.numel * 2.0  # AWQ/GPTQ/FP8 checkpoints keep embeddings and lm_head in 16 bits
