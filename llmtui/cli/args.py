@@ -128,7 +128,9 @@ def build_parser() -> Parser:
         "--sort", default="score", help="score, name, params, memory, fit, tps, released, ctx, license, best"
     )
     m.add_argument("--asc", action="store_true", help="sort ascending")
-    m.add_argument("--score", metavar="BENCHMARK", help="the score to show and rank by (default MMLU)")
+    m.add_argument(
+        "--score", metavar="BENCHMARK", help="the score to show and rank by (default: AA Intelligence Index)"
+    )
     m.add_argument("--limit", type=positive_int, help="at most N rows")
     add_format(m, csv=True, markdown=True)
 

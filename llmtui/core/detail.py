@@ -24,6 +24,7 @@ class ModelDetail:
     estimate: Estimate
     quants: tuple[QuantLine, ...]
     scores: tuple[Score, ...]
+    primary_missing: str = ""  # why the model has no primary score, shown where the scores are
 
 
 def quant_lines(model: Model, build: Build, ctx: int, kv_type: str, engine: str) -> tuple[QuantLine, ...]:
@@ -52,4 +53,12 @@ def quant_lines(model: Model, build: Build, ctx: int, kv_type: str, engine: str)
 
 def model_detail(model: Model, build: Build, *, quant: str, ctx: int, kv_type: str, engine: str) -> ModelDetail:
     e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine)
-    return ModelDetail(e, quant_lines(model, build, ctx, kv_type, engine), model.scores)
+    from .leaderboard import PRIMARY
+
+    missing = ""
+    if model.score(PRIMARY) is None:
+        missing = (
+            f"no {PRIMARY} for this model in the catalogue (Artificial Analysis has not published one, or it is "
+            "not mapped to this repo): it ranks after every model that has one"
+        )
+    return ModelDetail(e, quant_lines(model, build, ctx, kv_type, engine), model.scores, missing)

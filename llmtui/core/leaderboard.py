@@ -25,6 +25,7 @@ class Row:
     roofline_tps: float | None
     best_quant: str | None
     best_status: str
+    benchmark: str = ""  # the score this row is ranked by (score is None: the model has none)
 
     @property
     def id(self) -> str:
@@ -46,11 +47,13 @@ def benchmarks(catalog: Catalog) -> list[str]:
     return [b for b, _ in counts.most_common()]
 
 
-GENERAL_BENCHMARKS = ("MMLU-Pro", "MMLU", "IFEval", "GPQA Diamond")
+# The primary score: one independent scale that ranks most current open models (README, "One score").
+PRIMARY = "AA Intelligence Index"
+GENERAL_BENCHMARKS = (PRIMARY, "MMLU-Pro", "MMLU", "IFEval", "GPQA Diamond")
 
 
 def default_benchmark(catalog: Catalog) -> str:
-    """MMLU-Pro (broad knowledge and reasoning) when the catalogue has it, else the most reported."""
+    """The primary score when the catalogue has it (then MMLU-Pro, ...), else the most reported."""
     names = benchmarks(catalog)
     for b in GENERAL_BENCHMARKS:
         if b in names:
@@ -66,7 +69,7 @@ def placeholder_rows(
 ) -> list[Row]:
     """Rows with names and scores only, shown at once while the build is detected."""
     return [
-        Row(m, m.score(benchmark), quant, 0, PENDING, None, None, None, PENDING)
+        Row(m, m.score(benchmark), quant, 0, PENDING, None, None, None, PENDING, benchmark)
         for m in (models if models is not None else catalog.models)
     ]
 
@@ -86,7 +89,7 @@ def model_row(
     try:
         e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False)
     except EstimateError:
-        return Row(model, score, quant, 0, "n/a", None, None, None, "none")
+        return Row(model, score, quant, 0, "n/a", None, None, None, "none", benchmark)
     if with_best:
         bq, bstatus = best_quant(model, ctx, build, kv_type=kv_type, engine=engine)
     else:
@@ -102,6 +105,7 @@ def model_row(
         roofline_tps=s.roofline if s else None,
         best_quant=bq,
         best_status=bstatus,
+        benchmark=benchmark,
     )
 
 

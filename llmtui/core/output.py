@@ -67,7 +67,15 @@ def row_json(rank: int, r: Row) -> dict[str, Any]:
         "moe": m.is_moe,
         "score": None
         if r.score is None
-        else {"benchmark": r.score.benchmark, "value": r.score.value, "source": r.score.source},
+        else {
+            "benchmark": r.score.benchmark,
+            "value": r.score.value,
+            "version": r.score.version or None,
+            "date": r.score.date or None,
+            "measured_by": r.score.measured_by or None,
+            "source": r.score.source,
+        },
+        "score_note": "" if r.score is not None else f"no {r.benchmark} for this model in the catalogue",
         "quant": r.quant,
         "memory_bytes": r.memory_bytes,
         "fit": r.status,

@@ -18,13 +18,19 @@ class Preset:
 
 
 PRESETS: tuple[Preset, ...] = (
-    Preset("chat", "Daily chat / Q&A", "use:chat fits", "MMLU-Pro", why="general knowledge, fits this build"),
+    Preset(
+        "chat",
+        "Daily chat / Q&A",
+        "use:chat fits",
+        "AA Intelligence Index",
+        why="the primary score: broad capability on one independent scale",
+    ),
     Preset("coding", "Coding assistant", "use:coding fits", "LiveCodeBench", why="code generation on fresh problems"),
     Preset(
         "long",
         "Long documents (32K+)",
         "ctx>=32k fits",
-        "MMLU-Pro",
+        "AA Intelligence Index",
         ctx=32768,
         why="32K context must fit, not only the weights",
     ),
@@ -32,7 +38,7 @@ PRESETS: tuple[Preset, ...] = (
         "translation",
         "Translation / multilingual",
         "use:multilingual fits",
-        "MMLU-Pro",
+        "AA Intelligence Index",
         why="models trained for many languages",
     ),
     Preset("math", "Math and reasoning", "use:math fits", "MATH", why="competition math"),
@@ -47,7 +53,7 @@ PRESETS: tuple[Preset, ...] = (
         "production",
         "Production at scale",
         "moe fits",
-        "MMLU-Pro",
+        "AA Intelligence Index",
         sort="tps",
         why="MoE: quality of the total, speed of the active parameters",
     ),

@@ -188,6 +188,10 @@ SCORE_SPEC: Spec = {
     "value": (float, True, _rng(0, 100)),
     "source": (str, True, _nonempty),
     "detail": (str, False, None),
+    "version": (str, False, None),  # of the benchmark: "v4.1", "v6 (2025-02..2025-05)", "2025"
+    "date": (str, False, _match(_DATE, "a date like 2026-08-16")),  # when the source published it
+    "measured_by": (str, False, _one_of(frozenset({"vendor", "independent", "seed"}))),
+    "variant": (str, False, None),  # reasoning / non-reasoning / effort, as the source labels it
 }
 
 DEVICE_SPEC: Spec = {

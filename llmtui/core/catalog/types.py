@@ -129,6 +129,10 @@ class Score:
     value: float
     source: str
     detail: str = ""
+    version: str = ""
+    date: str = ""
+    measured_by: str = ""  # vendor | independent | seed ("" = not recorded)
+    variant: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,6 +149,8 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
     parts += [Text("\nQuants (quality notes: seed article)", style="bold underline"), qt]
 
     parts.append(Text("\nScores", style="bold underline"))
+    if d.primary_missing:
+        parts.append(Text(d.primary_missing, style="yellow"))
     if not d.scores:
         parts.append(Text("no published scores in the catalogue (missing, not zero)", style="dim"))
     else:
@@ -158,7 +160,11 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         st.add_column("source", overflow="fold")
         for sc in d.scores:
             st.add_row(
-                Text(sc.benchmark),
+                Text(
+                    sc.benchmark
+                    + (f" {sc.version}" if sc.version else "")
+                    + (f", {sc.measured_by}" if sc.measured_by else "")
+                ),
                 f"{sc.value:g}",
                 Text(sc.source + (f" ({sc.detail})" if sc.detail else ""), style="dim"),
             )
