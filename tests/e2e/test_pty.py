@@ -17,7 +17,12 @@ from pathlib import Path
 import pyte
 import pytest
 
+from llmtui.core.catalog import load_catalog
+
 pytestmark = pytest.mark.e2e
+
+N = len(load_catalog(user_dir=Path("/nonexistent-llmtui-user-dir")).models)
+ALL = f"{N} of {N} models"
 
 
 def llmtui_exe() -> str:
@@ -110,7 +115,7 @@ def test_walk_through_the_app(tmp_path: Path) -> None:
         rows = [ln for ln in screen.splitlines() if ln[:5].strip().isdigit()]
         assert rows and all(any(w in ln for w in ("Qwen", "QwQ", "DeepSeek-R1-Dis")) for ln in rows), screen
         term.send("\x1b")  # escape: clear the filter, back to the table
-        term.wait_for("103 of 103 models")
+        term.wait_for(ALL)
         # detail of the first row
         term.send("\r")
         term.wait_for("Memory")
@@ -136,16 +141,16 @@ def test_walk_through_the_app(tmp_path: Path) -> None:
 def test_keys_in_one_write_after_slash_filter_and_never_quit(tmp_path: Path) -> None:
     term = Terminal(100, 30, base_env(tmp_path))
     try:
-        term.wait_for("of 103 models")
+        term.wait_for(f"of {N} models")
         term.send("/fits qwen")  # 'f' toggles fits, 's' sorts, 'q' quits: all must type into the box
         screen = term.wait_for("filter: fits qwen")
         assert "Sort by" not in screen
         term.send("\x1b")
-        term.wait_for("103 of 103 models")
+        term.wait_for(ALL)
         term.send("\x1b[200~/llama [/]\x1b[201~")  # a bracketed paste onto the table
         term.wait_for("filter: llama [/]")
         term.send("\x1b")
-        term.wait_for("103 of 103 models")
+        term.wait_for(ALL)
         term.send("q")
         assert term.close() == 0
     finally:
@@ -157,7 +162,7 @@ def test_keys_in_one_write_after_slash_filter_and_never_quit(tmp_path: Path) -> 
 def test_eight_colours_and_no_colour(tmp_path: Path, extra: dict[str, str]) -> None:
     term = Terminal(80, 24, base_env(tmp_path, **extra))
     term.wait_for("Model")
-    term.wait_for("of 103 models")
+    term.wait_for(f"of {N} models")
     term.send("q")
     assert term.close() == 0
 

@@ -31,11 +31,11 @@ class Backend:
 
 
 # Fitted by `python tests/bench/calibrate.py` on the llama.cpp measurements of 2025 and later in
-# data/reference/speed_points.toml (64 points; median |error| 7.1%, worst 62%). Vulkan runs on NVIDIA
+# data/reference/speed_points.toml (65 points; median |error| 7.2% in-sample, worst 62%). Vulkan runs on NVIDIA
 # and AMD cards are fitted with their vendor's backend. Metal prefill has no FLOPS figures to fit
 # against (the catalogue lacks most Apple GPU FLOPS), so its prefill_efficiency is an assumption.
 BACKENDS: dict[str, Backend] = {
-    "CUDA": Backend("CUDA", 0.859, 40.8, 1.03, 0.88, 1.16, 39, 31.9),
+    "CUDA": Backend("CUDA", 0.884, 42.9, 1.03, 0.86, 1.14, 40, 34.2),
     "Metal": Backend("Metal", 0.828, 158.0, 0.5, 0.74, 1.11, 21, 65.8),
     "ROCm": Backend("ROCm", 0.929, 134.9, 0.5, 0.8, 1.2, 4, 0.0),
     # No current measurements in the reference data: assumptions, shown as "uncalibrated".
