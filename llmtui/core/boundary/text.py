@@ -41,11 +41,6 @@ def multi_line(text: object, *, limit: int | None = None) -> str:
     return s
 
 
-def is_clean(text: str, *, multiline: bool = False) -> bool:
-    table = _MULTI_LINE if multiline else _ONE_LINE
-    return not any(ord(ch) in table for ch in text)
-
-
 def clean_tree(obj: Any, *, multiline: bool = True) -> Any:
     """A copy of a parsed JSON/TOML value with every string (keys too) sanitized. Iterative, so a
     deeply nested value cannot exhaust the stack (the reader caps nesting before this runs)."""

@@ -71,11 +71,6 @@ def layer_values(a: Arch, i: int) -> int:
     return 2 * kv_heads * head_dim
 
 
-def values_per_cell(a: Arch) -> int:
-    """K and V values per token of a (first) attention layer, for a quick figure."""
-    return next((layer_values(a, i) for i in range(a.layers) if a.has_kv(i)), 0)
-
-
 def state_values(a: Arch, i: int) -> int:
     """Recurrent-state values per sequence of layer i: conv state + SSM state (llama_hparams::n_embd_r
     and n_embd_s); 0 for attention layers."""
@@ -125,8 +120,3 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     return KVCache(
         tuple(per_layer), pad(ctx, CTX_PAD.get(engine, 256)), kv_type, basis, (0, *accumulate(per_layer)), state
     )
-
-
-def kv_bytes_per_token(a: Arch, kv_type: str = "f16") -> float:
-    """Bytes a full-attention token adds to the cache (all layers), for quick comparisons."""
-    return sum(layer_values(a, i) for i in range(a.layers)) * KV_TYPES[kv_type]
