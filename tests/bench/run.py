@@ -238,6 +238,9 @@ def estimator(catalog: Catalog) -> dict[str, object]:
         pred = 1 / (o.x / b.bw_efficiency + o.layers * b.per_layer_us * 1e-6 + o.moe_layers * b.moe_layer_us * 1e-6)
         speed_errs.append(abs(pred * o.t - 1))
     clear_cache()
+    from llmtui.core.estimate.api import model_weights
+
+    model_weights.cache_clear()  # measured cold: weights and their per-model cache alike
     build = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
     gguf = [q for q, v in QUANTS.items() if v.family == "gguf" and not v.published]
     t0 = time.perf_counter()

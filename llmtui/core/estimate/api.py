@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..build import Build
@@ -166,9 +167,11 @@ def _effective_quant(quant: str, engine: Engine) -> str:
     return quant
 
 
+@lru_cache(maxsize=8192)
 def model_weights(model: Model, quant: str) -> tuple[Weights, int, str]:
     """(weights, file bytes, how they were sized) of a model at a quant: by llama.cpp's rules, or for
-    a published-only mix (UD-*) from the real file's size."""
+    a published-only mix (UD-*) from the real file's size. Cached: place() and estimate() both ask,
+    and the best-quant and largest-context searches ask many times."""
     q = QUANTS[quant]
     if not q.published:
         return weights(model.arch, quant), file_bytes(model.arch, quant), ""
