@@ -12,7 +12,7 @@ from .common import catalog, fail, resolve_build
 
 def cmd_models(args: argparse.Namespace) -> int:
     from ..core.estimate import ENGINES, QUANTS
-    from ..core.leaderboard import SORT_KEYS, benchmarks, default_benchmark, rows, sort_rows
+    from ..core.leaderboard import SORT_KEYS, benchmarks, default_benchmark, resolve_benchmark, rows, sort_rows
     from ..core.output import rows_csv, rows_json, rows_table
     from ..core.query import QueryError, parse_query
 
@@ -24,10 +24,9 @@ def cmd_models(args: argparse.Namespace) -> int:
         fail(f"unknown sort key '{args.sort}' (use one of {', '.join(SORT_KEYS)})")
     bench = default_benchmark(cat)
     if args.score:
-        known = {b.lower(): b for b in benchmarks(cat)}
-        if args.score.lower() not in known:
+        bench = resolve_benchmark(cat, args.score)  # a bare name: its most reported version
+        if bench not in benchmarks(cat):
             fail(f"no model has a '{args.score}' score (known: {', '.join(benchmarks(cat)[:12])}, ...)")
-        bench = known[args.score.lower()]
     try:
         query = parse_query(" ".join(args.query))
     except QueryError as e:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .build import Build
 from .catalog.types import Model, Score
 from .estimate import ENGINES, QUANTS, TABLE_QUANTS, Estimate, EstimateError, estimate, quant_order
+from .quality import QuantLoss, quant_loss
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,7 @@ class QuantLine:
     status: str
     decode_tps: float | None
     note: str
+    loss: QuantLoss | None = None  # measured quality loss at this quant (None: not measured)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ def quant_lines(model: Model, build: Build, ctx: int, kv_type: str, engine: str)
                 e.status,
                 e.speed.decode_expected if e.speed else None,
                 QUANTS[q].note,
+                quant_loss(q, model.params_b),
             )
         )
     return tuple(out)
@@ -56,7 +59,7 @@ def model_detail(model: Model, build: Build, *, quant: str, ctx: int, kv_type: s
     from .leaderboard import PRIMARY
 
     missing = ""
-    if model.score(PRIMARY) is None:
+    if not model.has_benchmark(PRIMARY):
         missing = (
             f"no {PRIMARY} for this model in the catalogue (Artificial Analysis has not published one, or it is "
             "not mapped to this repo): it ranks after every model that has one"

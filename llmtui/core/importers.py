@@ -51,14 +51,38 @@ MODEL_TYPES = {
     "nemotron_h": "nemotron_h",
     "gemma4": "gemma4",
     "gemma4_text": "gemma4",
-    "olmo3": "olmo3",
+    "olmo3": "olmo2",  # llama.cpp converts Olmo3ForCausalLM as olmo2 with sliding-window layers
     "minimax_m2": "minimax-m2",
     "deepseek_v32": "deepseek32",
     "glm_moe_dsa": "glm-dsa",
+    # vision-language models: the text decoder is the named family's (the vision tower ships apart, as
+    # llama.cpp's mmproj file); Qwen3-VL's deepstack feeds image features in, it adds no text weights
+    "qwen3_vl_text": "qwen3",
+    "qwen3_vl_moe_text": "qwen3moe",
+    # Mistral 3 text decoders (Ministral 3, Devstral 2): llama's layout (llama.cpp's mistral3)
+    "ministral3": "llama",
 }
 # Families whose MLP has no gate (up, activation, down) and whose linear layers carry biases.
 PLAIN_MLP = {"falcon", "phi", "gpt_neox", "starcoder2", "nemotron_h"}
 BIASED = {"phi", "gpt_neox", "starcoder2"}
+# Defaults of transformers' config classes for keys official files omit (Gemma 3's config.json lists
+# only what differs from Gemma3TextConfig: gemma-3-4b-it has no vocab_size, heads or head_dim).
+CONFIG_DEFAULTS: dict[str, dict[str, Any]] = {
+    "gemma3_text": {
+        "vocab_size": 262_208,
+        "hidden_size": 2304,
+        "intermediate_size": 9216,
+        "num_hidden_layers": 26,
+        "num_attention_heads": 8,
+        "num_key_value_heads": 4,
+        "head_dim": 256,
+        "max_position_embeddings": 131_072,
+        "sliding_window": 4096,
+        "sliding_window_pattern": 6,
+        "tie_word_embeddings": True,
+    },
+}
+
 QKV_BIAS_TYPES = {"qwen2", "qwen2_moe"}
 
 
@@ -110,6 +134,11 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
         inner.setdefault("model_type", top_type + "_text")
         cfg = inner
     model_type = str(cfg.get("model_type", top_type))
+    if model_type in CONFIG_DEFAULTS:  # the official file leaves out what equals the class default
+        cfg = {**CONFIG_DEFAULTS[model_type], **cfg}
+    if model_type == "nemotron_h" and isinstance(cfg.get("layers_block_type"), list):
+        # transformers-5 files list the layers by name and may leave num_hidden_layers out
+        cfg = {**cfg, "num_hidden_layers": cfg.get("num_hidden_layers") or len(cfg["layers_block_type"])}
     if model_type not in MODEL_TYPES:
         known = ", ".join(sorted(MODEL_TYPES))
         shown = _shown(model_type) if model_type else "(none)"
@@ -216,9 +245,12 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
         a["attn_gate"] = _flag(cfg, "attn_output_gate", default=True)
         a["full_attn_every"] = _get(cfg, "full_attention_interval", default=4)
     elif model_type == "nemotron_h":
-        pattern = cfg.get("hybrid_override_pattern")
-        table = {"M": "M", "*": "*", "-": "-", "E": "-"}
-        a["layer_kinds"] = _kinds(pattern, layers, table, "hybrid_override_pattern")
+        if isinstance(cfg.get("layers_block_type"), list):
+            table = {"mamba": "M", "attention": "*", "mlp": "-", "moe": "-"}
+            a["layer_kinds"] = _kinds(cfg["layers_block_type"], layers, table, "layers_block_type")
+        else:
+            table = {"M": "M", "*": "*", "-": "-", "E": "-"}
+            a["layer_kinds"] = _kinds(cfg.get("hybrid_override_pattern"), layers, table, "hybrid_override_pattern")
         heads = _get(cfg, "mamba_num_heads")
         a["ssm_heads"] = heads
         a["ssm_inner"] = (heads or 0) * (_get(cfg, "mamba_head_dim", default=64) or 0)

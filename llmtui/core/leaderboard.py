@@ -10,6 +10,7 @@ from typing import Any
 from .build import Build
 from .catalog.types import Catalog, Model, Score
 from .estimate import STATUS_ORDER, EstimateError, best_quant, estimate
+from .quality import QuantLoss, adjusted, quant_loss
 
 SEED_COMPOSITE = "Composite (seed)"
 
@@ -36,15 +37,46 @@ class Row:
         return self.score.value if self.score else None
 
     @property
+    def run_quant(self) -> str:
+        """The quant a user would run: the best that fits, else the one asked about."""
+        return self.best_quant or self.quant
+
+    @property
+    def loss(self) -> QuantLoss | None:
+        """Measured quality loss at run_quant (None: not measured, or the quant does not apply)."""
+        return None if self.status == "n/a" else quant_loss(self.run_quant, self.model.params_b)
+
+    @property
+    def adjusted_score(self) -> float | None:
+        """The score adjusted for the loss at run_quant (llmtui.core.quality says how); None when the
+        model runs on the build at no quant, so "the best I can run" ranks only what runs."""
+        if self.best_status == "none" or self.status == "n/a":
+            return None
+        return adjusted(self.score_value, self.loss)
+
+    @property
     def shown_params_b(self) -> float:
         """Active parameters for MoE (what a token costs), total for dense models."""
         return self.model.active_params_b
 
 
 def benchmarks(catalog: Catalog) -> list[str]:
-    """Benchmarks in the catalogue, the most widely reported first."""
-    counts = Counter(s.benchmark for m in catalog.models for s in m.scores)
+    """Column keys in the catalogue (benchmark and version), the most widely reported first."""
+    counts = Counter(s.key for m in catalog.models for s in m.scores)
     return [b for b, _ in counts.most_common()]
+
+
+def resolve_benchmark(catalog: Catalog, name: str) -> str:
+    """A column key for what a user or preset names: a bare benchmark name with stated versions becomes
+    its most widely reported one ("LiveCodeBench" -> "LiveCodeBench v5"); a key stays itself; unchanged
+    when no model has it. The version-less column (scores whose source states no version) is picked by
+    its key from the score menu."""
+    want = name.lower()
+    stated = Counter(s.key for m in catalog.models for s in m.scores if s.benchmark.lower() == want and s.version)
+    if stated:  # a bare name means a stated version, never the "version not stated" column
+        return stated.most_common(1)[0][0]
+    lowered = {k.lower(): k for k in benchmarks(catalog)}
+    return lowered.get(want, name)
 
 
 # The primary score: one independent scale that ranks most current open models (README, "One score").
@@ -56,8 +88,9 @@ def default_benchmark(catalog: Catalog) -> str:
     """The primary score when the catalogue has it (then MMLU-Pro, ...), else the most reported."""
     names = benchmarks(catalog)
     for b in GENERAL_BENCHMARKS:
-        if b in names:
-            return b
+        key = resolve_benchmark(catalog, b)
+        if key in names:
+            return key
     return names[0] if names else "MMLU-Pro"
 
 
@@ -68,6 +101,7 @@ def placeholder_rows(
     catalog: Catalog, *, quant: str, benchmark: str, models: Iterable[Model] | None = None
 ) -> list[Row]:
     """Rows with names and scores only, shown at once while the build is detected."""
+    benchmark = resolve_benchmark(catalog, benchmark)
     return [
         Row(m, m.score(benchmark), quant, 0, PENDING, None, None, None, PENDING, benchmark)
         for m in (models if models is not None else catalog.models)
@@ -123,7 +157,7 @@ def rows(
 ) -> list[Row]:
     """Every model estimated for the build. with_best=False leaves the best-quant search (the
     costly part) for with_best_quants(), so a screen can show the rest first."""
-    bench = benchmark or default_benchmark(catalog)
+    bench = resolve_benchmark(catalog, benchmark) if benchmark else default_benchmark(catalog)
     return [
         model_row(m, build, quant=quant, ctx=ctx, benchmark=bench, kv_type=kv_type, engine=engine, with_best=with_best)
         for m in (models if models is not None else catalog.models)
@@ -144,10 +178,20 @@ def with_best_quants(
     return out
 
 
-SORT_KEYS = ("score", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best")
+def _adjusted_key(r: Row) -> tuple[bool, float] | None:
+    """Measured loss first; a model that runs but whose loss is unknown (vLLM formats) after, by its
+    raw score; no score, or nothing runs: unknown (last)."""
+    if r.score is None or r.best_status == "none" or r.status == "n/a":
+        return None
+    a = r.adjusted_score
+    return (a is not None, a if a is not None else r.score.value)
+
+
+SORT_KEYS = ("score", "adjusted", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best")
 
 _SORT_VALUE: dict[str, Callable[[Row], Any]] = {
     "score": lambda r: r.score.value if r.score else None,
+    "adjusted": _adjusted_key,
     "name": lambda r: r.model.name.lower(),
     "params": lambda r: r.model.params_b,
     "memory": lambda r: r.memory_bytes or None,
@@ -160,11 +204,14 @@ _SORT_VALUE: dict[str, Callable[[Row], Any]] = {
 }
 
 
+DESCENDING = frozenset({"score", "adjusted", "tps", "params", "fit", "released", "ctx", "best"})
+
+
 def sort_rows(rows_: list[Row], key: str = "score", reverse: bool | None = None) -> list[Row]:
     """Sort by a column; unknown values (no score, no speed) always go last."""
     if key not in SORT_KEYS:
         raise ValueError(f"unknown sort key '{key}' (use one of {', '.join(SORT_KEYS)})")
-    desc = reverse if reverse is not None else key in ("score", "tps", "params", "fit", "released", "ctx", "best")
+    desc = reverse if reverse is not None else key in DESCENDING
 
     value = _SORT_VALUE[key]
     known = [r for r in rows_ if value(r) is not None]

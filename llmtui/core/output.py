@@ -31,7 +31,21 @@ def fmt_gib(n_bytes: float | None, digits: int = 1) -> str:
 
 FIT_LABEL = {"gpu": "GPU", "gpu+cpu": "GPU+CPU", "cpu": "CPU only", "none": "no", "n/a": "n/a"}
 
-ROW_COLUMNS = ("#", "model", "params", "score", "mem GiB", "fit", "t/s", "best quant", "ctx", "license", "released")
+ROW_COLUMNS = (
+    "#",
+    "model",
+    "params",
+    "score",
+    "adj",
+    "mem GiB",
+    "fit",
+    "t/s",
+    "best quant",
+    "loss",
+    "ctx",
+    "license",
+    "released",
+)
 
 
 def row_cells(rank: int, r: Row) -> list[str]:
@@ -44,14 +58,26 @@ def row_cells(rank: int, r: Row) -> list[str]:
         m.name,
         params,
         "—" if r.score is None else f"{r.score.value:g}",
+        "…" if r.best_status == "…" else ("—" if (a := r.adjusted_score) is None else f"{a:.1f}"),
         fmt_gib(r.memory_bytes) if r.memory_bytes else ("…" if r.status == "…" else "?"),
         FIT_LABEL.get(r.status, r.status),
         ("…" if r.status == "…" else "—") if r.decode_tps is None else f"{r.decode_tps:.1f}",
         r.best_quant or ("…" if r.best_status == "…" else "—"),
+        _loss_cell(r),
         fmt_ctx(m.arch.max_ctx),
         m.license,
         m.released,
     ]
+
+
+def _loss_cell(r: Row) -> str:
+    """The loss of the best quant that fits: "—" when none fits, "?" when not measured."""
+    if r.best_status == "…":
+        return "…"
+    if r.best_status == "none" or r.status == "n/a":
+        return "—"
+    loss = r.loss
+    return "?" if loss is None else loss.label()
 
 
 def row_json(rank: int, r: Row) -> dict[str, Any]:
@@ -83,10 +109,28 @@ def row_json(rank: int, r: Row) -> dict[str, Any]:
         "roofline_tps": None if r.roofline_tps is None else round(r.roofline_tps, 2),
         "best_quant": r.best_quant,
         "best_quant_fit": r.best_status,
+        "quant_loss": _loss_json(r),
+        "adjusted_score": None if (a := r.adjusted_score) is None else round(a, 2),
         "max_ctx": m.arch.max_ctx,
         "license": m.license,
         "released": m.released,
         "tags": list(m.tags),
+    }
+
+
+def _loss_json(r: Row) -> dict[str, Any] | None:
+    """The measured loss at the quant the row would run, and how the adjusted score uses it."""
+    loss = r.loss
+    if loss is None:
+        return None
+    return {
+        "quant": r.run_quant,
+        "ppl_ratio": round(loss.ppl_ratio, 4),
+        "kld": loss.kld,
+        "score_factor": round(loss.factor, 4),
+        "basis": loss.basis,
+        "source": loss.source or None,
+        "rule": "adjusted_score = score / ppl_ratio",
     }
 
 

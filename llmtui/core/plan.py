@@ -184,9 +184,7 @@ def summarize(
         else:
             top = max(cands, key=lambda r: r.score_value or 0, default=None)
         if top is not None and top.score is not None:
-            best.append(
-                UseCaseBest(p.label, top.model.name, f"{top.score.benchmark} {top.score.value:g}", top.decode_tps)
-            )
+            best.append(UseCaseBest(p.label, top.model.name, f"{top.score.key} {top.score.value:g}", top.decode_tps))
         else:
             best.append(UseCaseBest(p.label, "—", "no scored model fits", None))
     return BuildSummary(

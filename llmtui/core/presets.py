@@ -19,13 +19,27 @@ class Preset:
 
 PRESETS: tuple[Preset, ...] = (
     Preset(
+        "best",
+        "Best I can run",
+        "fits",
+        "AA Intelligence Index",
+        sort="adjusted",
+        why="the primary score adjusted for the measured loss of the best quant that fits",
+    ),
+    Preset(
         "chat",
         "Daily chat / Q&A",
         "use:chat fits",
         "AA Intelligence Index",
         why="the primary score: broad capability on one independent scale",
     ),
-    Preset("coding", "Coding assistant", "use:coding fits", "LiveCodeBench", why="code generation on fresh problems"),
+    Preset(
+        "coding",
+        "Coding assistant",
+        "use:coding fits",
+        "LiveCodeBench",
+        why="code generation on fresh problems, in its most reported version (AA's own runs: one methodology)",
+    ),
     Preset(
         "long",
         "Long documents (32K+)",
@@ -41,13 +55,19 @@ PRESETS: tuple[Preset, ...] = (
         "AA Intelligence Index",
         why="models trained for many languages",
     ),
-    Preset("math", "Math and reasoning", "use:math fits", "MATH", why="competition math"),
+    Preset(
+        "math",
+        "Math and reasoning",
+        "use:math fits",
+        "AIME",
+        why="competition math, in its most reported version (AA's own runs: one methodology)",
+    ),
     Preset(
         "creative",
         "Creative writing / role-play",
         "use:chat fits",
-        "Arena-Hard",
-        why="Arena-Hard: judged open-ended answers, the nearest published proxy for writing",
+        "AA Intelligence Index",
+        why="no writing benchmark covers these models on one scale, so the primary score",
     ),
     Preset(
         "production",

@@ -9,6 +9,7 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..core.estimate import BEST_QUANT_ORDER, ENGINES
+from ..core.leaderboard import SORT_KEYS
 from ..core.presets import PRESETS
 from ..core.units import fmt_ctx
 from .state import CONTEXTS
@@ -39,7 +40,7 @@ class LlmtuiCommands(Provider):
             ("Help: every key", getattr(self.app, "action_help", self.app.bell), "?"),
             ("Quit", self.app.exit, "q"),
         ]
-        for key in ("score", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best"):
+        for key in SORT_KEYS:
             out.append((f"Sort by {key}", partial(main.set_sort, key), "s"))
         for q in ("F16", *BEST_QUANT_ORDER):
             out.append((f"Quant {q}", partial(main.set_quant, q), "b"))

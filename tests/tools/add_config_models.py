@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from llmtui.core.catalog import load_catalog  # noqa: E402
-from llmtui.core.importers import model_from_config  # noqa: E402
+from llmtui.core.importers import ImportError_, model_from_config  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from merge_primary_scores import block  # noqa: E402
+from normalize_scores import normalise  # noqa: E402
 
 # repo -> (display name, family, tags); only official repos (no quantized derivatives' own names)
 MODELS = {
@@ -66,9 +67,12 @@ def _arch(m: object) -> dict[str, object]:
 
 
 def main() -> int:
-    sources = {
-        c["repo"]: c for c in tomllib.loads((ROOT / "tests/fixtures/configs/SOURCES.toml").read_text())["configs"]
-    }
+    configs = tomllib.loads((ROOT / "tests/fixtures/configs/SOURCES.toml").read_text())["configs"]
+    sources = {c.get("model", c["repo"]): c for c in configs}
+    models = dict(MODELS)
+    for c in configs:  # entries that name their display name, family and tags are catalogue models
+        if "name" in c and c.get("model", c["repo"]) not in models:
+            models[c.get("model", c["repo"])] = (c["name"], c["family"], list(c.get("tags", ["chat"])))
     staging = tomllib.loads((ROOT / "data/staging/scores_primary.toml").read_text())["scores"]
     aa: dict[str, list[dict[str, object]]] = {}
     for s in staging:
@@ -79,11 +83,15 @@ def main() -> int:
         if m.origin == "bundled" and m.file and "y2026" not in m.file
     }
     entries = []
-    for repo, (name, family, tags) in MODELS.items():
+    for repo, (name, family, tags) in models.items():
         if repo.lower() in have:
             continue
         src = sources[repo]
-        m = model_from_config(ROOT / "tests/fixtures/configs" / src["file"])
+        try:
+            m = model_from_config(ROOT / "tests/fixtures/configs" / src["file"])
+        except ImportError_ as e:
+            print(f"skipped {repo}: {e}")
+            continue
         runs = aa.get(repo.lower())
         if not runs:
             print(f"skipped {repo}: no AA entry for its release date and licence")
@@ -105,8 +113,8 @@ def main() -> int:
             else "unknown",
             "released": released.group(1) if released else "unknown",
             "tags": tags,
-            "params_b": round(m.params_b, 1),
-            "active_params_b": round(m.active_params_b, 2),
+            "params_b": round(m.params_b, 2 if m.params_b < 10 else 1),
+            "active_params_b": min(round(m.active_params_b, 2), round(m.params_b, 2 if m.params_b < 10 else 1)),
             "params_source": f"counted by llmtui from {src['official_url']}",
             "notes": (
                 f"Architecture read from {src['read_from']} ({src['copy_kind']}; {src['checked']}); the copy is "
@@ -119,6 +127,7 @@ def main() -> int:
     text = "schema = 1\n\n# 2025-2026 releases, from their official config.json (tests/tools/add_config_models.py).\n"
     for entry, runs in entries:
         text += "\n" + tomli_w.dumps({"models": [entry]}).rstrip("\n") + "\n" + block(runs)
+    text = normalise(text)
     tomllib.loads(text)
     (ROOT / "data/models/y2026.toml").write_text(text)
     print(f"wrote {len(entries)} models to data/models/y2026.toml")

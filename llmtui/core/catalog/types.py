@@ -134,6 +134,12 @@ class Score:
     measured_by: str = ""  # vendor | independent | seed ("" = not recorded)
     variant: str = ""
 
+    @property
+    def key(self) -> str:
+        """What a column ranks by: the benchmark and its version ("LiveCodeBench v6", "AIME 2025"),
+        so no column mixes versions; the bare name when the source states none."""
+        return f"{self.benchmark} {self.version}" if self.version else self.benchmark
+
 
 @dataclass(frozen=True, slots=True)
 class Model:
@@ -158,12 +164,18 @@ class Model:
     def is_moe(self) -> bool:
         return self.arch.is_moe
 
-    def score(self, benchmark: str) -> Score | None:
-        want = benchmark.lower()
+    def score(self, key: str) -> Score | None:
+        """The score for a column key (Score.key: benchmark and version); leaderboard.resolve_benchmark
+        turns a bare benchmark name into one."""
+        want = key.lower()
         for s in self.scores:
-            if s.benchmark.lower() == want:
+            if s.key.lower() == want:
                 return s
         return None
+
+    def has_benchmark(self, name: str) -> bool:
+        """Whether the model has a score of this benchmark in any version."""
+        return any(s.benchmark.lower() == name.lower() for s in self.scores)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ class Backend:
 # and AMD cards are fitted with their vendor's backend. Metal prefill has no FLOPS figures to fit
 # against (the catalogue lacks most Apple GPU FLOPS), so its prefill_efficiency is an assumption.
 BACKENDS: dict[str, Backend] = {
-    "CUDA": Backend("CUDA", 0.884, 42.9, 1.03, 0.86, 1.14, 40, 34.2),
+    "CUDA": Backend("CUDA", 0.88, 42.3, 0.98, 0.87, 1.15, 45, 32.7),
     "Metal": Backend("Metal", 0.828, 158.0, 0.5, 0.74, 1.11, 21, 65.8),
     "ROCm": Backend("ROCm", 0.929, 134.9, 0.5, 0.8, 1.2, 4, 0.0),
     # No current measurements in the reference data: assumptions, shown as "uncalibrated".

@@ -144,7 +144,7 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
         t.append(_vec("attn_output.bias", h, i))
     if a.type == "gpt-oss":
         t.append(_vec("attn_sinks.weight", a.heads, i))
-    if a.type in ("qwen3", "qwen3moe", "gemma3", "gemma4", "qwen3next", "qwen35", "qwen35moe", "olmo3"):
+    if a.type in ("qwen3", "qwen3moe", "gemma3", "gemma4", "qwen3next", "qwen35", "qwen35moe"):
         t += [_vec("attn_q_norm.weight", head_dim, i), _vec("attn_k_norm.weight", head_dim, i)]
     elif a.type in ("olmo2", "minimax-m2"):  # full-width q and k norms
         t += [_vec("attn_q_norm.weight", q, i), _vec("attn_k_norm.weight", kv, i)]

@@ -16,7 +16,17 @@ from textual.worker import get_current_worker
 from ...core.build import Build
 from ...core.catalog import Catalog
 from ...core.estimate import BEST_QUANT_ORDER, ENGINES, QUANTS, quant_order
-from ...core.leaderboard import SORT_KEYS, Row, benchmarks, placeholder_rows, rows, sort_rows, with_best_quants
+from ...core.leaderboard import (
+    DESCENDING,
+    SORT_KEYS,
+    Row,
+    benchmarks,
+    placeholder_rows,
+    resolve_benchmark,
+    rows,
+    sort_rows,
+    with_best_quants,
+)
 from ...core.presets import PRESETS, PRESETS_BY_KEY
 from ...core.query import QueryError, parse_query
 from ...core.units import fmt_ctx
@@ -403,6 +413,7 @@ class MainScreen(Screen[None]):
     def action_sort(self) -> None:
         labels = {
             "score": "score",
+            "adjusted": "score adjusted for the quant's loss",
             "name": "name",
             "params": "parameters",
             "memory": "memory needed",
@@ -478,7 +489,8 @@ class MainScreen(Screen[None]):
     def action_metric(self) -> None:
         names = benchmarks(self.catalog)
         counts = {b: sum(1 for m in self.catalog.models if m.score(b)) for b in names}
-        opts = [(b, f"{b} ({counts[b]} models)") for b in names]
+        stated = {s.benchmark for m in self.catalog.models for s in m.scores if s.version}
+        opts = [(b, f"{b}{' (version not stated)' if b in stated else ''} ({counts[b]} models)") for b in names]
         self._choose("Score to show and rank by", opts, self.state.benchmark, self.set_benchmark)
 
     def set_benchmark(self, b: str) -> None:
@@ -488,7 +500,7 @@ class MainScreen(Screen[None]):
 
     def action_preset(self) -> None:
         opts = [("", "none: every model")] + [(p.key, f"{p.label}: {p.query} · by {p.benchmark}") for p in PRESETS]
-        self._choose("Use-case preset (seed article)", opts, self.state.preset, self.set_preset)
+        self._choose("Use-case preset", opts, self.state.preset, self.set_preset)
 
     def set_preset(self, key: str) -> None:
         st = self.state
@@ -497,8 +509,9 @@ class MainScreen(Screen[None]):
         else:
             p = PRESETS_BY_KEY[key]
             st.preset, st.query, st.sort, st.reverse = key, p.query, p.sort, False
-            if p.benchmark in benchmarks(self.catalog):
-                st.benchmark = p.benchmark
+            key = resolve_benchmark(self.catalog, p.benchmark)
+            if key in benchmarks(self.catalog):
+                st.benchmark = key
             if p.ctx:
                 st.ctx = p.ctx
         self.query_one(FilterBar).set_text(st.query)
@@ -559,7 +572,7 @@ def _filtered(text: str, all_rows: list[Row], pending: bool) -> tuple[list[Row],
 
 
 def _default_desc(key: str) -> bool:
-    return key in ("score", "tps", "params", "fit", "released", "ctx", "best")
+    return key in DESCENDING
 
 
 def _moved(old: Build | None, new: Build) -> bool:

@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_from_device, parse_ram
 from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, EstimateError, estimate
-from ...core.leaderboard import rows
+from ...core.leaderboard import resolve_benchmark, rows
 from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells
 from ...core.plan import cheapest_builds, summarize, upgrade_hints
 from ...core.units import GiB, fmt_ctx
@@ -411,7 +411,11 @@ class PlannerScreen(Screen[None]):
         from ...core.presets import PRESETS
 
         for p in PRESETS:
-            if p.benchmark != v.benchmark and p.benchmark not in by_bench:
+            if p.benchmark in by_bench:
+                continue
+            if resolve_benchmark(self.catalog, p.benchmark) == v.benchmark:
+                by_bench[p.benchmark] = rs
+            else:
                 by_bench[p.benchmark] = rows(
                     self.catalog, build, quant=quant, ctx=v.ctx, benchmark=p.benchmark, kv_type=v.kv_type, engine=engine
                 )

@@ -135,7 +135,9 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         parts.append(sp)
 
     qt = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
-    for col, just in (("quant", "left"), ("mem GiB", "right"), ("fit", "left"), ("t/s", "right"), ("note", "left")):
+    cols: list[tuple[str, str]] = [("quant", "left"), ("mem GiB", "right"), ("fit", "left"), ("t/s", "right")]
+    cols += [("loss", "right"), ("note", "left")]
+    for col, just in cols:
         qt.add_column(col, justify=just)  # type: ignore[arg-type]
     for q in d.quants:
         mark = "bold" if q.quant == e.quant else ""
@@ -144,9 +146,17 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
             fmt_gib(q.memory_bytes),
             FIT_LABEL.get(q.status, q.status),
             "—" if q.decode_tps is None else f"{q.decode_tps:.1f}",
+            "?" if q.loss is None else q.loss.label(),
             Text(q.note, style="dim"),
         )
-    parts += [Text("\nQuants (quality notes: seed article)", style="bold underline"), qt]
+    parts += [Text("\nQuants (loss: llama.cpp perplexity; notes: seed article)", style="bold underline"), qt]
+    shown = next((q.loss for q in d.quants if q.quant == e.quant and q.loss), None)
+    if shown is not None:
+        line = f"loss at {e.quant}: PPL x{shown.ppl_ratio:.3f}"
+        if shown.kld is not None:
+            line += f", KLD {shown.kld:.4f}"
+        line += f", {shown.basis}; adjusted score = score / PPL ratio"
+        parts.append(Text(line, style="dim"))
 
     parts.append(Text("\nScores", style="bold underline"))
     if d.primary_missing:

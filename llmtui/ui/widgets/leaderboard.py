@@ -27,6 +27,7 @@ class Column:
     width: int
     align: str = "left"
     priority: int = 0  # lower stays longer on narrow screens
+    marks_sort: bool = True  # the header shows the sort arrow (one column per key does)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -34,15 +35,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "Model", 0, "left", 0),
     Column("params", "Params", 10, "right", 2),
     Column("score", "Score", 7, "right", 0),
+    Column("adjusted", "Adj", 6, "right", 1),
     Column("memory", "Mem GiB", 8, "right", 0),
     Column("fit", "Fit", 8, "left", 0),
     Column("tps", "t/s", 7, "right", 0),
-    Column("best", "Best fit", 8, "left", 1),
+    Column("best", "Best fit", 10, "left", 1),
+    Column("adjusted", "Loss", 6, "right", 2, marks_sort=False),
     Column("ctx", "Ctx", 5, "right", 3),
     Column("license", "License", 12, "left", 4),
     Column("released", "Released", 10, "left", 4),
 )
-FIT_COL = 5
+FIT_COL, TPS_COL, BEST_COL = 6, 7, 8  # cells styled by fit, or pending while detection runs
 MODEL_MIN = 16
 
 
@@ -197,7 +200,7 @@ class Leaderboard(ScrollView, can_focus=True):
             for i, w in cols:
                 c = COLUMNS[i]
                 label = c.label
-                if c.key == self.sort_key and i != 0:
+                if c.key == self.sort_key and i != 0 and c.marks_sort:
                     label += " ▼" if self.sort_descending else " ▲"
                 head.append(Segment(_fit(label, w, c.align) + " ", style))
             return Strip(head).adjust_cell_length(width, style)
@@ -212,7 +215,7 @@ class Leaderboard(ScrollView, can_focus=True):
         run: list[str] = []  # cells that share the base style go out as one segment
         for i, w in cols:
             text = cells[i]
-            if i == FIT_COL or i == 7:
+            if i in (FIT_COL, BEST_COL):
                 if self.pending:
                     text = "…"
                 if index != self.cursor:
@@ -221,7 +224,7 @@ class Leaderboard(ScrollView, can_focus=True):
                         run = []
                     segs.append(Segment(_fit(text, w, COLUMNS[i].align) + " ", base + self._fit_style(text)))
                     continue
-            elif i == 6 and self.pending:
+            elif i == TPS_COL and self.pending:
                 text = "…"
             run.append(_fit(text, w, COLUMNS[i].align) + " ")
         if run:
