@@ -61,6 +61,8 @@ MODEL_TYPES = {
     "qwen3_vl_moe_text": "qwen3moe",
     # Mistral 3 text decoders (Ministral 3, Devstral 2): llama's layout (llama.cpp's mistral3)
     "ministral3": "llama",
+    "seed_oss": "seed_oss",  # llama's layout with q/k/v biases and a post-attention norm
+    "exaone4": "exaone4",  # 3 sliding-window layers to 1 global, per-head q/k norms, post norms
 }
 # Families whose MLP has no gate (up, activation, down) and whose linear layers carry biases.
 PLAIN_MLP = {"falcon", "phi", "gpt_neox", "starcoder2", "nemotron_h"}

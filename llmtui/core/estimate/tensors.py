@@ -144,7 +144,7 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
         t.append(_vec("attn_output.bias", h, i))
     if a.type == "gpt-oss":
         t.append(_vec("attn_sinks.weight", a.heads, i))
-    if a.type in ("qwen3", "qwen3moe", "gemma3", "gemma4", "qwen3next", "qwen35", "qwen35moe"):
+    if a.type in ("qwen3", "qwen3moe", "gemma3", "gemma4", "qwen3next", "qwen35", "qwen35moe", "exaone4"):
         t += [_vec("attn_q_norm.weight", head_dim, i), _vec("attn_k_norm.weight", head_dim, i)]
     elif a.type in ("olmo2", "minimax-m2"):  # full-width q and k norms
         t += [_vec("attn_q_norm.weight", q, i), _vec("attn_k_norm.weight", kv, i)]
@@ -253,6 +253,8 @@ def _norms(a: Arch, i: int, kind: str) -> list[Tensor]:
         "gpt-oss": ("attn_norm", "post_attention_norm"),
         "glm4moe": ("attn_norm", "post_attention_norm"),
         "olmo2": ("post_attention_norm", "post_ffw_norm"),
+        "exaone4": ("post_attention_norm", "post_ffw_norm"),
+        "seed_oss": ("attn_norm", "post_attention_norm"),
         "cohere2": ("attn_norm",),
     }.get(a.type, ("attn_norm", "ffn_norm"))
     return [_vec(f"{n}.weight", a.hidden, i) for n in names]
