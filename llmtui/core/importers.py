@@ -63,6 +63,7 @@ MODEL_TYPES = {
     "ministral3": "llama",
     "seed_oss": "seed_oss",  # llama's layout with q/k/v biases and a post-attention norm
     "exaone4": "exaone4",  # 3 sliding-window layers to 1 global, per-head q/k norms, post norms
+    "mimo_v2_flash": "mimo2",
 }
 # Families whose MLP has no gate (up, activation, down) and whose linear layers carry biases.
 PLAIN_MLP = {"falcon", "phi", "gpt_neox", "starcoder2", "nemotron_h"}
@@ -265,6 +266,19 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
                 a["moe_latent"] = _get(cfg, "moe_latent_size")
             a["shared_expert_ffn"] = _get(cfg, "moe_shared_expert_intermediate_size", default=0)
             a["shared_experts"] = _get(cfg, "n_shared_experts", default=1 if a["shared_expert_ffn"] else 0)
+    elif model_type == "mimo_v2_flash":
+        # sliding layers (pattern 1) have their own KV head count; every layer has K 192, V 128 wide
+        pattern = cfg.get("hybrid_layer_pattern")
+        a["layer_kinds"] = _kinds(pattern, layers, {"1": "S", "0": "A"}, "hybrid_layer_pattern")
+        a["sliding_window"] = _get(cfg, "sliding_window", default=128)
+        a["kv_heads"] = _get(cfg, "swa_num_key_value_heads", default=a["kv_heads"])
+        a["global_kv_heads"] = _get(cfg, "num_key_value_heads")
+        a["global_head_dim"] = a["head_dim"]
+        a["v_dim"] = _get(cfg, "v_head_dim", default=a["head_dim"])
+        freq = cfg.get("moe_layer_freq")
+        if isinstance(freq, list) and freq:  # leading dense layers, then MoE
+            a["dense_layers"] = next((n for n, f in enumerate(freq) if f), len(freq))
+        a["nextn_layers"] = 3  # in the safetensors, not in config.json (llama.cpp conversion/mimo.py)
     elif model_type.startswith("gemma4"):
         if isinstance(cfg.get("layer_types"), list):
             table = {"sliding_attention": "S", "full_attention": "A"}

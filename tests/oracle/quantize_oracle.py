@@ -57,7 +57,7 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
         p + "rope.freq_base": 10000.0,
         p + "rope.dimension_count": a.qk_rope_dim or a.head_dim,
         p + "attention.key_length": (a.kv_lora_rank + a.qk_rope_dim) if a.is_mla else a.head_dim,
-        p + "attention.value_length": a.kv_lora_rank if a.is_mla else a.head_dim,
+        p + "attention.value_length": a.kv_lora_rank if a.is_mla else (a.v_dim or a.head_dim),
         p + "vocab_size": a.vocab,
         p + "logit_scale": 1.0,
         p + "residual_scale": 1.0,
@@ -91,18 +91,20 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
     if a.index_heads:
         kv |= {p + "attention.indexer.head_count": a.index_heads, p + "attention.indexer.key_length": a.index_head_dim}
         kv[p + "attention.indexer.top_k"] = a.index_topk
+    n_all = a.layers + (a.nextn_layers if a.type in NEXTN_IN_GGUF else 0)  # per-layer arrays cover MTP layers
     if "S" in a.layer_kinds:
-        kv[p + "attention.sliding_window_pattern"] = [a.is_swa_layer(i) for i in range(a.layers)]
+        kv[p + "attention.sliding_window_pattern"] = [a.is_swa_layer(i) for i in range(n_all)]
     if name == "gemma4":
         kv[p + "embedding_length_per_layer_input"] = 0
         kv[p + "attention.shared_kv_layers"] = 0
         kv[p + "final_logit_softcapping"] = 30.0
     if a.global_kv_heads:
         kv[p + "attention.head_count_kv"] = [
-            a.kv_heads if a.is_swa_layer(i) else a.global_kv_heads for i in range(a.layers)
+            a.kv_heads if a.is_swa_layer(i) else a.global_kv_heads for i in range(n_all)
         ]
-        kv |= {p + "attention.key_length": a.global_head_dim, p + "attention.value_length": a.global_head_dim}
-        kv |= {p + "attention.key_length_swa": a.head_dim, p + "attention.value_length_swa": a.head_dim}
+        vd = a.v_dim or a.global_head_dim
+        kv |= {p + "attention.key_length": a.global_head_dim, p + "attention.value_length": vd}
+        kv |= {p + "attention.key_length_swa": a.head_dim, p + "attention.value_length_swa": a.v_dim or a.head_dim}
     if name.startswith("nemotron_h"):  # which block is which: per-layer head and FFN counts
         kinds = [a.layer_kind(i) for i in range(a.layers)]
         kv[p + "attention.head_count_kv"] = [a.kv_heads if k == "*" else 0 for k in kinds]

@@ -33,6 +33,10 @@ CARDS = [
     ("Qwen__Qwen3.5-397B-A17B.json", 397.0, 17.0, "LLLA"),
     ("MiniMaxAI__MiniMax-M2.5.json", 229.0, 10.0, ""),
     ("moonshotai__Kimi-K2.5.json", 1000.0, 32.0, ""),  # the card's "1T", one significant figure
+    ("XiaomiMiMo__MiMo-V2-Flash.json", 309.0, 15.0, "ASSSSA"),
+    ("ByteDance-Seed__Seed-OSS-36B-Instruct.json", 36.2, 36.2, ""),
+    ("LGAI-EXAONE__EXAONE-4.0-32B.json", 32.0, 32.0, ""),
+    ("nvidia__NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16.json", 550.0, 55.0, "MEMEMEM*"),
 ]
 
 
@@ -107,6 +111,22 @@ def test_gemma4_global_layers_have_their_own_shape() -> None:
     per_global = 32768 * 2 * 4 * 512 * 2
     per_local = 1536 * 2 * 16 * 256 * 2  # window 1024 + ubatch 512 cells (a multiple of 256)
     assert kv.total == 10 * per_global + 50 * per_local
+
+
+def test_mimo_keys_and_values_differ_in_width() -> None:
+    """MiMo-V2-Flash: K 192 and V 128 wide per head, 8 KV heads on the 39 sliding layers (window 128),
+    4 on the 9 full ones; attention sinks only where the window is; 3 MTP layers in the file."""
+    a = model_from_config(CONFIGS / "XiaomiMiMo__MiMo-V2-Flash.json").arch
+    full = [i for i in range(a.layers) if not a.is_swa_layer(i)]
+    assert full == [0, 5, 11, 17, 23, 29, 35, 41, 47] and a.v_dim == 128 and a.head_dim == 192
+    shapes = {(t.layer, t.name): t.numel for t in model_tensors(a)}
+    assert shapes[(1, "attn_v.weight")] == 4096 * 8 * 128 and shapes[(1, "attn_k.weight")] == 4096 * 8 * 192
+    assert shapes[(0, "attn_v.weight")] == 4096 * 4 * 128 and (0, "attn_sinks.weight") not in shapes
+    assert shapes[(1, "attn_output.weight")] == 64 * 128 * 4096 and (1, "attn_sinks.weight") in shapes
+    assert {t.layer for t in model_tensors(a) if t.nextn} == {48, 49, 50}
+    kv = kv_cache(a, 8192)
+    # 9 full layers x 8192 cells, 39 windowed x (128 + 512 ubatch -> 768) cells; f16
+    assert kv.total == 9 * 8192 * 4 * (192 + 128) * 2 + 39 * 768 * 8 * (192 + 128) * 2
 
 
 def test_plain_mlp_has_no_gate(catalog: Catalog) -> None:

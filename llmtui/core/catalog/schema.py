@@ -175,6 +175,7 @@ ARCH_SPEC: Spec = {
     "global_kv_heads": (int, False, _rng(0, 1024)),
     "global_head_dim": (int, False, _rng(0, 4096)),
     "kv_shared": (bool, False, None),
+    "v_dim": (int, False, _rng(0, 4096)),
     "index_heads": (int, False, _rng(0, 1024)),
     "index_head_dim": (int, False, _rng(0, 4096)),
     "index_topk": (int, False, _rng(0, 1_000_000)),

@@ -64,6 +64,8 @@ class Arch:
     global_kv_heads: int = 0
     global_head_dim: int = 0
     kv_shared: bool = False
+    # Value head dim where it differs from the key's (MiMo-V2-Flash: K 192, V 128); 0 = head_dim
+    v_dim: int = 0
     # Sparse-attention indexer (DeepSeek V3.2 DSA, GLM-5): cached keys per token on indexed layers
     index_heads: int = 0
     index_head_dim: int = 0
@@ -91,8 +93,10 @@ class Arch:
     def layer_kind(self, i: int) -> str:
         """The mixer of layer i (see layer_kinds); 'A' or 'S' for a plain transformer."""
         if self.layer_kinds:
-            k = self.layer_kinds[i] if i < len(self.layer_kinds) else "A"
-            return "S" if k == "A" and self._windowed(i) else k
+            # past the pattern: MTP layers, which MiMo's converter marks as sliding-window ones
+            k = self.layer_kinds[i] if i < len(self.layer_kinds) else ("S" if self.type == "mimo2" else "A")
+            # a pattern that names its sliding layers is authoritative; else the window rule decides
+            return "S" if k == "A" and "S" not in self.layer_kinds and self._windowed(i) else k
         return "S" if self._windowed(i) else "A"
 
     @property

@@ -68,7 +68,7 @@ def layer_values(a: Arch, i: int) -> int:
         # (llama-kv-cache-dsa.cpp: an MQA cache with a single head).
         return a.kv_lora_rank + a.qk_rope_dim + (a.index_head_dim if a.has_indexer(i) else 0)
     kv_heads, head_dim = attn_shape(a, i)
-    return 2 * kv_heads * head_dim
+    return kv_heads * (head_dim + (a.v_dim or head_dim))
 
 
 def state_values(a: Arch, i: int) -> int:
@@ -101,6 +101,11 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
         n_index = sum(1 for i in range(a.layers) if a.has_indexer(i))
         index = f" + {a.index_head_dim} indexer key on {n_index} layers" if n_index else ""
         basis = f"MLA latent: ({a.kv_lora_rank} + {a.qk_rope_dim}{index}) values x {attn} layers"
+    elif a.v_dim and a.v_dim != a.head_dim:
+        basis = (
+            f"({a.head_dim} K + {a.v_dim} V) x {a.kv_heads} KV heads (local) or {a.global_kv_heads or a.kv_heads}"
+            f" (global) x {attn} layers"
+        )
     elif a.global_kv_heads:
         basis = (
             f"2 x {a.kv_heads} KV heads x {a.head_dim} (local) or {a.global_kv_heads} x "

@@ -129,6 +129,8 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
     h = a.hidden
     kv_heads, head_dim = attn_shape(a, i)
     q, kv = a.heads * head_dim, kv_heads * head_dim
+    vd = a.v_dim or head_dim
+    v, out = kv_heads * vd, a.heads * vd
     t: list[Tensor] = []
     if a.type == "phi3":
         t.append(_w("attn_qkv.weight", h, q + 2 * kv, i))
@@ -136,13 +138,13 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
         t.append(_w("attn_q.weight", h, q * (2 if a.attn_gate else 1), i))
         t.append(_w("attn_k.weight", h, kv, i))
         if not (a.kv_shared and a.global_kv_heads and not a.is_swa_layer(i)):
-            t.append(_w("attn_v.weight", h, kv, i))
-    t.append(_w("attn_output.weight", q, h, i))
+            t.append(_w("attn_v.weight", h, v, i))
+    t.append(_w("attn_output.weight", out, h, i))
     if a.qkv_bias or a.bias or a.type == "gpt-oss":
-        t += [_vec("attn_q.bias", q, i), _vec("attn_k.bias", kv, i), _vec("attn_v.bias", kv, i)]
+        t += [_vec("attn_q.bias", q, i), _vec("attn_k.bias", kv, i), _vec("attn_v.bias", v, i)]
     if a.bias or a.type == "gpt-oss":
         t.append(_vec("attn_output.bias", h, i))
-    if a.type == "gpt-oss":
+    if a.type == "gpt-oss" or (a.type == "mimo2" and a.is_swa_layer(i)):  # MiMo: sinks on sliding layers
         t.append(_vec("attn_sinks.weight", a.heads, i))
     if a.type in ("qwen3", "qwen3moe", "gemma3", "gemma4", "qwen3next", "qwen35", "qwen35moe", "exaone4"):
         t += [_vec("attn_q_norm.weight", head_dim, i), _vec("attn_k_norm.weight", head_dim, i)]
@@ -220,7 +222,7 @@ def _moe_ffn(a: Arch, i: int) -> list[Tensor]:
     if a.type == "gpt-oss":  # per-expert biases (2-D, never quantized: not a weight)
         t.append(_vec("ffn_gate_inp.bias", e, i))
         t += [_mat(f"ffn_{n}_exps.bias", OTHER, d, e, i) for n, d in (("gate", f), ("up", f), ("down", h))]
-    if a.type in ("deepseek2", "glm4moe", "nemotron_h_moe", "deepseek32", "glm-dsa", "minimax-m2"):
+    if a.type in ("deepseek2", "glm4moe", "nemotron_h_moe", "deepseek32", "glm-dsa", "minimax-m2", "mimo2"):
         t.append(_vec("exp_probs_b.bias", e, i))
     shared = a.shared_expert_ffn or (a.shared_experts * f)
     h = a.hidden  # shared experts work in the full width
@@ -326,7 +328,7 @@ def nextn_tensors(a: Arch) -> list[Tensor]:
 
 # Architectures whose GGUF converter keeps the MTP layers (llama.cpp loads them only for speculative
 # decoding); DeepSeek V3's published files do not have them.
-NEXTN_IN_GGUF = frozenset({"glm4moe", "glm-dsa", "deepseek32", "qwen3next", "qwen35", "qwen35moe"})
+NEXTN_IN_GGUF = frozenset({"glm4moe", "glm-dsa", "deepseek32", "qwen3next", "qwen35", "qwen35moe", "mimo2"})
 
 
 @lru_cache(maxsize=16)
