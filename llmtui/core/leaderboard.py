@@ -178,13 +178,13 @@ def with_best_quants(
     return out
 
 
-def _adjusted_key(r: Row) -> tuple[bool, float] | None:
-    """Measured loss first; a model that runs but whose loss is unknown (vLLM formats) after, by its
-    raw score; no score, or nothing runs: unknown (last)."""
+def _adjusted_key(r: Row) -> float | None:
+    """The adjusted score; a model that runs at a quant whose loss is not measured (vLLM formats,
+    MXFP4) ranks by its raw score, its Loss shown as "?"; no score, or nothing runs: last."""
     if r.score is None or r.best_status == "none" or r.status == "n/a":
         return None
     a = r.adjusted_score
-    return (a is not None, a if a is not None else r.score.value)
+    return a if a is not None else r.score.value
 
 
 SORT_KEYS = ("score", "adjusted", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best")

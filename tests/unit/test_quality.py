@@ -73,6 +73,10 @@ def test_adjusted_ranking_puts_a_usable_small_model_above_a_crushed_big_one(cata
     small = replace(small, best_quant="Q6_K", best_status="gpu", score=replace(small.score, value=15.0))
     assert [r.id for r in sort_rows([big, small], "score")] == ["qwen3-32b", "qwen3-8b"]
     assert [r.id for r in sort_rows([big, small], "adjusted")] == ["qwen3-8b", "qwen3-32b"]
+    # a quant whose loss is not measured ranks by the raw score, between the measured ones
+    vllm = replace(big, best_quant="AWQ", best_status="gpu", score=replace(big.score, value=15.5))
+    assert vllm.adjusted_score is None and vllm.loss is None
+    assert [r.id for r in sort_rows([vllm, small], "adjusted")] == ["qwen3-32b", "qwen3-8b"]  # 15.5 > 14.9
     # a model that runs at no quant is not "the best I can run", whatever its score
     gone = replace(big, best_quant=None, best_status="none", score=replace(big.score, value=99.0))
     assert gone.adjusted_score is None
