@@ -49,7 +49,12 @@ MODELS = {
     "google/gemma-4-31B-it": ("Gemma 4 31B IT", "Gemma 4", ["chat", "reasoning", "multilingual"]),
     "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16": ("Nemotron 3 Nano 30B-A3B", "Nemotron 3", ["chat", "reasoning"]),
 }
-LICENCES = {"apache 2.0": "apache-2.0", "mit": "mit", "modified mit license": "modified-mit"}
+LICENCES = {
+    "apache 2.0": "apache-2.0",
+    "mit": "mit",
+    "modified mit license": "modified-mit",
+    "modified mit": "modified-mit",
+}
 
 
 def _licence(text: str) -> str:
@@ -101,7 +106,7 @@ def main() -> int:
         licence = re.search(r"licence ([^;]+);", detail)
         arch = _arch(m)
         arch["source"] = src["official_url"]
-        if m.arch.max_ctx >= 131072:
+        if m.arch.max_ctx >= 131072 and "long-context" not in tags:
             tags = [*tags, "long-context"]
         entry = {
             "id": re.sub(r"[^a-z0-9.]+", "-", repo.split("/")[1].lower()).strip("-"),
