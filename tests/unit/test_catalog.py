@@ -169,6 +169,11 @@ def test_model_errors_name_the_field(change: dict[str, object], field: str) -> N
     assert e.value.field == field
 
 
+def test_a_repeated_tag_is_kept_once() -> None:
+    m = parse_model({**BAD_MODEL, "tags": ["chat", "long-context", "chat", "long-context"]})
+    assert m.tags == ("chat", "long-context")
+
+
 def test_device_price_needs_a_source() -> None:
     raw = {
         "id": "g",

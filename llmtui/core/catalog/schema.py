@@ -294,7 +294,7 @@ def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
     if not f["hf_repo"] and origin != "imported":
         raise Invalid("hf_repo", "is missing: give the model's Hugging Face repo id, like Qwen/Qwen3-8B")
     a = _check_table(f["arch"], ARCH_SPEC, "arch.")
-    tags = tuple(f.get("tags", ()))
+    tags = tuple(dict.fromkeys(f.get("tags", ())))  # a repeated tag is kept once
     for t in tags:
         if t not in TAGS:
             raise Invalid("tags", f"'{t}' is not a known use-case tag ({', '.join(sorted(TAGS))})")
