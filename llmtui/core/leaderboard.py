@@ -42,6 +42,11 @@ class Row:
         return self.best_quant or self.quant
 
     @property
+    def runs(self) -> bool:
+        """Whether the model runs on the build at some quant (the quant applies, something fits)."""
+        return self.best_status != "none" and self.status != "n/a"
+
+    @property
     def loss(self) -> QuantLoss | None:
         """Measured quality loss at run_quant (None: not measured, or the quant does not apply)."""
         return None if self.status == "n/a" else quant_loss(self.run_quant, self.model.params_b)
@@ -50,9 +55,7 @@ class Row:
     def adjusted_score(self) -> float | None:
         """The score adjusted for the loss at run_quant (llmtui.core.quality says how); None when the
         model runs on the build at no quant, so "the best I can run" ranks only what runs."""
-        if self.best_status == "none" or self.status == "n/a":
-            return None
-        return adjusted(self.score_value, self.loss)
+        return adjusted(self.score_value, self.loss) if self.runs else None
 
     @property
     def shown_params_b(self) -> float:
@@ -64,6 +67,14 @@ def benchmarks(catalog: Catalog) -> list[str]:
     """Column keys in the catalogue (benchmark and version), the most widely reported first."""
     counts = Counter(s.key for m in catalog.models for s in m.scores)
     return [b for b, _ in counts.most_common()]
+
+
+def benchmark_choices(catalog: Catalog) -> list[tuple[str, str]]:
+    """(column key, label) for a score menu, most reported first; a bare name whose benchmark has
+    stated versions elsewhere says its own version is not stated."""
+    counts = Counter(s.key for m in catalog.models for s in m.scores)
+    stated = {s.benchmark for m in catalog.models for s in m.scores if s.version}
+    return [(k, f"{k}{' (version not stated)' if k in stated else ''} ({n} models)") for k, n in counts.most_common()]
 
 
 def resolve_benchmark(catalog: Catalog, name: str) -> str:
@@ -181,7 +192,7 @@ def with_best_quants(
 def _adjusted_key(r: Row) -> float | None:
     """The adjusted score; a model that runs at a quant whose loss is not measured (vLLM formats,
     MXFP4) ranks by its raw score, its Loss shown as "?"; no score, or nothing runs: last."""
-    if r.score is None or r.best_status == "none" or r.status == "n/a":
+    if r.score is None or not r.runs:
         return None
     a = r.adjusted_score
     return a if a is not None else r.score.value

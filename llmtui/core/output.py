@@ -74,7 +74,7 @@ def _loss_cell(r: Row) -> str:
     """The loss of the best quant that fits: "—" when none fits, "?" when not measured."""
     if r.best_status == "…":
         return "…"
-    if r.best_status == "none" or r.status == "n/a":
+    if not r.runs:
         return "—"
     loss = r.loss
     return "?" if loss is None else loss.label()

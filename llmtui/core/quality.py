@@ -15,28 +15,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from .estimate.published import UD_BASE
 from .paths import bundled_data_dir
 
 # 16-bit weights are the baseline the loss is measured against.
 BASELINE = frozenset({"F16", "BF16", "FP16", "F32"})
-# Unsloth's dynamic mixes are measured nowhere in the table: shown as the type they are named after
-# (they keep more tensors at higher precision, so their real loss is likely lower).
-_UD_AS = {
-    "UD-IQ1_S": "IQ1_S",
-    "UD-IQ1_M": "IQ1_M",
-    "UD-IQ2_XXS": "IQ2_XXS",
-    "UD-IQ2_M": "IQ2_M",
-    "UD-IQ3_XXS": "IQ3_XXS",
-    "UD-Q2_K_XL": "Q2_K",
-    "UD-Q3_K_XL": "Q3_K_M",
-    "UD-Q4_K_XL": "Q4_K_M",
-    "UD-Q5_K_XL": "Q5_K_M",
-    "UD-Q6_K_XL": "Q6_K",
-    "UD-Q8_K_XL": "Q8_0",
-}
+# Unsloth's dynamic mixes (estimate.published.UD_BASE) are measured nowhere in the table: shown as the
+# type they are named after (they keep more tensors at higher precision, so their real loss is likely lower).
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,19 +80,20 @@ def _nearest(classes: tuple[_Class, ...], params_b: float) -> list[_Class]:
     return sorted(classes, key=lambda c: abs(math.log(max(params_b, 0.01) / c.params_b)))
 
 
+@lru_cache(maxsize=4096)
 def quant_loss(quant: str, params_b: float) -> QuantLoss | None:
     """The measured loss of a quant type for a model of params_b total parameters, or None when
     llama.cpp's table has no measurement for it (vLLM formats, TQ1_0, MXFP4, ...)."""
     name = quant.upper()
     if name in BASELINE:
         return QuantLoss(quant, 1.0, 0.0, "16-bit baseline (no loss by definition)", "")
-    looked_up = _UD_AS.get(name, name)
+    looked_up = UD_BASE.get(name, name)
     as_note = f" as {looked_up} (its nominal type; the dynamic mix likely loses less)" if looked_up != name else ""
-    classes = _classes()
-    for n, c in enumerate(_nearest(classes, params_b)):
+    nearest = _nearest(_classes(), params_b)
+    for n, c in enumerate(nearest):
         if looked_up in c.points:
             ppl, kld = c.points[looked_up]
-            near = "" if n == 0 else f" (not measured at {_nearest(classes, params_b)[0].name})"
+            near = "" if n == 0 else f" (not measured at {nearest[0].name})"
             basis = f"measured on {c.measured_on} ({c.name} class){near}{as_note}"
             return QuantLoss(quant, ppl / c.base_ppl, kld, basis, c.source)
     return None

@@ -20,6 +20,7 @@ from ...core.leaderboard import (
     DESCENDING,
     SORT_KEYS,
     Row,
+    benchmark_choices,
     benchmarks,
     placeholder_rows,
     resolve_benchmark,
@@ -487,10 +488,7 @@ class MainScreen(Screen[None]):
         self.recompute()
 
     def action_metric(self) -> None:
-        names = benchmarks(self.catalog)
-        counts = {b: sum(1 for m in self.catalog.models if m.score(b)) for b in names}
-        stated = {s.benchmark for m in self.catalog.models for s in m.scores if s.version}
-        opts = [(b, f"{b}{' (version not stated)' if b in stated else ''} ({counts[b]} models)") for b in names]
+        opts = benchmark_choices(self.catalog)
         self._choose("Score to show and rank by", opts, self.state.benchmark, self.set_benchmark)
 
     def set_benchmark(self, b: str) -> None:
