@@ -3,6 +3,7 @@ and catalogue overlay are never read or written."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import pytest
 
 from llmtui.core.build import Build, planned_build
 from llmtui.core.catalog import Catalog, load_catalog
+
+# huggingface_hub reads this once, at import: without it, its user-agent code fetches a registry of
+# AI agent harnesses from the Hub on the first request (tests talk only to the fake Hub on 127.0.0.1)
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 
 
 @pytest.fixture(autouse=True)

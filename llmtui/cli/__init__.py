@@ -22,6 +22,7 @@ COMMANDS = {
     "remote": "remote_cmd:cmd_remote",
     "import": "import_cmd:cmd_import",
     "paths": "catalog_cmds:cmd_paths",
+    "catalog": "overlay_cmd:cmd_catalog",
 }
 
 

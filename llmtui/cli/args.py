@@ -229,6 +229,19 @@ def build_parser() -> Parser:
     im.add_argument("--name", default="", help="name of the overlay file (default: from the input file)")
     add_format(im)
 
+    ca = sub.add_parser("catalog", help="your catalogue overlay: add a model from the Hub or a config.json, check it")
+    cs = ca.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    cadd = cs.add_parser("add", help="add a model: hf:ORG/REPO (its config.json and GGUF sizes) or --config FILE")
+    what = cadd.add_mutually_exclusive_group(required=True)
+    what.add_argument("target", nargs="?", help="hf:ORG/REPO (HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE apply)")
+    what.add_argument("--config", metavar="FILE", help="a local config.json")
+    cadd.add_argument("--repo", metavar="ORG/NAME", help="with --config: the model's Hugging Face repo id")
+    cadd.add_argument("--name", type=text_arg, help="display name (default: from the repo)")
+    cadd.add_argument("--force", action="store_true", help="replace an entry written before")
+    add_format(cadd)
+    cchk = cs.add_parser("check", help="validate your catalogue files and print every problem (file, entry, field)")
+    add_format(cchk)
+
     sub.add_parser("paths", help="where llmtui reads and writes")
     return p
 

@@ -343,31 +343,41 @@ def model_from_config(path: Path, *, name: str = "") -> Model:
 
 
 def _model(arch: dict[str, Any], name: str, repo: str, file: str, note: str) -> Model:
+    raw = counted_entry(arch, name, repo, file, f"imported {note}; parameters counted from the architecture")
+    return parse_model(raw, origin="imported", file=file)
+
+
+def counted_entry(
+    arch: dict[str, Any], name: str, repo: str, file: str, notes: str, *, origin: str = "imported"
+) -> dict[str, Any]:
+    """A catalogue entry for an architecture, its parameters counted from it (released, licence and
+    family unknown until the caller knows better); raises ImportError_ naming what is wrong."""
     from .estimate.tensors import param_count
 
-    raw = {
+    raw: dict[str, Any] = {
         "id": _slug(name),
         "name": name,
         "family": "imported",
         "hf_repo": repo,
         "license": "unknown",
-        "released": "1970-01",
+        "released": "unknown",
         "params_b": 1.0,
         "active_params_b": 1.0,
         "arch": arch,
-        "notes": f"imported {note}; parameters counted from the architecture",
+        "notes": notes,
     }
     try:
-        model = parse_model(raw, origin="imported", file=file)
+        model = parse_model(raw, origin=origin, file=file)
     except Invalid as e:
         raise ImportError_(f"{file}: {e.field}: {e.message}") from None
     total = param_count(model.arch) / 1e9
     active = param_count(model.arch, active=True) / 1e9
     raw["params_b"], raw["active_params_b"] = round(total, 3), round(active, 3)
     try:
-        return parse_model(raw, origin="imported", file=file)
+        parse_model(raw, origin=origin, file=file)
     except Invalid as e:  # the architecture is well-formed but its parameter count is not sane
         raise ImportError_(f"{file}: the architecture counts to {total:.3g}B parameters ({e.message})") from None
+    return raw
 
 
 # --- GGUF ------------------------------------------------------------------------------------------------

@@ -115,6 +115,8 @@ def row_json(rank: int, r: Row) -> dict[str, Any]:
         "license": m.license,
         "released": m.released,
         "tags": list(m.tags),
+        "origin": m.origin,  # bundled, or user: an entry of the user's own catalogue files
+        "real_file_bytes": None if (f := m.file_for(r.quant)) is None else f.size_bytes,
     }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..paths import bundled_data_dir, user_data_dir
-from .types import Arch, Catalog, Device, Model, Price, Score
+from .types import Arch, Catalog, Device, Model, ModelFile, Price, Score
 
 if TYPE_CHECKING:
     from .schema import CatalogError
@@ -194,6 +194,7 @@ def _model_from(d: dict[str, Any]) -> Model:
     d = dict(d)
     d["arch"] = Arch(**d["arch"])
     d["scores"] = tuple(Score(**s) for s in d["scores"])
+    d["files"] = tuple(ModelFile(**f) for f in d["files"])
     d["tags"] = tuple(d["tags"])
     return Model(**d)
 

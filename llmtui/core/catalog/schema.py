@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .types import Arch, Device, Model, Price, Score
+from .types import Arch, Device, Model, ModelFile, Price, Score
 
 SCHEMA_VERSION = 1
 
@@ -126,6 +126,7 @@ MODEL_SPEC: Spec = {
     "notes": (str, False, None),
     "arch": (dict, True, None),
     "scores": (list, False, None),
+    "files": (list, False, None),
     "arch_from": (str, False, None),
 }
 
@@ -193,6 +194,16 @@ SCORE_SPEC: Spec = {
     "date": (str, False, _match(_DATE, "a date like 2026-08-16")),  # when the source published it
     "measured_by": (str, False, _one_of(frozenset({"vendor", "independent", "seed"}))),
     "variant": (str, False, None),  # reasoning / non-reasoning / effort, as the source labels it
+}
+
+FILE_SPEC: Spec = {
+    "quant": (str, True, _nonempty),
+    "size_bytes": (int, True, _rng(1_000_000, 10**14)),
+    "repo": (str, True, _repo),
+    "path": (str, True, _nonempty),
+    "source": (str, True, _nonempty),
+    "parts": (int, False, _rng(1, 10_000)),
+    "checked": (str, False, _match(_DATE, "a date like 2026-12-01")),
 }
 
 DEVICE_SPEC: Spec = {
@@ -334,6 +345,7 @@ def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
         except Invalid as e:
             raise Invalid(f"scores[{i}].{e.field}", e.message) from None
         scores.append(Score(**sc))
+    files = _files(f.get("files", ()))
     return Model(
         id=f["id"],
         name=f["name"],
@@ -348,10 +360,28 @@ def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
         params_source=f.get("params_source", ""),
         notes=f.get("notes", ""),
         scores=tuple(scores),
+        files=files,
         origin=origin,
         arch_from=f.get("arch_from", ""),
         file=file,
     )
+
+
+def _files(raw: Any) -> tuple[ModelFile, ...]:
+    from ..estimate.quant import QUANTS  # late: the estimator imports the catalogue's types
+
+    out: dict[str, ModelFile] = {}
+    for i, entry in enumerate(raw):
+        try:
+            fl = _check_table(entry, FILE_SPEC)
+        except Invalid as e:
+            raise Invalid(f"files[{i}].{e.field}", e.message) from None
+        if fl["quant"] not in QUANTS or QUANTS[fl["quant"]].family != "gguf":
+            raise Invalid(f"files[{i}].quant", f"'{fl['quant']}' is not a GGUF quant llmtui knows")
+        if fl["quant"] in out:
+            raise Invalid(f"files[{i}].quant", f"{fl['quant']} is listed twice")
+        out[fl["quant"]] = ModelFile(**fl)
+    return tuple(out.values())
 
 
 def parse_device(raw: Any, *, origin: str = "bundled", file: str = "") -> Device:

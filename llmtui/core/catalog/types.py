@@ -160,6 +160,7 @@ class Model:
     params_source: str = ""
     notes: str = ""
     scores: tuple[Score, ...] = ()
+    files: tuple[ModelFile, ...] = ()  # real GGUF files with their sizes, where known
     origin: str = "bundled"  # bundled | user | imported
     arch_from: str = ""  # set when the architecture was borrowed from another model
     file: str = ""  # where the entry came from, for error messages
@@ -177,9 +178,26 @@ class Model:
                 return s
         return None
 
+    def file_for(self, quant: str) -> ModelFile | None:
+        """The real GGUF file of this model at `quant`, if the entry lists one."""
+        return next((f for f in self.files if f.quant == quant), None)
+
     def has_benchmark(self, name: str) -> bool:
         """Whether the model has a score of this benchmark in any version."""
         return any(s.benchmark.lower() == name.lower() for s in self.scores)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFile:
+    """A real GGUF file of the model at one quant, as the Hub listed it (`llmtui catalog add hf:`)."""
+
+    quant: str
+    size_bytes: int  # every part of a split file together
+    repo: str  # the repo holding it (the model's own, or a GGUF repo)
+    path: str  # the (first part's) path in that repo
+    source: str  # the listing it was read from, with the commit
+    parts: int = 1
+    checked: str = ""  # YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,17 +173,22 @@ def model_weights(model: Model, quant: str) -> tuple[Weights, int, str]:
     a published-only mix (UD-*) from the real file's size. Cached: place() and estimate() both ask,
     and the best-quant and largest-context searches ask many times."""
     q = QUANTS[quant]
-    if not q.published:
+    real = model.file_for(quant)
+    if real is None and not q.published:
         return weights(model.arch, quant), file_bytes(model.arch, quant), ""
     from .published import UD_BASE, published, scaled
 
+    base = UD_BASE.get(quant, quant)
+    if real is not None:  # the file the user will download: its mix is spread like the rule's
+        factor = real.size_bytes / file_bytes(model.arch, base)
+        where = f"real file {real.repo}/{real.path}" + (f" ({real.parts} parts)" if real.parts > 1 else "")
+        return scaled(weights(model.arch, base), factor, quant), real.size_bytes, where
     p = published(model.hf_repo, quant)
     if p is None:
         raise EstimateError(
             f"no published {quant} file of {model.name} in llmtui's reference sizes: Unsloth's dynamic mixes "
             f"follow no rule, so they are sized only from real files (pick a standard quant such as {UD_BASE[quant]})"
         )
-    base = UD_BASE[quant]
     factor = p.size_bytes / file_bytes(model.arch, base)
     return scaled(weights(model.arch, base), factor, quant), p.size_bytes, f"published file {p.gguf_repo} ({p.source})"
 
