@@ -81,10 +81,12 @@ def cmd_hardware(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json([_device_json(d) for d in devices]))
     else:
-        header = ("id", "vendor", "name", "kind", "memory GiB", "GB/s", "FP16 TFLOPS", "price USD")
+        from ..core.output import price_text
+
+        header = ("id", "vendor", "name", "kind", "memory GiB", "GB/s", "FP16 TFLOPS", "cheapest price")
         body = []
         for d in devices:
-            price = d.price_for()
+            price, hourly = d.price_for(), d.hourly_for()
             body.append(
                 [
                     d.id,
@@ -94,7 +96,11 @@ def cmd_hardware(args: argparse.Namespace) -> int:
                     "/".join(f"{m:g}" for m in d.memory_gib) or "—",
                     f"{d.bandwidth_gbs:g}",
                     f"{d.fp16_tflops:g}" if d.fp16_tflops else "—",
-                    f"{price.usd:,.0f}" if price else "—",
+                    price_text(
+                        price.usd if price else None, price.kind if price else "", hourly.usd if hourly else None
+                    )
+                    if price or hourly
+                    else "—",
                 ]
             )
         sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))

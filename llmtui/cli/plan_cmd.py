@@ -44,7 +44,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
                         "build": p.build.describe(),
                         "kind": p.kind,
                         "price_usd": p.price_usd,
-                        "price_basis": "listed GPU/system prices in data/hardware (host not counted for GPU builds)",
+                        "price_kind": p.price_kind or None,
+                        "hourly_usd": None if p.hourly_usd is None else round(p.hourly_usd, 4),
+                        "price_basis": "the cheapest listed purchase price per device in data/hardware, of any "
+                        "kind (used, street, launch MSRP; host not counted for GPU builds); hourly: cloud "
+                        "on-demand per GPU-hour",
+                        "prices": [
+                            {"device": g.name, "usd": g.price_usd, "basis": g.price_note or None}
+                            for g in dict.fromkeys(p.build.gpus)
+                        ],
                         "decode_tps": round(p.estimate.speed.decode_expected, 2) if p.estimate.speed else None,
                         "usd_per_tps": round(p.usd_per_tps, 2) if p.usd_per_tps else None,
                         "memory_bytes": p.estimate.memory.total_bytes,
@@ -60,7 +68,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if not args.markdown:
             print(
                 f"# {model.name} · {quant} · {fmt_ctx(args.ctx)} · {engine} · at least {args.target_tps:g} t/s, "
-                "fully in GPU or unified memory; prices as listed (GPU builds: host not counted), unpriced builds last"
+                "fully in GPU or unified memory; the cheapest listed price of any kind (GPU builds: host not counted); "
+                "hardware sold only to datacentres at its cloud price per hour; unpriced builds last"
             )
         if body:
             sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))

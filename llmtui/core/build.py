@@ -47,8 +47,11 @@ class GPU:
     usable_bytes: int | None = None  # a known limit (Apple wired limit), before engine margins
     usable_note: str = ""
     power_w: float = 0.0
-    price_usd: float | None = None
-    price_note: str = ""
+    price_usd: float | None = None  # the cheapest purchase price the catalogue lists
+    price_note: str = ""  # its kind and date: "used 2025-11"
+    price_kind: str = ""  # used | street | launch MSRP | system
+    hourly_usd: float | None = None  # the cheapest cloud price per GPU-hour
+    hourly_note: str = ""
     bandwidth_source: str = ""
 
 
@@ -82,6 +85,19 @@ class Build:
         if not prices or any(p is None for p in prices):
             return None
         return sum(p for p in prices if p is not None) * self.machines
+
+    @property
+    def price_kind(self) -> str:
+        """The kind of the prices summed in price_usd: 'used', or 'used + launch MSRP' when mixed."""
+        return " + ".join(sorted({g.price_kind for g in self.gpus if g.price_kind}))
+
+    @property
+    def hourly_usd(self) -> float | None:
+        """What the build's GPUs cost per hour in the cloud, where every one has a listed hourly price."""
+        hourly = [g.hourly_usd for g in self.gpus]
+        if not hourly or any(h is None for h in hourly):
+            return None
+        return sum(h for h in hourly if h is not None) * self.machines
 
     @property
     def power_w(self) -> float | None:
@@ -164,6 +180,7 @@ def _closest(catalog: Catalog, text: str, kinds: set[str]) -> str:
 def gpu_from_device(d: Device, memory_gib: float | None = None) -> GPU:
     mem = memory_gib if memory_gib is not None else max(d.memory_gib)
     price = d.price_for(mem)
+    hourly = d.hourly_for(mem)
     return GPU(
         name=d.name,
         vendor=d.vendor,
@@ -175,6 +192,9 @@ def gpu_from_device(d: Device, memory_gib: float | None = None) -> GPU:
         power_w=d.power_w,
         price_usd=price.usd if price else None,
         price_note=f"{price.kind} {price.date}" if price else "",
+        price_kind=price.kind if price else "",
+        hourly_usd=hourly.usd if hourly else None,
+        hourly_note=f"{hourly.detail or 'cloud'} {hourly.date}" if hourly else "",
         bandwidth_source=f"catalogue: {d.id}",
     )
 

@@ -145,11 +145,24 @@ def plan_cells(p: PlanResult) -> list[str]:
     return [
         p.build.describe(),
         p.kind,
-        "unknown" if p.price_usd is None else f"${p.price_usd:,.0f}",
+        price_text(p.price_usd, p.price_kind, p.hourly_usd),
         "—" if s is None else f"{s.decode_expected:.1f}",
         "—" if s is None else f"{s.decode_low:.0f}-{s.decode_high:.0f}",
-        f"${p.usd_per_tps:,.0f}" if p.usd_per_tps else "—",
+        f"${p.usd_per_tps:,.0f}"
+        if p.usd_per_tps
+        else f"${p.hourly_per_tps:,.3f}/h"
+        if p.price_usd is None and p.hourly_per_tps
+        else "—",
     ]
+
+
+def price_text(usd: float | None, kind: str, hourly: float | None) -> str:
+    """'$1,500 used', '$3.29/h cloud' (hardware with no purchase price), or 'unknown'."""
+    if usd is not None:
+        return f"${usd:,.0f} {kind}".rstrip()
+    if hourly is not None:
+        return f"${hourly:,.2f}/h cloud"
+    return "unknown"
 
 
 def rows_json(rows: Sequence[Row]) -> str:
@@ -264,6 +277,8 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
         detail += f" · {gpu.bandwidth_gbs:g} GB/s"
         if gpu.price_usd is not None:
             detail += f" · ${gpu.price_usd:,.0f}{each} ({gpu.price_note})"
+        elif gpu.hourly_usd is not None:
+            detail += f" · ${gpu.hourly_usd:,.2f}/h{each} ({gpu.hourly_note})"
         out.append(HwLine("gpu", f"{count}{name}", None, gpu.memory_bytes, detail))
     if build.ram_bytes and not build.unified:
         out.append(

@@ -20,15 +20,33 @@ PLAN_RAM = 64 * GiB  # host RAM assumed for a planned GPU build (its price is no
 class PlanResult:
     build: Build
     estimate: Estimate
-    price_usd: float | None  # None: the catalogue lists no price for this configuration
+    price_usd: float | None  # None: the catalogue lists no purchase price for this configuration
     kind: str  # single GPU | multi-GPU | Mac | unified | multi-node
 
     @property
+    def price_kind(self) -> str:
+        """Which kind of price price_usd is: used, street, launch MSRP (or several, summed)."""
+        return self.build.price_kind
+
+    @property
+    def hourly_usd(self) -> float | None:
+        """The build's GPUs per hour in the cloud, for hardware sold to datacentres, not to people."""
+        return self.build.hourly_usd
+
+    @property
     def usd_per_tps(self) -> float | None:
-        s = self.estimate.speed
-        if self.price_usd is None or s is None or s.decode_expected <= 0:
-            return None
-        return self.price_usd / s.decode_expected
+        return _per_tps(self.price_usd, self)
+
+    @property
+    def hourly_per_tps(self) -> float | None:
+        return _per_tps(self.hourly_usd, self)
+
+
+def _per_tps(usd: float | None, p: PlanResult) -> float | None:
+    s = p.estimate.speed
+    if usd is None or s is None or s.decode_expected <= 0:
+        return None
+    return usd / s.decode_expected
 
 
 def _key(catalog: Catalog) -> int:
@@ -39,8 +57,10 @@ _candidates: dict[tuple[int, int], list[tuple[float | None, str, Build]]] = {}
 
 
 def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float | None, str, Build]]:
-    """(price, kind, build) for every catalogue configuration: the priced ones cheapest first, then
-    those with no listed price (None), so hardware the catalogue cannot price is still offered."""
+    """(price, kind, build) for every catalogue configuration: those with a purchase price cheapest
+    first (the cheapest kind listed: used, street or launch MSRP), then those with only a cloud hourly
+    price, cheapest per hour, then those with no listed price (None), so hardware the catalogue cannot
+    price is still offered."""
     key = (_key(catalog), max_gpus)
     if key in _candidates:
         return _candidates[key]
@@ -73,9 +93,16 @@ def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float | 
                     out.append((_times(usd, n), kind, b))
     # priced: cheapest first; unpriced: one machine before several, then the smallest memory (the
     # nearest stand-in for cheapest)
-    out.sort(key=lambda t: (t[0] is None, t[0] or 0.0, t[2].machines, t[2].gpu_memory_bytes * t[2].machines))
+    out.sort(key=_order)
     _candidates[key] = out
     return out
+
+
+def _order(t: tuple[float | None, str, Build]) -> tuple[int, float, int, int]:
+    price, _, b = t
+    hourly = b.hourly_usd
+    tier, value = (0, price) if price is not None else (1, hourly) if hourly is not None else (2, 0.0)
+    return tier, value, b.machines, b.gpu_memory_bytes * b.machines
 
 
 def _times(usd: float | None, n: int) -> float | None:
@@ -104,7 +131,7 @@ def cheapest_builds(
     for price, kind, b in candidate_builds(catalog, max_gpus):
         if one_per_kind and kind in kinds:
             continue
-        if price is None and (b.gpus[0].name, b.machines) in unpriced:
+        if price is None and b.hourly_usd is None and (b.gpus[0].name, b.machines) in unpriced:
             continue
         if b.gpu_memory_bytes < need:
             continue  # cannot hold the weights: skip without estimating
@@ -116,7 +143,7 @@ def cheapest_builds(
             continue
         out.append(PlanResult(b, e, price, kind))
         kinds.add(kind)
-        if price is None:
+        if price is None and b.hourly_usd is None:
             unpriced.add((b.gpus[0].name, b.machines))
         if len(out) >= limit:
             break

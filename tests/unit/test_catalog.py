@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from llmtui.core.build import Build, gpu_from_device
 from llmtui.core.catalog import Catalog, load_catalog, parse_device, parse_model, validate_files
 from llmtui.core.catalog.schema import Invalid
 from llmtui.core.estimate.tensors import param_count
+from llmtui.core.output import price_text
 from llmtui.core.paths import bundled_data_dir
 
 DATA = bundled_data_dir()
@@ -189,6 +191,42 @@ def test_device_price_needs_a_source() -> None:
     with pytest.raises(Invalid) as e:
         parse_device(raw)
     assert e.value.field == "prices[0].source"
+
+
+def test_the_cheapest_purchase_price_of_any_kind_and_cloud_hours_apart() -> None:
+    raw = {
+        "id": "g",
+        "vendor": "V",
+        "name": "G",
+        "kind": "gpu",
+        "memory": "dedicated",
+        "memory_gib": [24, 48],
+        "bandwidth_gbs": 900,
+        "source": "s",
+        "prices": [
+            {"usd": 1499, "kind": "launch MSRP", "date": "2020-09-01", "source": "a", "memory_gib": 24},
+            {"usd": 800, "kind": "used", "date": "2025-11", "source": "b", "memory_gib": 24},
+            {"usd": 0.22, "kind": "cloud hourly", "date": "2025-12", "source": "c"},
+            {"usd": 2500, "kind": "street", "date": "2025-12", "source": "d", "memory_gib": 48},
+        ],
+    }
+    d = parse_device(raw)
+    used = d.price_for(24)
+    assert used is not None and (used.usd, used.kind) == (800, "used")
+    street = d.price_for(48)
+    assert street is not None and street.kind == "street"
+    hourly = d.hourly_for(48)  # a price for every memory size (memory_gib left out)
+    assert hourly is not None and hourly.usd == 0.22
+    g = gpu_from_device(d, 24)
+    assert (g.price_usd, g.price_kind, g.hourly_usd) == (800, "used", 0.22)
+    b = Build("2x G", (g, gpu_from_device(d, 48)))
+    assert b.price_usd == 3300 and b.price_kind == "street + used" and b.hourly_usd == 0.44
+    assert price_text(b.price_usd, b.price_kind, b.hourly_usd) == "$3,300 street + used"
+    assert price_text(None, "", 0.44) == "$0.44/h cloud"
+    assert price_text(None, "", None) == "unknown"
+    with pytest.raises(Invalid) as e:
+        parse_device({**raw, "prices": [{"usd": 1, "kind": "second-hand", "date": "2025-01", "source": "s"}]})
+    assert e.value.field == "prices[0].kind"
 
 
 def test_broken_user_file_is_reported_and_skipped(tmp_path: Path) -> None:

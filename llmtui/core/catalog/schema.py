@@ -17,7 +17,7 @@ TAGS = frozenset(
 )
 DEVICE_KINDS = frozenset({"gpu", "apu", "mac", "system", "cpu"})
 MEMORY_KINDS = frozenset({"dedicated", "unified"})
-PRICE_KINDS = frozenset({"launch MSRP", "street", "cloud hourly", "system"})
+PRICE_KINDS = frozenset({"launch MSRP", "street", "used", "cloud hourly", "system"})
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")

@@ -238,13 +238,22 @@ class Device:
         return self.memory == "unified"
 
     def price_for(self, memory_gib: float | None = None) -> Price | None:
-        """The price of this device with `memory_gib` (or its smallest option), if one is known."""
-        if not self.prices:
-            return None
-        if memory_gib is None:
+        """The cheapest purchase price of this device with `memory_gib` (or its smallest option), of any
+        kind (used, street, launch MSRP); Price.kind says which. Cloud hourly prices are not purchases."""
+        return self._cheapest(memory_gib, hourly=False)
+
+    def hourly_for(self, memory_gib: float | None = None) -> Price | None:
+        """The cheapest cloud price per GPU-hour of this device with `memory_gib`, if one is known."""
+        return self._cheapest(memory_gib, hourly=True)
+
+    def _cheapest(self, memory_gib: float | None, *, hourly: bool) -> Price | None:
+        if memory_gib is None and self.memory_gib:
             memory_gib = min(self.memory_gib)
-        matching = [p for p in self.prices if p.memory_gib in (0.0, memory_gib)]
-        return min(matching, key=lambda p: p.usd) if matching else None
+        matching = [p for p in self.prices if p.memory_gib in (0.0, memory_gib) and (p.kind == HOURLY) == hourly]
+        return min(matching, key=lambda p: (p.usd, p.date)) if matching else None
+
+
+HOURLY = "cloud hourly"  # the one price kind that is per GPU-hour, not a purchase
 
 
 @dataclass

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from ...core.catalog import Catalog
 from ...core.estimate import EstimateError, estimate
-from ...core.output import fmt_gib
+from ...core.output import fmt_gib, price_text
 from ...core.plan import cheapest_builds
 from ...core.units import fmt_ctx
 from ..plain import plain_cells
@@ -47,8 +47,9 @@ class NeedsScreen(Screen[None]):
         )
         yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
         yield Static(
-            "Cheapest catalogue configuration whose GPU (or unified) memory holds the model, by listed price "
-            "(GPU prices only; a GPU build's host is not counted). Sources: data/hardware/*.toml.",
+            "Cheapest catalogue configuration whose GPU (or unified) memory holds the model, at the cheapest "
+            "listed price of any kind (used, street, launch MSRP; a GPU build's host is not counted); "
+            "datacentre GPUs at their cloud price per hour. Sources: data/hardware/*.toml.",
             id="needs-note",
         )
         yield Footer()
@@ -89,7 +90,7 @@ class NeedsScreen(Screen[None]):
                     m.name,
                     fmt_gib(need),
                     p.build.describe(),
-                    "price unknown" if p.price_usd is None else f"${p.price_usd:,.0f}",
+                    price_text(p.price_usd, p.price_kind, p.hourly_usd),
                     f"{s.decode_expected:.1f}" if s else "—",
                 )
             else:

@@ -21,7 +21,7 @@ from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_fro
 from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, EstimateError, estimate
 from ...core.leaderboard import resolve_benchmark, rows
-from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells
+from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells, price_text
 from ...core.plan import cheapest_builds, summarize, upgrade_hints
 from ...core.units import GiB, fmt_ctx
 from ..plain import plain, plain_cells
@@ -203,9 +203,11 @@ class PlannerScreen(Screen[None]):
             for mem in d.memory_gib:
                 key = f"{d.id}|{mem:g}"
                 label = f"{d.name} {mem:g} GB · {d.bandwidth_gbs:g} GB/s"
-                price = d.price_for(mem)
-                if price:
-                    label += f" · ${price.usd:,.0f}"
+                price, hourly = d.price_for(mem), d.hourly_for(mem)
+                if price or hourly:
+                    label += " · " + price_text(
+                        price.usd if price else None, price.kind if price else "", hourly.usd if hourly else None
+                    )
                 opts.append((key, label))
 
         def chosen(key: str | None) -> None:
@@ -458,7 +460,7 @@ class PlannerScreen(Screen[None]):
                 ctx = fmt_ctx(e.max_ctx) if e.max_ctx else "—"
                 cells.append(f"{e.status} · {tps} · max ctx {ctx}")
             t.add_row(*plain_cells(m.name, *cells))
-        prices = ["price"] + [f"${b.price_usd:,.0f}" if b.price_usd else "unknown" for _, b in builds]
+        prices = ["price"] + [price_text(b.price_usd, b.price_kind, b.hourly_usd) for _, b in builds]
         t.add_row(*plain_cells(*prices))
         return t
 
@@ -470,7 +472,9 @@ class PlannerScreen(Screen[None]):
         if not build.gpus:
             price = "no GPU to price"
         else:
-            price = f"${s.price_usd:,.0f}" if s.price_usd else "unknown (a device has no listed price)"
+            price = price_text(build.price_usd, build.price_kind, build.hourly_usd)
+            if price == "unknown":
+                price = "unknown (a device has no listed price)"
         power = "unknown" if s.power_w is None else f"{s.power_w:.0f} W"
         out.append(f"GPU memory {fmt_gib(s.gpu_memory_bytes)} GiB · price {price} · power {power}\n")
         out.append(f"Fully on GPU: {s.fits_gpu} models · runs at all: {s.fits_any}\n")
