@@ -129,12 +129,24 @@ def _check(args: argparse.Namespace) -> int:
     from ..core import overlay
     from ..core.paths import user_data_dir
 
-    problems, models, devices = overlay.check()
+    problems, models, devices, scores = overlay.check()
     if args.json:
-        print(json.dumps({"dir": str(user_data_dir()), "models": models, "devices": devices, "problems": problems}))
+        print(
+            json.dumps(
+                {
+                    "dir": str(user_data_dir()),
+                    "models": models,
+                    "devices": devices,
+                    "scores": scores,
+                    "problems": problems,
+                }
+            )
+        )
     else:
         n = len(problems)
-        print(f"{user_data_dir()}: {models} models, {devices} devices, {n} problem{'' if n == 1 else 's'}")
+        print(
+            f"{user_data_dir()}: {models} models, {devices} devices, {scores} scores, {n} problem{'' if n == 1 else 's'}"
+        )
         for p in problems:
             print(f"  {p}")
     return exitcodes.USAGE if problems else exitcodes.OK

@@ -129,10 +129,10 @@ def write_entry(entry: dict[str, Any], prefix: str, *, force: bool, user_dir: Pa
     return target, model
 
 
-def check(user_dir: Path | None = None) -> tuple[list[str], int, int]:
-    """Every problem in the user's catalogue files (file, entry, field), and how many model and
-    device entries they hold in all."""
-    from .catalog.load import _files, load_devices, load_models
+def check(user_dir: Path | None = None) -> tuple[list[str], int, int, int]:
+    """Every problem in the user's catalogue files (file, entry, field), and how many models, devices
+    and scores they hold in all."""
+    from .catalog.load import _files, load_devices, load_models, load_scores
     from .catalog.schema import CatalogError
     from .paths import user_data_dir
 
@@ -140,6 +140,7 @@ def check(user_dir: Path | None = None) -> tuple[list[str], int, int]:
     errors: list[CatalogError] = []
     models = load_models(_files(root / "models"), "user", errors)
     devices = load_devices(_files(root / "hardware"), "user", errors)
+    scores = load_scores(_files(root / "scores"), errors)
     for kind, items in (("models", models), ("devices", devices)):
         seen: dict[str, str] = {}
         for item in items:
@@ -151,5 +152,5 @@ def check(user_dir: Path | None = None) -> tuple[list[str], int, int]:
                 seen[item.id] = item.file
     stray = [p for p in sorted(root.glob("*.toml"))] if root.is_dir() else []
     for p in stray:
-        errors.append(CatalogError(str(p), "", "", "is not read: catalogue files go in models/ or hardware/"))
-    return [str(e) for e in errors], len(models), len(devices)
+        errors.append(CatalogError(str(p), "", "", "is not read: catalogue files go in models/, hardware/ or scores/"))
+    return [str(e) for e in errors], len(models), len(devices), sum(len(v) for v in scores.values())

@@ -197,18 +197,33 @@ def test_plan_reverse_planning(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_plan_offers_hardware_without_a_listed_price_after_the_priced(capsys: pytest.CaptureFixture[str]) -> None:
-    """The M3 Ultra 512 GB holds DeepSeek-R1 at Q4_K_M but has no price in the catalogue: it is offered,
-    price unknown, after every priced build, and each unpriced device appears once."""
-    code, out, _ = cli(capsys, "plan", "--model", "deepseek-r1", "--limit", "40", "--json")
+    """Three tiers: builds with a purchase price (cheapest first), then datacentre hardware with only a
+    cloud price per hour (cheapest per hour first), then hardware with no price at all (the M3 Ultra
+    512 GB holds DeepSeek-R1 at Q4_K_M but has no listed price): each unpriced device appears once."""
+    code, out, _ = cli(capsys, "plan", "--model", "deepseek-r1", "--limit", "200", "--json")
     assert code == 0
     plans = json.loads(out)
-    first_unpriced = next(i for i, p in enumerate(plans) if p["price_usd"] is None)
-    assert all(p["price_usd"] is not None for p in plans[:first_unpriced])
-    assert all(p["price_usd"] is None and p["usd_per_tps"] is None for p in plans[first_unpriced:])
-    mac = [p for p in plans if p["build"].startswith("Apple M3 Ultra (80-core GPU) 512 GB")]
+    tiers = [0 if p["price_usd"] is not None else 1 if p["hourly_usd"] is not None else 2 for p in plans]
+    assert tiers == sorted(tiers) and set(tiers) == {0, 1, 2}
+    bought = [p["price_usd"] for p in plans if p["price_usd"] is not None]
+    hourly = [p["hourly_usd"] for p in plans if p["price_usd"] is None and p["hourly_usd"] is not None]
+    assert bought == sorted(bought) and hourly == sorted(hourly)
+    assert all(p["price_kind"] in ("used", "street", "launch MSRP", "system") for p in plans if p["price_usd"])
+    unpriced = [p for p, t in zip(plans, tiers, strict=True) if t == 2]
+    assert all(p["usd_per_tps"] is None for p in unpriced)
+    mac = [p for p in unpriced if p["build"].startswith("Apple M3 Ultra (80-core GPU) 512 GB")]
     assert len(mac) == 1 and mac[0]["estimate"]["fit"]["status"] == "gpu"
-    names = [p["build"].split(" + ")[0].split("x ", 1)[-1] for p in plans[first_unpriced:]]
+    names = [p["build"].split(" + ")[0].split("x ", 1)[-1] for p in unpriced]
     assert len(names) == len(set(names)), names
+
+
+def test_plan_offers_two_used_3090s_for_a_70b(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "plan", "--model", "llama-3.3-70b-instruct", "--target-tps", "15", "--json")
+    assert code == 0
+    first = json.loads(out)[0]
+    assert first["build"].startswith("2x GeForce RTX 3090 + ") and first["price_kind"] == "used"
+    assert first["price_usd"] == 2 * first["prices"][0]["usd"]
+    assert first["prices"][0]["basis"].startswith("used 20")
 
 
 def test_import_leaderboard(capsys: pytest.CaptureFixture[str]) -> None:

@@ -213,7 +213,7 @@ def test_check_names_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = cli(capsys, "catalog", "check")
     assert code == 2
     lines = out.splitlines()
-    assert lines[0].endswith(": 2 models, 0 devices, 5 problems")
+    assert lines[0].endswith(": 2 models, 0 devices, 0 scores, 5 problems")
     text = "\n".join(lines[1:])
     assert "b.toml: models 'tiny': id: is used in" in text and "a.toml as well" in text
     assert "c.toml: models 'tiny': arch.layers: must be a whole number" in text

@@ -79,6 +79,42 @@ def load_devices(paths: Iterable[Path], origin: str, errors: list[CatalogError])
     return _load(paths, "devices", origin, errors)
 
 
+def load_scores(paths: Iterable[Path], errors: list[CatalogError]) -> dict[str, list[Score]]:
+    """The user's score files (`llmtui scores import` writes them): scores by repo id, lowercase."""
+    from .schema import USER_SCORE_SPEC, CatalogError, Invalid, parse_score
+
+    out: dict[str, list[Score]] = {}
+    for path in paths:
+        for i, raw in _entries(path, "scores", "user", errors):
+            try:
+                sc = parse_score(raw, USER_SCORE_SPEC)
+            except Invalid as e:
+                errors.append(CatalogError(str(path), f"scores[{i}]", e.field, e.message))
+                continue
+            repo = sc.pop("hf_repo").lower()
+            sc.pop("name", None)
+            out.setdefault(repo, []).append(Score(**sc))
+    return out
+
+
+def with_user_scores(models: list[Model], scores: dict[str, list[Score]]) -> list[Model]:
+    """Models with the user's imported scores: one of the same benchmark, version and variant replaces
+    the catalogue's (the user imported a newer measurement on purpose)."""
+    if not scores:
+        return models
+    from dataclasses import replace
+
+    out = []
+    for m in models:
+        extra = scores.get(m.hf_repo.lower()) if m.hf_repo else None
+        if extra:
+            new = {(s.key.lower(), s.variant) for s in extra}
+            kept = [s for s in m.scores if (s.key.lower(), s.variant) not in new]
+            m = replace(m, scores=(*kept, *extra))
+        out.append(m)
+    return out
+
+
 def _label(raw: Any, i: int, table: str) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
         from ..boundary.text import one_line
@@ -110,7 +146,7 @@ def _merge_unique(bundled: list[Any], user: list[Any], kind: str, errors: list[C
 def _stamp(user_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Catalogue files with their times and sizes: a changed file reloads the catalogue."""
     out = []
-    for sub in ("models", "hardware"):
+    for sub in ("models", "hardware", "scores"):
         for p in _files(user_dir / sub):
             try:
                 st = p.stat()
@@ -139,8 +175,9 @@ def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, 
     devices = load_devices(_files(data_dir / "hardware"), "bundled", errors)
     user_models = load_models(_files(user_dir / "models"), "user", errors)
     user_devices = load_devices(_files(user_dir / "hardware"), "user", errors)
+    merged = _merge_unique(models, user_models, "models", errors)
     catalog = Catalog(
-        models=_merge_unique(models, user_models, "models", errors),
+        models=with_user_scores(merged, load_scores(_files(user_dir / "scores"), errors)),
         devices=_merge_unique(devices, user_devices, "devices", errors),
         warnings=[str(e) for e in errors],
     )

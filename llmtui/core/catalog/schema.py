@@ -187,14 +187,31 @@ ARCH_SPEC: Spec = {
 
 SCORE_SPEC: Spec = {
     "benchmark": (str, True, _nonempty),
-    "value": (float, True, _rng(0, 100)),
+    "value": (float, True, _rng(0, 5000)),  # percent (0-100) unless scale says otherwise
     "source": (str, True, _nonempty),
     "detail": (str, False, None),
     "version": (str, False, None),  # of the benchmark: "v4.1", "v6 (2025-02..2025-05)", "2025"
     "date": (str, False, _match(_DATE, "a date like 2026-08-16")),  # when the source published it
     "measured_by": (str, False, _one_of(frozenset({"vendor", "independent", "seed"}))),
     "variant": (str, False, None),  # reasoning / non-reasoning / effort, as the source labels it
+    "scale": (str, False, _one_of(frozenset({"elo"}))),  # left out: percent
 }
+
+# A score in the user's own score files (data dir scores/*.toml): for the model with this repo id.
+USER_SCORE_SPEC: Spec = {
+    "hf_repo": (str, True, _repo),
+    "name": (str, False, None),  # what the source called the model
+    **SCORE_SPEC,
+}
+
+
+def parse_score(raw: Any, spec: Spec | None = None) -> dict[str, Any]:
+    """One score table, checked: a percent is at most 100, an arena rating (scale = "elo") at most 5000."""
+    sc = _check_table(raw, spec or SCORE_SPEC)
+    if not sc.get("scale") and sc["value"] > 100:
+        raise Invalid("value", f'{sc["value"]:g} is more than 100 percent (an arena rating needs scale = "elo")')
+    return sc
+
 
 FILE_SPEC: Spec = {
     "quant": (str, True, _nonempty),
@@ -341,7 +358,7 @@ def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
     scores = []
     for i, s in enumerate(f.get("scores", ())):
         try:
-            sc = _check_table(s, SCORE_SPEC)
+            sc = parse_score(s)
         except Invalid as e:
             raise Invalid(f"scores[{i}].{e.field}", e.message) from None
         scores.append(Score(**sc))

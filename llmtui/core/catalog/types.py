@@ -137,6 +137,7 @@ class Score:
     date: str = ""
     measured_by: str = ""  # vendor | independent | seed ("" = not recorded)
     variant: str = ""
+    scale: str = ""  # "" = percent (0-100); "elo" = an arena rating
 
     @property
     def key(self) -> str:
