@@ -144,9 +144,8 @@ def _check(args: argparse.Namespace) -> int:
         )
     else:
         n = len(problems)
-        print(
-            f"{user_data_dir()}: {models} models, {devices} devices, {scores} scores, {n} problem{'' if n == 1 else 's'}"
-        )
+        counts = f"{models} models, {devices} devices, {scores} scores"
+        print(f"{user_data_dir()}: {counts}, {n} problem{'' if n == 1 else 's'}")
         for p in problems:
             print(f"  {p}")
     return exitcodes.USAGE if problems else exitcodes.OK
