@@ -23,6 +23,7 @@ COMMANDS = {
     "import": "import_cmd:cmd_import",
     "paths": "catalog_cmds:cmd_paths",
     "catalog": "overlay_cmd:cmd_catalog",
+    "scores": "scores_cmd:cmd_scores",
 }
 
 

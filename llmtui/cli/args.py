@@ -70,6 +70,14 @@ seconds_arg = _arg(_seconds)
 text_arg = _arg(_nonempty)
 
 
+def date_arg(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-12-01")
+    return text.strip()
+
+
 def add_hardware(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("hardware (none given: this machine, as detected)")
     g.add_argument(
@@ -241,6 +249,20 @@ def build_parser() -> Parser:
     add_format(cadd)
     cchk = cs.add_parser("check", help="validate your catalogue files and print every problem (file, entry, field)")
     add_format(cchk)
+
+    sc = sub.add_parser("scores", help="scores from leaderboard exports you downloaded")
+    scs = sc.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    simp = scs.add_parser(
+        "import",
+        help="merge an export's scores by repo id: Artificial Analysis API JSON, Every Eval Ever records, "
+        "LMArena CSV, Open LLM Leaderboard v2 CSV",
+    )
+    simp.add_argument("file")
+    simp.add_argument("--name", help="name of the scores file (default: from the input file)")
+    simp.add_argument("--date", type=date_arg, help="when the export was taken (default: today, for files without one)")
+    simp.add_argument("--index-version", metavar="vX.Y", help="Artificial Analysis: the index version the file holds")
+    simp.add_argument("--force", action="store_true", help="replace a scores file of the same name")
+    add_format(simp)
 
     sub.add_parser("paths", help="where llmtui reads and writes")
     return p

@@ -54,8 +54,11 @@ class Row:
     @property
     def adjusted_score(self) -> float | None:
         """The score adjusted for the loss at run_quant (llmtui.core.quality says how); None when the
-        model runs on the build at no quant, so "the best I can run" ranks only what runs."""
-        return adjusted(self.score_value, self.loss) if self.runs else None
+        model runs on the build at no quant, so "the best I can run" ranks only what runs; None for an
+        arena rating, which no loss ratio scales (its rows rank by the rating)."""
+        if not self.runs or (self.score is not None and self.score.scale == "elo"):
+            return None
+        return adjusted(self.score_value, self.loss)
 
     @property
     def shown_params_b(self) -> float:
