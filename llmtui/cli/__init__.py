@@ -24,6 +24,7 @@ COMMANDS = {
     "paths": "catalog_cmds:cmd_paths",
     "catalog": "overlay_cmd:cmd_catalog",
     "scores": "scores_cmd:cmd_scores",
+    "seed": "seed_cmd:cmd_seed",
 }
 
 

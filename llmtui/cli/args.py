@@ -264,6 +264,10 @@ def build_parser() -> Parser:
     simp.add_argument("--force", action="store_true", help="replace a scores file of the same name")
     add_format(simp)
 
+    se = sub.add_parser("seed", help="the seed article's hardware table next to llmtui's figures, its errors named")
+    se.add_argument("--engine", default="llama.cpp", help="llama.cpp (default), ollama, vllm, mlx")
+    add_format(se, markdown=True)
+
     sub.add_parser("paths", help="where llmtui reads and writes")
     return p
 

@@ -19,6 +19,7 @@ from .units import GiB, fmt_ctx, fmt_params
 if TYPE_CHECKING:
     from .hardware import DetectedMachine
     from .plan import PlanResult
+    from .seed import SeedRow
 
 
 def to_json(obj: Any) -> str:
@@ -154,6 +155,54 @@ def plan_cells(p: PlanResult) -> list[str]:
         if p.price_usd is None and p.hourly_per_tps
         else "—",
     ]
+
+
+def seed_cells(r: SeedRow) -> list[str]:
+    """One row of the seed article's hardware table with llmtui's figures beside the article's."""
+    there = "; ".join(
+        f"{o.label}: {o.status}" + (f" {o.tps:.0f} t/s" if o.tps and o.status == "gpu" else "") for o in r.options
+    )
+    c = r.cheapest
+    cheapest = (
+        "—"
+        if c is None
+        else f"{c.build.describe().split(' + ')[0]} {price_text(c.price_usd, c.price_kind, c.hourly_usd)}"
+    )
+    if c is not None and c.estimate.speed:
+        cheapest += f" {c.estimate.speed.decode_expected:.0f} t/s"
+    return [
+        r.model_text,
+        f"{r.seed_memory_gb:g}",
+        "not in catalogue" if r.memory_bytes is None else f"{r.memory_bytes / 1e9:.1f}",
+        r.seed_hardware,
+        r.seed_tps,
+        there or "—",
+        cheapest,
+    ]
+
+
+def seed_json(r: SeedRow) -> dict[str, Any]:
+    c = r.cheapest
+    return {
+        "seed": {"model": r.model_text, "memory_gb": r.seed_memory_gb, "hardware": r.seed_hardware, "tps": r.seed_tps},
+        "id": r.model.id if r.model else None,
+        "memory_bytes": r.memory_bytes,
+        "options": [
+            {"hardware": o.label, "quant": o.quant, "fit": o.status, "decode_tps": o.tps, "note": o.note}
+            for o in r.options
+        ],
+        "cheapest": None
+        if c is None
+        else {
+            "build": c.build.describe(),
+            "price_usd": c.price_usd,
+            "price_kind": c.price_kind or None,
+            "hourly_usd": c.hourly_usd,
+            "decode_tps": round(c.estimate.speed.decode_expected, 2) if c.estimate.speed else None,
+        },
+        "errors": [{"text": t, "source": s} for t, s in r.errors],
+        "problems": r.problems,
+    }
 
 
 def price_text(usd: float | None, kind: str, hourly: float | None) -> str:

@@ -35,6 +35,7 @@ class LlmtuiCommands(Provider):
             ("Switch build (this machine or a profile)", main.action_build, "o"),
             ("Open the what-if planner", main.action_planner, "w"),
             ("Hardware needed per model", main.action_needs, "H"),
+            ("The seed article's hardware table", main.action_seed, "A"),
             ("Show only models that fit", main.action_fits, "f"),
             ("Reverse the sort", main.action_reverse, "r"),
             ("Help: every key", getattr(self.app, "action_help", self.app.bell), "?"),

@@ -76,8 +76,17 @@ async def random_keys(app: LlmtuiApp, seed: int, n: int, before: list[str]) -> N
 
 @pytest.mark.parametrize(
     "seed,before",
-    [(1, []), (2, ["w"]), (3, ["question_mark"]), (4, ["H"]), (5, ["slash"]), (6, ["w", "R"]), (7, ["s"])],
-    ids=["main", "planner", "help", "needs", "filter", "reverse-plan", "picker"],
+    [
+        (1, []),
+        (2, ["w"]),
+        (3, ["question_mark"]),
+        (4, ["H"]),
+        (5, ["slash"]),
+        (6, ["w", "R"]),
+        (7, ["s"]),
+        (8, ["A"]),
+    ],
+    ids=["main", "planner", "help", "needs", "filter", "reverse-plan", "picker", "seed"],
 )
 async def test_random_keys_on_every_screen(catalog: Catalog, seed: int, before: list[str]) -> None:
     await random_keys(make(catalog), seed, 500, before)

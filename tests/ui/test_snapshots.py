@@ -58,3 +58,12 @@ def test_planner_160x48(snap_compare, app: LlmtuiApp) -> None:  # type: ignore[n
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=plan)
+
+
+def test_seed_table_120x40(snap_compare, app: LlmtuiApp) -> None:  # type: ignore[no-untyped-def]
+    async def seed(pilot):  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=seed)

@@ -30,6 +30,7 @@ KEYS = (
     ("o", "build: this machine or a saved profile"),
     ("w", "what-if planner: compose a build, compare builds, reverse planning"),
     ("H", "hardware needed per model: the cheapest hardware that runs each"),
+    ("A", "the seed article's hardware table next to llmtui's figures, its errors named (a from H)"),
     ("y", "copy the launch command (OSC 52: works over SSH)"),
     ("ctrl+p", "command palette: every action by name"),
     ("? / F1", "this help"),

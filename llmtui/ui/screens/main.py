@@ -82,6 +82,7 @@ class MainScreen(Screen[None]):
         Binding("o", "build", "Build", show=False),
         Binding("w", "planner", "Planner"),
         Binding("H", "needs", "HW needed", show=False),
+        Binding("A", "seed", "Seed article's table", show=False),
         Binding("y", "copy", "Copy cmd", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
@@ -554,6 +555,11 @@ class MainScreen(Screen[None]):
         from .needs import NeedsScreen
 
         self.app.open_screen(NeedsScreen(self.catalog, self.state))  # type: ignore[attr-defined]
+
+    def action_seed(self) -> None:
+        from .seed import SeedScreen
+
+        self.app.open_screen(SeedScreen(self.catalog, self.state))  # type: ignore[attr-defined]
 
 
 def _filtered(text: str, all_rows: list[Row], pending: bool) -> tuple[list[Row], str, bool]:

@@ -31,6 +31,7 @@ class NeedsScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,H", "close", "Back"),
+        Binding("a", "seed", "The article's table"),
         Binding("j", "down", show=False),
         Binding("k", "up", show=False),
     ]
@@ -106,6 +107,11 @@ class NeedsScreen(Screen[None]):
     def action_close(self) -> None:
         if self.is_current:  # a second close key queued meanwhile is ignored
             self.app.pop_screen()
+
+    def action_seed(self) -> None:
+        from .seed import SeedScreen
+
+        self.app.open_screen(SeedScreen(self.catalog, self.state))  # type: ignore[attr-defined]
 
     def action_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()
