@@ -255,3 +255,60 @@ def test_user_overlay_replaces_and_adds(tmp_path: Path, catalog: Catalog) -> Non
     assert cat.model(entry["id"]).name == "My renamed model"  # type: ignore[union-attr]
     assert cat.model("my-own-model") is not None
     assert len(cat.models) == len(catalog.models) + 1
+
+
+# The devices users of 2025-2026 ask about (issue 16), each with a sourced spec.
+DEVICES_2026 = [
+    "m5",
+    "m5-pro-16c",
+    "m5-pro-20c",
+    "m5-max-32c",
+    "m5-max-40c",
+    "rtx-pro-4000-blackwell",
+    "rtx-pro-4500-blackwell",
+    "rtx-pro-5000-blackwell",
+    "rtx-pro-6000-blackwell",
+    "rtx-pro-6000-blackwell-max-q",
+    "rtx-pro-6000-blackwell-server",
+    "rtx-5050",
+    "rtx-5060",
+    "rtx-5060-ti-8gb",
+    "rtx-5060-ti-16gb",
+    "radeon-ai-pro-r9700",
+    "rx-9060-xt",
+    "arc-pro-b50",
+    "arc-pro-b60",
+    "instinct-mi350x",
+    "instinct-mi355x",
+    "b300",
+    "gb300",
+    "h200-nvl",
+    "dgx-station-gb300",
+    "jetson-agx-thor",
+    "ryzen-ai-max-385",
+    "ryzen-ai-max-390",
+    "ryzen-ai-max-plus-395",
+    "epyc-9005-12ch-ddr5-6000",
+    "xeon6-6900p-12ch-ddr5-6400",
+    "xeon6-6700p-8ch-ddr5-6400",
+    "tesla-p40",
+    "instinct-mi50",
+    "rtx-3090",
+]
+
+
+def test_the_2025_2026_devices_are_there_with_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from llmtui.cli import run
+
+    assert run(["hardware", "--json"]) == 0
+    devices = {d["id"]: d for d in json.loads(capsys.readouterr().out)}
+    missing = [i for i in DEVICES_2026 if i not in devices]
+    assert not missing
+    for i in DEVICES_2026:
+        d = devices[i]
+        assert d["source"].startswith("https://") and d["bandwidth_gbs"] > 0, i
+        assert all(p["kind"] and p["date"] and p["source"] for p in d["prices"]), i
+    used = [p for p in devices["rtx-3090"]["prices"] if p["kind"] == "used"]
+    assert used and all(p["date"] >= "2025" for p in used)

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -237,9 +238,15 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._rows_ready, full, False)
 
     def _rows_ready(self, result: list[Row], pending: bool) -> None:
+        """Rows from a worker; the app may be closing meanwhile (its widgets already gone)."""
+        if not self.is_attached:
+            return
         self.all_rows = result
         self.rows_pending = pending
-        self.refilter()
+        try:
+            self.refilter()
+        except NoMatches:  # the screen is being torn down: nothing to show the rows in
+            return
 
     def refilter(self) -> None:
         """Filter and sort the computed rows for the current query. Up to SYNC_FILTER_ROWS at once, so
