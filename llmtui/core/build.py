@@ -217,13 +217,42 @@ def _lookup(catalog: Catalog, text: str, kinds: set[str]) -> tuple[Device, float
     raise BuildError(f"unknown {'GPU' if 'gpu' in kinds else 'device'} '{text}'{_closest(catalog, text, kinds)}")
 
 
+def _gpu_parts(catalog: Catalog, spec: str) -> list[str]:
+    """The spec split at its '+' signs, except where a '+' is part of a device's name ('Ryzen AI Max+
+    395 + RTX 4090' is two devices): the longest run of pieces that names a device is one part."""
+    pieces = spec.split("+")
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        j = len(pieces)
+        while j > i + 1 and not _names_device(catalog, "+".join(pieces[i:j])):
+            j -= 1
+        if j == i + 1 and not _names_device(catalog, pieces[i]):  # unknown: keep its '+' for the message
+            while j < len(pieces) and not _names_device(catalog, pieces[j]):
+                j += 1
+        out.append("+".join(pieces[i:j]).strip())
+        i = j
+    return out
+
+
+def _names_device(catalog: Catalog, text: str) -> bool:
+    part = text.strip()
+    m = _COUNT_FIRST.match(part)
+    if m:
+        part = m.group(2)
+    try:
+        _lookup(catalog, part, {"gpu", "system", "apu"})
+    except BuildError:
+        return False
+    return True
+
+
 def parse_gpu_spec(catalog: Catalog, spec: str) -> list[GPU]:
     """'2x RTX 3090', 'RTX 5090 + RTX 4090', 'H100 SXM x8' -> one GPU per physical card."""
     gpus: list[GPU] = []
     if not isinstance(spec, str) or not spec.strip():
         raise BuildError('--gpu is empty; write it like "RTX 4090" or "2x RTX 3090 + RTX 4090"')
-    for part in spec.split("+"):
-        part = part.strip()
+    for part in _gpu_parts(catalog, spec):
         count = 1
         m = _COUNT_FIRST.match(part) or None
         if m:

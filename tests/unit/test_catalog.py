@@ -312,3 +312,26 @@ def test_the_2025_2026_devices_are_there_with_sources(capsys: pytest.CaptureFixt
         assert all(p["kind"] and p["date"] and p["source"] for p in d["prices"]), i
     used = [p for p in devices["rtx-3090"]["prices"] if p["kind"] == "used"]
     assert used and all(p["date"] >= "2025" for p in used)
+
+
+def test_every_device_name_and_alias_parses_as_that_device(catalog: Catalog) -> None:
+    """--gpu takes what the catalogue shows: a '+' inside a name ('Ryzen AI Max+ 395') is not a second
+    device, and an 'x' in a name is not a count."""
+    from llmtui.core.build import BuildError, planned_build
+
+    wrong = []
+    for d in catalog.devices:
+        if d.kind in ("cpu", "mac"):
+            continue
+        for name in (d.name, *d.aliases):
+            try:
+                b = planned_build(catalog, gpu=name, ram=None if d.unified else "64GB")
+                if [g.catalog_id for g in b.gpus] != [d.id]:
+                    wrong.append(f"{name}: {[g.catalog_id for g in b.gpus]}")
+            except BuildError as e:
+                wrong.append(f"{name}: {e}")
+    assert not wrong
+    two = planned_build(catalog, gpu="RTX 5090+RTX 4090", ram="64GB")
+    assert [g.catalog_id for g in two.gpus] == ["rtx-5090", "rtx-4090"]
+    with pytest.raises(BuildError, match=r"unknown GPU 'Ryzen AI Max\+ 3950'; closest: Ryzen AI Max\+ 395"):
+        planned_build(catalog, gpu="Ryzen AI Max+ 3950")
