@@ -98,12 +98,18 @@ def add_hardware(p: argparse.ArgumentParser) -> None:
     g.add_argument("--profile", type=text_arg, metavar="NAME", help="a saved build profile")
 
 
-def add_estimate_opts(p: argparse.ArgumentParser, *, quant_default: str = "Q4_K_M") -> None:
-    p.add_argument("--quant", default=quant_default, help=f"quantization (default {quant_default})")
+def add_estimate_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--quant", help="quantization (default Q4_K_M, or the engine's nearest: AWQ on vLLM, MLX-4bit on MLX)"
+    )
     p.add_argument(
         "--ctx", type=ctx_arg, default=8192, help="context length in tokens, e.g. 8192 or 32k (default 8192)"
     )
-    p.add_argument("--kv-quant", default="f16", choices=["f16", "q8_0", "q4_0"], help="KV cache type (default f16)")
+    p.add_argument(
+        "--kv-quant",
+        choices=["f16", "q8_0", "q4_0", "fp8"],
+        help="KV cache type (default f16; llama.cpp and Ollama: q8_0, q4_0; vLLM: fp8)",
+    )
     p.add_argument("--engine", default="llama.cpp", help="llama.cpp (default), ollama, vllm or mlx")
 
 

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
 
 from . import exitcodes
-from .common import catalog, fail, resolve_build
+from .common import catalog, engine_options, fail, resolve_build
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from ..core.estimate import ENGINES, QUANTS
     from ..core.leaderboard import SORT_KEYS, benchmarks, default_benchmark, resolve_benchmark, rows, sort_rows
     from ..core.output import rows_csv, rows_json, rows_table
     from ..core.query import QueryError, parse_query
 
     cat = catalog()
-    if args.engine not in ENGINES:
-        fail(f"unknown engine '{args.engine}' (use one of {', '.join(ENGINES)})")
-    quant = _quant_name(args.quant, QUANTS)
+    quant, engine, kv_type = engine_options(args.quant, args.engine, args.kv_quant)
     if args.sort not in SORT_KEYS:
         fail(f"unknown sort key '{args.sort}' (use one of {', '.join(SORT_KEYS)})")
     bench = default_benchmark(cat)
@@ -39,8 +35,8 @@ def cmd_models(args: argparse.Namespace) -> int:
         quant=quant,
         ctx=args.ctx,
         benchmark=bench,
-        kv_type=args.kv_quant,
-        engine=args.engine,
+        kv_type=kv_type,
+        engine=engine,
         models=candidates,
     )
     result = [r for r in result if query.matches_row(r)]
@@ -53,19 +49,10 @@ def cmd_models(args: argparse.Namespace) -> int:
         sys.stdout.write(rows_csv(result))
     else:
         if not args.markdown:
-            print(f"# {build.describe()} · {quant} · {args.ctx} ctx · {args.engine} · score: {bench}")
+            kv = f" · KV {kv_type}" if kv_type != "f16" else ""
+            print(f"# {build.describe()} · {quant} · {args.ctx} ctx{kv} · {engine} · score: {bench}")
         sys.stdout.write(rows_table(result, markdown=args.markdown))
     return exitcodes.OK if result else exitcodes.NO_RESULT
-
-
-def _quant_name(text: str, quants: Mapping[str, object]) -> str:
-    for name in quants:
-        if name.lower() == text.lower():
-            return name
-    import difflib
-
-    close = difflib.get_close_matches(text.upper(), list(quants), n=3)
-    fail(f"unknown quant '{text}'" + (f"; closest: {', '.join(close)}" if close else ""))
 
 
 def cmd_hardware(args: argparse.Namespace) -> int:

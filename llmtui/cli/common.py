@@ -76,3 +76,34 @@ def resolve_build(args: argparse.Namespace, cat: Catalog) -> Build:
     for w in machine.warnings:
         warn(w)
     return machine.build
+
+
+def engine_options(
+    quant: str | None, engine: str | None, kv: str | None, *, file_quant: str | None = None
+) -> tuple[str, str, str]:
+    """(quant, engine, KV type) from --quant, --engine and --kv-quant: an engine by name or alias;
+    a quant or KV type left out is the engine's nearest to Q4_K_M (or a GGUF file's own type) and to
+    f16; one given must be one the engine runs (estimate.api holds the rule, for the app too)."""
+    import difflib
+
+    from ..core.estimate import ENGINES, QUANTS, EstimateError, engine_kv, engine_quant, find_engine, find_quant
+    from ..core.estimate.api import check_kv, check_quant
+
+    eng = find_engine(engine or "llama.cpp")
+    if eng is None:
+        fail(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
+    if quant is None:
+        name = engine_quant(file_quant or "Q4_K_M", eng)
+    else:
+        q = find_quant(quant)
+        if q is None:
+            close = difflib.get_close_matches(quant.upper(), list(QUANTS), n=3)
+            fail(f"unknown quant '{quant}'" + (f"; closest: {', '.join(close)}" if close else ""))
+        name = q.name
+    kv_type = engine_kv("f16", eng) if kv is None else kv
+    try:
+        check_quant(name, eng)
+        check_kv(kv_type, eng)
+    except EstimateError as e:
+        fail(str(e))
+    return name, eng.name, kv_type

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import exitcodes
-from .common import CliError, catalog, fail, resolve_build
+from .common import CliError, catalog, engine_options, fail, resolve_build
 
 
 def _find_model(cat: Any, key: str) -> Any:
@@ -19,16 +18,6 @@ def _find_model(cat: Any, key: str) -> Any:
     if m is None:
         fail(cat.unknown_model_message(key))
     return m
-
-
-def _quant(text: str) -> str:
-    from ..core.estimate import QUANTS, find_quant
-
-    q = find_quant(text)
-    if q is None:
-        close = difflib.get_close_matches(text.upper(), list(QUANTS), n=3)
-        fail(f"unknown quant '{text}'" + (f"; closest: {', '.join(close)}" if close else ""))
-    return q.name
 
 
 def _engine(text: str) -> str:
@@ -62,8 +51,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
     cat = catalog()
     model, gguf_quant, gguf_size = _model_from_args(cat, args)
-    quant = _quant(gguf_quant if gguf_quant and args.quant == "Q4_K_M" else args.quant)
-    engine = _engine(args.engine)
+    quant, engine, kv_type = engine_options(args.quant, args.engine, args.kv_quant, file_quant=gguf_quant)
     if args.depth is not None and args.depth < 0:
         fail(f"--depth must be 0 or more, got {args.depth}")
     build = resolve_build(args, cat)
@@ -73,7 +61,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             quant,
             args.ctx,
             build,
-            kv_type=args.kv_quant,
+            kv_type=kv_type,
             engine=engine,
             prompt_tokens=args.prompt_tokens,
             depth=args.depth,
@@ -90,7 +78,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             if target == e.engine:
                 launch = launch_command(e, build, target)
             else:
-                launch = relaunch(model, build, target, quant=quant, ctx=args.ctx, kv_type=args.kv_quant)
+                launch = relaunch(model, build, target, quant=quant, ctx=args.ctx, kv_type=kv_type)
         except LaunchError as err:
             fail(str(err))
     data = e.to_json()
@@ -242,13 +230,18 @@ def _batch(args: argparse.Namespace) -> int:
         req = _batch_request(loads_json(decode(line, where), where))
         model = model_from_config(Path(req["config"])) if req.get("config") else _find_model(cat, str(req["model"]))
         build = build_for(req)
+        q = req.get("quant")
+        kv = req.get("kv_quant")
+        quant, engine, kv_type = engine_options(
+            None if q is None else str(q), str(req.get("engine", "llama.cpp")), None if kv is None else str(kv)
+        )
         e = estimate(
             model,
-            _quant(str(req.get("quant", "Q4_K_M"))),
+            quant,
             req["ctx"],
             build,
-            kv_type=str(req.get("kv_quant", "f16")),
-            engine=_engine(str(req.get("engine", "llama.cpp"))),
+            kv_type=kv_type,
+            engine=engine,
             prompt_tokens=req["prompt_tokens"],
             depth=req.get("depth"),
             with_max_ctx=True,

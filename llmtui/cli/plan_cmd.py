@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from . import exitcodes
-from .common import catalog, fail
-from .estimate_cmd import _engine, _find_model, _quant
+from .common import catalog, engine_options, fail
+from .estimate_cmd import _find_model
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -18,8 +18,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     cat = catalog()
     model = _find_model(cat, args.model)
-    quant = _quant(args.quant)
-    engine = _engine(args.engine)
+    quant, engine, kv_type = engine_options(args.quant, args.engine, args.kv_quant)
     if args.target_tps < 0:
         fail(f"--target-tps must be 0 or more, got {args.target_tps:g}")
     try:
@@ -29,7 +28,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             quant=quant,
             ctx=args.ctx,
             target_tps=args.target_tps,
-            kv_type=args.kv_quant,
+            kv_type=kv_type,
             engine=engine,
             limit=args.limit,
             max_gpus=args.max_gpus,

@@ -22,7 +22,7 @@ from .boundary.text import one_line
 from .build import Build
 from .catalog.schema import is_hf_repo_id
 from .catalog.types import Catalog, Model
-from .estimate import ENGINES, QUANTS, Estimate, EstimateError, estimate, find_engine
+from .estimate import ENGINES, Estimate, EstimateError, estimate, find_engine
 from .paths import bundled_data_dir
 
 LLAMA_PORT = 8080
@@ -230,9 +230,8 @@ def vllm(e: Estimate, build: Build) -> Launch:
     argv += ["--max-model-len", str(e.ctx), "--gpu-memory-utilization", f"{VLLM_UTIL:.2f}"]
     if e.parallel > 1:
         argv += ["--max-num-seqs", str(e.parallel)]
-    if e.kv_type != "f16":
+    if e.kv_type == "fp8":
         argv += ["--kv-cache-dtype", "fp8"]
-        notes.append(f"vLLM's nearest KV cache type to {e.kv_type} is fp8")
     argv += ["--port", str(VLLM_PORT)]
     steps: list[Step] = []
     serve = {"note": missing, "runnable": not missing}
@@ -295,28 +294,14 @@ def launch_for_estimate(e: Estimate, build: Build, catalog: Catalog | None = Non
     return launch_command(e, build, e.engine).text()
 
 
-def equivalent_quant(quant: str, family: str) -> str:
-    """The nearest format of another engine family: a 4-5 bit GGUF is AWQ or MLX 4-bit, an 8-bit one FP8 or
-    MLX 8-bit, anything wider 16-bit."""
-    q = QUANTS[quant]
-    if q.family == family or (family == "gguf" and q.family != "gguf" and quant in ("FP16",)):
-        return quant if q.family == family else "F16"
-    from .estimate.quant import BLOCK_TYPES
-
-    bits = q.bits or (BLOCK_TYPES[q.base].bpw if q.base in BLOCK_TYPES else 16.0)
-    if family == "gguf":
-        return "Q4_K_M" if bits <= 5 else ("Q8_0" if bits <= 9 else "F16")
-    if family == "vllm":
-        return "AWQ" if bits <= 5 else ("FP8" if bits <= 9 else "FP16")
-    return "MLX-4bit" if bits <= 5 else ("MLX-8bit" if bits <= 9 else "FP16")
-
-
 def relaunch(model: Model, build: Build, engine: str, *, quant: str, ctx: int, kv_type: str = "f16") -> Launch:
     """Estimate for `engine` and return its command (the CLI's --launch ENGINE)."""
     eng = find_engine(engine)
     if eng is None:
         raise LaunchError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
-    quant = equivalent_quant(quant, eng.quant_family)
+    from .estimate.api import engine_kv, engine_quant
+
+    quant, kv_type = engine_quant(quant, eng), engine_kv(kv_type, eng)
     try:
         e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=eng.name, with_max_ctx=False)
     except EstimateError as err:

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..core.estimate import BEST_QUANT_ORDER, ENGINES
+from ..core.estimate import ENGINES, engine_quants
 from ..core.leaderboard import SORT_KEYS
 from ..core.presets import PRESETS
 from ..core.units import fmt_ctx
@@ -43,11 +43,12 @@ class LlmtuiCommands(Provider):
         ]
         for key in SORT_KEYS:
             out.append((f"Sort by {key}", partial(main.set_sort, key), "s"))
-        for q in ("F16", *BEST_QUANT_ORDER):
+        engine = ENGINES[main.state.engine]
+        for q in engine_quants(engine):
             out.append((f"Quant {q}", partial(main.set_quant, q), "b"))
         for c in CONTEXTS:
             out.append((f"Context {fmt_ctx(c)}", partial(main.set_ctx, c), "c"))
-        for kv in ("f16", "q8_0", "q4_0"):
+        for kv in engine.kv_types:
             out.append((f"KV cache {kv}", partial(main.set_kv, kv), "K"))
         for e in ENGINES.values():
             out.append((f"Engine {e.label}", partial(main.set_engine, e.name), "e"))

@@ -80,7 +80,7 @@ def test_models_bad_query_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
                 "--quant",
                 "Q4_K_M",
             ],
-            "does not run GGUF",
+            "vLLM does not run Q4_K_M; use one of FP16, FP8, INT4-experts",
         ),
         (["estimate", "--config", "/nonexistent/config.json", "--gpu", "RTX 4090"], "cannot be read"),
         (["profiles", "show", "nobody"], "no profile named"),

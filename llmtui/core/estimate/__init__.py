@@ -8,13 +8,16 @@ from .api import (
     Memory,
     best_quant,
     check_quant,
+    engine_kv,
+    engine_quant,
+    engine_quants,
     estimate,
     fit_status,
     max_context,
     quant_order,
 )
 from .engines import ENGINES, find_engine
-from .kv import KV_TYPES, kv_cache
+from .kv import KV_NOTES, KV_TYPES, kv_cache
 from .quant import BEST_QUANT_ORDER, QUANTS, TABLE_QUANTS, find_quant
 from .speed import Speed
 from .tensors import model_tensors, param_count
@@ -23,6 +26,7 @@ from .weights import file_bytes, weights
 __all__ = [
     "BEST_QUANT_ORDER",
     "ENGINES",
+    "KV_NOTES",
     "KV_TYPES",
     "QUANTS",
     "STATUS_ORDER",
@@ -34,6 +38,9 @@ __all__ = [
     "Speed",
     "best_quant",
     "check_quant",
+    "engine_kv",
+    "engine_quant",
+    "engine_quants",
     "estimate",
     "file_bytes",
     "find_engine",

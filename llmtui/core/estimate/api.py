@@ -149,16 +149,55 @@ def check_quant(quant: str, engine: Engine) -> Quant:
     q = QUANTS.get(quant)
     if q is None:
         raise EstimateError(f"unknown quant '{quant}'")
-    if engine.quant_family == "gguf" and q.family != "gguf":
-        raise EstimateError(f"{engine.label} runs GGUF files; {quant} is a {q.family} format")
-    if engine.quant_family != "gguf" and q.family == "gguf" and quant not in ("F16", "BF16"):
-        allowed = ", ".join(k for k, v in QUANTS.items() if v.family == engine.quant_family)
-        raise EstimateError(f"{engine.label} does not run GGUF quants like {quant}; use one of FP16, {allowed}")
-    if engine.quant_family == "mlx" and q.family == "vllm" and quant != "FP16":
-        raise EstimateError(f"MLX has no {quant} format; use FP16, MLX-8bit or MLX-4bit")
-    if engine.quant_family == "vllm" and q.family == "mlx":
-        raise EstimateError(f"vLLM does not run {quant}; use FP16, FP8, AWQ or GPTQ")
+    runs = q.family == engine.quant_family or (engine.quant_family != "gguf" and quant in ("F16", "BF16", "FP16"))
+    if not runs:
+        raise EstimateError(f"{engine.label} does not run {quant}; use one of {', '.join(engine_quants(engine))}")
     return q
+
+
+def engine_quants(engine: Engine) -> tuple[str, ...]:
+    """The quants an engine runs, best quality first, as the pickers, the palette and messages list them."""
+    if engine.quant_family == "gguf":
+        return ("F16", *BEST_QUANT_ORDER, "MXFP4")
+    return quant_order(engine)
+
+
+def engine_quant(quant: str, engine: Engine) -> str:
+    """The quant `engine` runs nearest to `quant`: itself when it runs it; otherwise a 4-5 bit format
+    becomes AWQ (vLLM), MLX 4-bit (MLX) or Q4_K_M (GGUF), an 8-bit one FP8, MLX 8-bit or Q8_0, anything
+    wider 16-bit. One rule for the main screen, the planner, the CLI and launch commands."""
+    from .quant import BLOCK_TYPES
+
+    q = QUANTS[quant]
+    family = engine.quant_family
+    if q.family == family or (family != "gguf" and quant in ("F16", "BF16", "FP16")):
+        return quant
+    if family == "gguf" and quant == "FP16":
+        return "F16"
+    bits = q.bits or (BLOCK_TYPES[q.base].bpw if q.base in BLOCK_TYPES else 16.0)
+    if family == "gguf":
+        return "Q4_K_M" if bits <= 5 else ("Q8_0" if bits <= 9 else "F16")
+    if family == "vllm":
+        return "AWQ" if bits <= 5 else ("FP8" if bits <= 9 else "FP16")
+    return "MLX-4bit" if bits <= 5 else ("MLX-8bit" if bits <= 9 else "FP16")
+
+
+def engine_kv(kv_type: str, engine: Engine) -> str:
+    """The KV cache type `engine` offers nearest to `kv_type` (llama.cpp's q8_0 and q4_0 are fp8 on vLLM)."""
+    if kv_type in engine.kv_types:
+        return kv_type
+    if kv_type in ("q8_0", "q4_0") and "fp8" in engine.kv_types:
+        return "fp8"
+    if kv_type == "fp8" and "q8_0" in engine.kv_types:
+        return "q8_0"
+    return engine.kv_types[0]
+
+
+def check_kv(kv_type: str, engine: Engine) -> None:
+    # llama.cpp also takes bf16 and f32 caches (-ctk); they are not offered, but accepted
+    extra = ("bf16", "f32") if engine.quant_family == "gguf" else ()
+    if kv_type not in engine.kv_types and kv_type not in extra:
+        raise EstimateError(f"{engine.label} has no '{kv_type}' KV cache; its types are {', '.join(engine.kv_types)}")
 
 
 def _effective_quant(quant: str, engine: Engine) -> str:
@@ -260,7 +299,8 @@ def estimate(
     check_quant(quant, eng)
     quant = _effective_quant(quant, eng)
     if kv_type not in KV_TYPES:
-        raise EstimateError(f"unknown KV cache type '{kv_type}' (use f16, q8_0 or q4_0)")
+        raise EstimateError(f"unknown KV cache type '{kv_type}' (use one of {', '.join(eng.kv_types)})")
+    check_kv(kv_type, eng)
     if ctx < 1:
         raise EstimateError(f"context must be at least 1 token, got {ctx}")
     a = model.arch

@@ -31,14 +31,15 @@ class Backend:
 
 
 # Fitted by `python tests/bench/calibrate.py` on the llama.cpp measurements of 2025 and later in
-# data/reference/speed_points.toml (75 points; median |error| 7.4% in-sample, worst 62%; ROCm grew from 4
-# to 9 points when the Radeon AI PRO R9700 and Instinct MI50 joined the catalogue). Vulkan runs on NVIDIA
+# data/reference/speed_points.toml (85 points; median |error| 7.3% in-sample, worst 62%; ROCm grew from 4
+# to 19 points when the Radeon AI PRO R9700 and Instinct MI50 joined the catalogue and "Ryzen AI Max+ 395"
+# parsed as one device). Vulkan runs on NVIDIA
 # and AMD cards are fitted with their vendor's backend. Metal prefill has no FLOPS figures to fit
 # against (the catalogue lacks most Apple GPU FLOPS), so its prefill_efficiency is an assumption.
 BACKENDS: dict[str, Backend] = {
     "CUDA": Backend("CUDA", 0.88, 42.3, 0.98, 0.87, 1.15, 45, 32.7),
     "Metal": Backend("Metal", 0.828, 158.0, 0.5, 0.74, 1.11, 21, 65.8),
-    "ROCm": Backend("ROCm", 0.91, 105.8, 0.5, 0.8, 1.26, 9, 0.0),
+    "ROCm": Backend("ROCm", 0.893, 99.6, 0.23, 0.81, 1.13, 19, 0.0),
     # No current measurements in the reference data: assumptions, shown as "uncalibrated".
     "SYCL": Backend("SYCL", 0.6, 60.0, 0.4, 0.6, 1.3, 0),
     "CPU": Backend("CPU", 0.6, 10.0, 0.5, 0.6, 1.3, 0),

@@ -18,6 +18,7 @@ class Engine:
     layer_offload: bool = True  # can put layers in host RAM
     expert_offload: bool = False  # can keep MoE experts in host RAM (--n-cpu-moe)
     apple_only: bool = False
+    kv_types: tuple[str, ...] = ("f16", "q8_0", "q4_0")  # KV cache types it offers, the default first
 
 
 ENGINES: dict[str, Engine] = {
@@ -46,6 +47,7 @@ ENGINES: dict[str, Engine] = {
             "vLLM may use gpu_memory_utilization = 0.9 of each GPU's total memory (its default)",
             memory_fraction=0.9,
             layer_offload=False,
+            kv_types=("f16", "fp8"),  # --kv-cache-dtype auto (the model's 16-bit type) or fp8
         ),
         Engine(
             "mlx",
@@ -55,6 +57,7 @@ ENGINES: dict[str, Engine] = {
             "MLX is bounded by Metal's working-set limit",
             layer_offload=False,
             apple_only=True,
+            kv_types=("f16",),
         ),
     )
 }

@@ -18,7 +18,14 @@ from ..catalog.types import Arch
 from .tensors import attn_shape
 
 # Bytes per cached value (ggml block types: q8_0 = 34 B / 32 values, q4_0 = 18 B / 32).
-KV_TYPES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "f32": 4.0}
+# What each KV cache type is, as the pickers say it.
+KV_NOTES = {
+    "f16": "f16 (default)",
+    "q8_0": "q8_0: half the KV memory",
+    "q4_0": "q4_0: quarter, lossy",
+    "fp8": "fp8: half the KV memory (vLLM --kv-cache-dtype fp8)",
+}
+KV_TYPES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "f32": 4.0, "fp8": 1.0}
 STATE_BYTES = 4  # recurrent states are f32 (llama.cpp's default for r and s)
 
 # llama.cpp pads the KV cache to 256 cells (with flash attention); vLLM allocates 16-token blocks;

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from ...core.build import Build
 from ...core.catalog import Catalog
-from ...core.estimate import BEST_QUANT_ORDER, ENGINES, QUANTS, quant_order
+from ...core.estimate import ENGINES, KV_NOTES, QUANTS, engine_kv, engine_quant, engine_quants
 from ...core.leaderboard import (
     DESCENDING,
     SORT_KEYS,
@@ -452,9 +452,7 @@ class MainScreen(Screen[None]):
         self.refilter()
 
     def action_quant(self) -> None:
-        eng = ENGINES[self.state.engine]
-        names = list(quant_order(eng)) if eng.quant_family != "gguf" else ["F16", *BEST_QUANT_ORDER, "MXFP4"]
-        opts = [(q, f"{q:8} {QUANTS[q].note}") for q in names]
+        opts = [(q, f"{q:8} {QUANTS[q].note}") for q in engine_quants(ENGINES[self.state.engine])]
         self._choose("Quantization", opts, self.state.quant, self.set_quant)
 
     def set_quant(self, q: str) -> None:
@@ -472,7 +470,7 @@ class MainScreen(Screen[None]):
         self.recompute()
 
     def action_kv(self) -> None:
-        opts = [("f16", "f16 (default)"), ("q8_0", "q8_0: half the KV memory"), ("q4_0", "q4_0: quarter, lossy")]
+        opts = [(k, KV_NOTES[k]) for k in ENGINES[self.state.engine].kv_types]
         self._choose("KV cache type", opts, self.state.kv_type, self.set_kv)
 
     def set_kv(self, kv: str) -> None:
@@ -487,11 +485,12 @@ class MainScreen(Screen[None]):
     def set_engine(self, name: str) -> None:
         self.state.engine = name
         eng = ENGINES[name]
-        if QUANTS[self.state.quant].family != eng.quant_family and not (
-            eng.quant_family != "gguf" and self.state.quant in ("F16", "BF16")
-        ):
-            self.state.quant = quant_order(eng)[-1] if eng.quant_family != "gguf" else "Q4_K_M"
-            self.notify(f"{eng.label} runs other formats: quant set to {self.state.quant}.", markup=False)
+        quant, kv = engine_quant(self.state.quant, eng), engine_kv(self.state.kv_type, eng)
+        changed = [f"quant {quant}"] if quant != self.state.quant else []
+        changed += [f"KV cache {kv}"] if kv != self.state.kv_type else []
+        self.state.quant, self.state.kv_type = quant, kv
+        if changed:
+            self.notify(f"{eng.label} runs other formats: {' and '.join(changed)}.", markup=False)
         self._refresh_title()
         self.recompute()
 

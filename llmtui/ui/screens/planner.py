@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_from_device, parse_ram
 from ...core.catalog import Catalog
-from ...core.estimate import ENGINES, EstimateError, estimate
+from ...core.estimate import ENGINES, EstimateError, engine_kv, engine_quant, estimate
 from ...core.leaderboard import resolve_benchmark, rows
 from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells, price_text
 from ...core.plan import cheapest_builds, summarize, upgrade_hints
@@ -109,6 +109,7 @@ class PlannerScreen(Screen[None]):
         self.main = main
         base = state.build or Build("empty", ram_bytes=64 * GiB)
         self.draft = Draft.from_build(base, state.engine)
+        self._follow_engine()
         if not self.draft.ram_bytes and not base.unified:
             self.draft.ram_bytes = 64 * GiB
         self.pinned: list[tuple[str, Build] | None] = [None, None, None]
@@ -319,11 +320,14 @@ class PlannerScreen(Screen[None]):
     def _set_engine(self, key: str | None) -> None:
         if key:
             self.draft.engine = key
-            if ENGINES[key].quant_family != "gguf":
-                self.view.quant = "FP16" if key == "vllm" else "MLX-4bit"
-            elif self.view.quant in ("FP16", "FP8", "AWQ", "GPTQ", "MLX-4bit", "MLX-8bit"):
-                self.view.quant = "Q4_K_M"
+            self._follow_engine()
             self._changed()
+
+    def _follow_engine(self) -> None:
+        """The draft's engine runs its own formats: the nearest quant and KV type, by the same rule as
+        the main screen's engine switch and the CLI."""
+        eng = ENGINES[self.draft.engine]
+        self.view.quant, self.view.kv_type = engine_quant(self.view.quant, eng), engine_kv(self.view.kv_type, eng)
 
     def action_this_machine(self) -> None:
         b = self.main.state.build
@@ -351,6 +355,7 @@ class PlannerScreen(Screen[None]):
 
                 p = load_profile(name, self.catalog)
                 self.draft = Draft.from_build(p.build, p.engine)
+                self._follow_engine()
                 self.on_mount()
 
         self.app.push_screen(ChoiceScreen("Load a profile", opts), chosen)
