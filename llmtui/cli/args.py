@@ -139,7 +139,10 @@ def build_parser() -> Parser:
     add_hardware(m)
     add_estimate_opts(m)
     m.add_argument(
-        "--sort", default="score", help="score, name, params, memory, fit, tps, released, ctx, license, best"
+        "--sort",
+        default="runnable",
+        help="runnable (default: what the build runs first, then by score), score (the full ranking), adjusted, "
+        "name, params, memory, fit, tps, released, ctx, license, best",
     )
     m.add_argument("--asc", action="store_true", help="sort ascending")
     m.add_argument(

@@ -51,6 +51,8 @@ def cmd_models(args: argparse.Namespace) -> int:
         if not args.markdown:
             kv = f" · KV {kv_type}" if kv_type != "f16" else ""
             print(f"# {build.describe()} · {quant} · {args.ctx} ctx{kv} · {engine} · score: {bench}")
+            order = "what runs first, then by score" if args.sort == "runnable" else f"sorted by {args.sort}"
+            print(f"# {order}; mem, fit and t/s at {quant}; best quant: the best that fits")
         sys.stdout.write(rows_table(result, markdown=args.markdown))
     return exitcodes.OK if result else exitcodes.NO_RESULT
 

@@ -201,9 +201,31 @@ def _adjusted_key(r: Row) -> float | None:
     return a if a is not None else r.score.value
 
 
-SORT_KEYS = ("score", "adjusted", "name", "params", "memory", "fit", "tps", "released", "ctx", "license", "best")
+def _runnable_key(r: Row) -> tuple[int, int, float]:
+    """What a build can run first: by how it fits at the best quant that fits (fully on GPU, then with
+    offload, then CPU only, then not at all), then by score; unscored models last in each class."""
+    status = r.status if r.best_status in ("", "…") else r.best_status
+    fits = 0 if r.status == "n/a" else STATUS_ORDER.get(status, 0)
+    return fits, r.score is not None, r.score.value if r.score else 0.0
+
+
+SORT_KEYS = (
+    "runnable",
+    "score",
+    "adjusted",
+    "name",
+    "params",
+    "memory",
+    "fit",
+    "tps",
+    "released",
+    "ctx",
+    "license",
+    "best",
+)
 
 _SORT_VALUE: dict[str, Callable[[Row], Any]] = {
+    "runnable": _runnable_key,
     "score": lambda r: r.score.value if r.score else None,
     "adjusted": _adjusted_key,
     "name": lambda r: r.model.name.lower(),
@@ -218,10 +240,10 @@ _SORT_VALUE: dict[str, Callable[[Row], Any]] = {
 }
 
 
-DESCENDING = frozenset({"score", "adjusted", "tps", "params", "fit", "released", "ctx", "best"})
+DESCENDING = frozenset({"runnable", "score", "adjusted", "tps", "params", "fit", "released", "ctx", "best"})
 
 
-def sort_rows(rows_: list[Row], key: str = "score", reverse: bool | None = None) -> list[Row]:
+def sort_rows(rows_: list[Row], key: str = "runnable", reverse: bool | None = None) -> list[Row]:
     """Sort by a column; unknown values (no score, no speed) always go last."""
     if key not in SORT_KEYS:
         raise ValueError(f"unknown sort key '{key}' (use one of {', '.join(SORT_KEYS)})")

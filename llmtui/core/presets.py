@@ -12,7 +12,7 @@ class Preset:
     label: str
     query: str
     benchmark: str
-    sort: str = "score"
+    sort: str = "runnable"  # what the build runs first, by the preset's score
     ctx: int | None = None
     why: str = ""
 

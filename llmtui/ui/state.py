@@ -19,7 +19,7 @@ class ViewState:
     kv_type: str = "f16"
     engine: str = "llama.cpp"
     benchmark: str = "MMLU-Pro"
-    sort: str = "score"
+    sort: str = "runnable"  # what the build can run first; "score" is the full ranking
     reverse: bool = False
     query: str = ""
     fits_only: bool = False

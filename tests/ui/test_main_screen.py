@@ -142,8 +142,8 @@ async def test_sort_picker_with_keys(make_app) -> None:  # type: ignore[no-untyp
         await settle(pilot)
         await pilot.press("s")
         await pilot.pause()
-        # options: score, adjusted, name, ...: move to "name" and choose it
-        await pilot.press("j", "j", "enter")
+        # options: runnable, score, adjusted, name, ...: move to "name" and choose it
+        await pilot.press("j", "j", "j", "enter")
         await settle(pilot)
         names = [r.model.name.lower() for r in main_of(app).table.rows]
         assert names == sorted(names)
@@ -174,8 +174,11 @@ async def test_preset_filters_and_ranks(make_app) -> None:  # type: ignore[no-un
         assert screen.state.benchmark == "LiveCodeBench AA"
         q = parse_query("use:coding fits")
         assert screen.table.rows and all(q.matches_row(r) for r in screen.table.rows)
-        scored = [r.score_value for r in screen.table.rows if r.score_value is not None]
-        assert scored == sorted(scored, reverse=True)
+        # what runs fully on the GPU first, then with offload, each by score
+        from llmtui.core.estimate import STATUS_ORDER
+
+        keys = [(STATUS_ORDER[r.best_status], r.score_value) for r in screen.table.rows if r.score_value is not None]
+        assert keys == sorted(keys, reverse=True) and keys[0][0] == STATUS_ORDER["gpu"]
 
 
 async def test_detail_pane_shows_the_estimate(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -297,3 +297,18 @@ def test_detection_failure_exits_3(capsys: pytest.CaptureFixture[str], monkeypat
     monkeypatch.setattr(probe, "probe_nvidia", lambda *a: SourceResult("nvidia", ok=False))
     code, out, _ = cli(capsys, "detect")
     assert code == 3 and "no /proc" in out
+
+
+def test_the_default_ranking_is_what_the_build_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """On a 4090 the first rows run; a model that fits nowhere (DeepSeek-R1) comes after every model
+    that runs; --sort score is the full ranking, one flag away."""
+    code, out, _ = cli(capsys, "models", "--gpu", "RTX 4090", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    runs = [r["best_quant_fit"] != "none" for r in rows]
+    assert runs[0] and runs == sorted(runs, reverse=True)
+    ids = [r["id"] for r in rows]
+    assert ids.index("deepseek-r1") > runs.count(True) - 1
+    code, out, _ = cli(capsys, "models", "--gpu", "RTX 4090", "--sort", "score", "--json")
+    scores = [r["score"]["value"] for r in json.loads(out) if r["score"]]
+    assert scores == sorted(scores, reverse=True)

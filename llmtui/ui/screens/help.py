@@ -61,6 +61,16 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Text("llmtui keys", style="bold underline"))
             yield Static(t)
+            yield Static(Text("\nThe ranking", style="bold underline"))
+            yield Static(
+                Text(
+                    "Rows rank by what this build runs first: fully on the GPU, then with layers or experts "
+                    "in RAM, then CPU only, then not at all, each by the score (m picks it). s then 'score' "
+                    "is the full ranking. Memory, fit and t/s are at the quant in the title (b changes it); "
+                    "'Best fit' is the best quant that fits and how, 'Adj' the score adjusted for that "
+                    "quant's measured loss, 'Loss' the loss itself.",
+                )
+            )
             yield Static(Text("\nThe filter language", style="bold underline"))
             yield Static(filt)
             yield Static(

@@ -292,7 +292,9 @@ class MainScreen(Screen[None]):
             parts.append(f"filter: {st.full_query()}")
         if self.rows_pending:
             parts.append("detecting hardware: fits follow")
-        parts.append("memory and speed: llmtui's estimates (detail pane shows the basis)")
+        if st.sort == "runnable":
+            parts.append("what runs first")
+        parts.append(f"Mem, Fit, t/s at {st.quant}; Best fit: the best quant that fits (? explains)")
         text = " · ".join(parts)
         if text != getattr(self, "_status_text", None):
             self._status_text = text
@@ -421,7 +423,8 @@ class MainScreen(Screen[None]):
 
     def action_sort(self) -> None:
         labels = {
-            "score": "score",
+            "runnable": "runnable first: fit at the best quant, then score (default)",
+            "score": "score: the full ranking, whether it runs or not",
             "adjusted": "score adjusted for the quant's loss",
             "name": "name",
             "params": "parameters",
