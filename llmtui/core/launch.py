@@ -129,7 +129,7 @@ def llama_cpp(e: Estimate, build: Build) -> Launch:
     m = e.model
     src, note = _gguf_source(m, e.quant)
     gpus = [d for d in e.devices if d.kind == "gpu" and d.layers]
-    machines = build.machines
+    machines = e.machines
     argv = ["llama-server", *src, "-c", str(e.ctx), "-ngl", str(e.n_gpu_layers)]
     if e.n_cpu_moe:
         argv += ["--n-cpu-moe", str(e.n_cpu_moe)]
@@ -163,7 +163,7 @@ def llama_cpp(e: Estimate, build: Build) -> Launch:
 
 def ollama(e: Estimate, build: Build) -> Launch:
     m = e.model
-    if build.machines > 1:
+    if e.machines > 1:
         raise LaunchError("Ollama runs on one machine; for several use llama.cpp RPC, vLLM or exo")
     tag = repos_for(m).get("ollama")
     tag = tag if isinstance(tag, str) and _OLLAMA_TAG.match(tag) else None
@@ -235,7 +235,7 @@ def vllm(e: Estimate, build: Build) -> Launch:
     argv += ["--port", str(VLLM_PORT)]
     steps: list[Step] = []
     serve = {"note": missing, "runnable": not missing}
-    if build.machines > 1:
+    if e.machines > 1:
         argv += ["--distributed-executor-backend", "ray"]
         steps.append(Step("the head machine", ("ray", "start", "--head", "--port=6379")))
         head = Shell('--address="${HEAD:?set HEAD to the address of the head machine}:6379"')
@@ -251,7 +251,7 @@ def vllm(e: Estimate, build: Build) -> Launch:
 
 def mlx(e: Estimate, build: Build) -> Launch:
     m = e.model
-    if build.machines > 1:
+    if e.machines > 1:
         steps = (
             Step(
                 "every Mac",

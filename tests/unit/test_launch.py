@@ -74,16 +74,16 @@ def test_llama_cpp_rpc_over_machines(catalog: Catalog) -> None:
 
 
 def test_vllm_tensor_and_pipeline_parallel(catalog: Catalog) -> None:
-    m = catalog.model("llama-3.1-70b-instruct")
+    m = catalog.model("llama-3.1-405b-instruct")  # 405 GB at FP8: more than one machine of 4x H100 holds
     assert m is not None
     b = planned_build(catalog, gpu="4x H100 SXM", machines=2)
-    e = estimate(m, "FP16", 32768, b, engine="vllm")
-    assert e.status == "gpu"
+    e = estimate(m, "FP8", 32768, b, engine="vllm")
+    assert e.status == "gpu" and e.machines == 2
     lines = argv_of(launch_command(e, b, "vllm").text())
     assert lines[0] == ["ray", "start", "--head", "--port=6379"]
     assert lines[1][:2] == ["ray", "start"]
     serve = lines[2]
-    assert serve[:3] == ["vllm", "serve", m.hf_repo]
+    assert serve[:3] == ["vllm", "serve", "meta-llama/Llama-3.1-405B-Instruct-FP8"]  # Meta's own FP8 checkpoint
     assert serve[serve.index("--tensor-parallel-size") + 1] == "4"
     assert serve[serve.index("--pipeline-parallel-size") + 1] == "2"
     assert serve[serve.index("--max-model-len") + 1] == "32768"
@@ -106,8 +106,14 @@ def test_ollama(catalog: Catalog) -> None:
     e = estimate(m, "Q4_K_M", 8192, b, engine="ollama")
     text = launch_command(e, b, "ollama").text()
     assert "OLLAMA_CONTEXT_LENGTH=8192" in text and "ollama run hf.co/" in text
+    # a model that fits on one of two machines runs on that one; one that needs both cannot run on Ollama
+    two = planned_build(catalog, gpu="RTX 3060 12GB", machines=2)
+    assert "ollama run" in launch_command(estimate(m, "Q4_K_M", 8192, two, engine="ollama"), two, "ollama").text()
+    big = catalog.model("llama-3.3-70b-instruct")
+    assert big is not None
+    two = planned_build(catalog, gpu="RTX 4090", machines=2)
     with pytest.raises(LaunchError, match="one machine"):
-        launch_command(e, planned_build(catalog, gpu="RTX 3060 12GB", machines=2), "ollama")
+        launch_command(estimate(big, "Q4_K_M", 8192, two, engine="ollama"), two, "ollama")
 
 
 def test_mlx_and_exo(catalog: Catalog) -> None:
@@ -118,8 +124,12 @@ def test_mlx_and_exo(catalog: Catalog) -> None:
     (cmd,) = argv_of(launch_command(e, mac, "mlx").text())
     assert cmd[:2] == ["mlx_lm.server", "--model"] and cmd[2].startswith("mlx-community/")
     two = planned_build(catalog, mac="M4 Max 40-core 64GB", machines=2)
-    e2 = estimate(m, "MLX-4bit", 8192, two, engine="mlx")
-    assert "exo" in launch_command(e2, two, "mlx").text()
+    e2 = estimate(m, "MLX-4bit", 8192, two, engine="mlx")  # fits one Mac: no exo cluster
+    assert e2.machines == 1 and "exo" not in launch_command(e2, two, "mlx").text()
+    big = catalog.model("llama-3.3-70b-instruct")
+    assert big is not None
+    e3 = estimate(big, "MLX-8bit", 8192, two, engine="mlx")
+    assert e3.machines == 2 and "exo" in launch_command(e3, two, "mlx").text()
 
 
 def test_nothing_to_launch_when_it_does_not_fit(catalog: Catalog) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -86,6 +86,7 @@ class Estimate:
     notes: tuple[str, ...] = ()
     basis: dict[str, str] = field(default_factory=dict)
     parallel: int = 1  # sequences served at once, sharing the context cells
+    machines: int = 1  # machines the placement uses (fewer than the build's when fewer hold the model)
 
     @property
     def fits(self) -> bool:
@@ -124,6 +125,7 @@ class Estimate:
                 "tensor_split": list(self.tensor_split),
                 "tensor_parallel": self.tp,
                 "pipeline_parallel": self.pp,
+                "machines": self.machines,
                 "reason": self.reason,
                 "notes": list(self.notes),
             },
@@ -232,6 +234,27 @@ def model_weights(model: Model, quant: str) -> tuple[Weights, int, str]:
     return scaled(weights(model.arch, base), factor, quant), p.size_bytes, f"published file {p.gguf_repo} ({p.source})"
 
 
+def _fewest_machines(
+    model: Model, quant: str, ctx: int, build: Build, kv_type: str, engine: Engine, parallel: int, p: Placement
+) -> tuple[Placement, Build, tuple[str, ...]]:
+    """A model that fits on fewer of the build's machines runs on the fewest that hold it fully in GPU
+    memory: every further machine only adds a network hop per token (llama.cpp RPC, vLLM pipeline
+    stages, exo). Returns the placement, the build it uses and a note saying so."""
+    if build.machines == 1 or p.status != "gpu":
+        return p, build, ()
+    for k in range(1, build.machines):
+        fewer = replace(build, machines=k)
+        pk, _ = place(model, quant, ctx, fewer, kv_type, engine, parallel)
+        if pk.status == "gpu":
+            used = "one" if k == 1 else str(k)
+            note = (
+                f"runs on {used} of the {build.machines} machines: it fits there, and each further machine "
+                "would only add a network hop per token"
+            )
+            return pk, fewer, (note,)
+    return p, build, ()
+
+
 def place(
     model: Model, quant: str, ctx: int, build: Build, kv_type: str, engine: Engine, parallel: int = 1
 ) -> tuple[Placement, Weights]:
@@ -307,6 +330,8 @@ def estimate(
     if not 1 <= parallel <= 4096:
         raise EstimateError(f"parallel sequences must be between 1 and 4096, got {parallel}")
     p, w = place(model, quant, ctx, build, kv_type, eng, parallel)
+    asked = build  # the largest context is the whole build's; the placement may use fewer machines
+    p, build, fewer_note = _fewest_machines(model, quant, ctx, build, kv_type, eng, parallel, p)
     kv = kv_cache(a, ctx, kv_type, eng.name, parallel)
     used = p.used_slots
     if used:
@@ -348,7 +373,7 @@ def estimate(
         )
     max_ctx = None
     if with_max_ctx:
-        max_ctx = max_context(model, quant, build, kv_type, eng, p.status if p.status != "none" else "cpu")
+        max_ctx = max_context(model, quant, asked, kv_type, eng, p.status if p.status != "none" else "cpu")
     basis = {
         "weights": (
             f"{QUANTS[quant].name}: {published_basis}, laid out like its base mix"
@@ -380,7 +405,8 @@ def estimate(
         tp=p.tp,
         pp=p.pp,
         reason=p.reason,
-        notes=tuple(p.notes) + _ctx_note(model, ctx),
+        notes=tuple(p.notes) + fewer_note + _ctx_note(model, ctx),
+        machines=build.machines,
         basis=basis,
         parallel=parallel,
     )
