@@ -17,7 +17,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json([seed_json(r) for r in rows]))
         return exitcodes.OK
-    header = ("model (seed)", "seed GB", "ours GB", "seed hardware", "seed t/s", "there (ours)", "cheapest (ours)")
+    from ..core.plan import READABLE_TPS
+
+    header = (
+        "model (seed)",
+        "seed GB",
+        "ours GB",
+        "seed hardware",
+        "seed t/s",
+        "there (ours)",
+        f"cheapest at {READABLE_TPS:g}+ t/s (ours)",
+    )
     body = [seed_cells(r) for r in rows]
     if not args.markdown:
         print(f"# The seed article's 'Hardware needed per model' ({QUANT}, {CTX // 1024}K context) next to llmtui's")

@@ -14,6 +14,8 @@ from .units import GiB
 
 GPU_COUNTS = (1, 2, 3, 4, 6, 8)
 PLAN_RAM = 64 * GiB  # host RAM assumed for a planned GPU build (its price is not counted)
+# The slowest decode the "hardware needed" views count as running a model: about reading speed.
+READABLE_TPS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +125,15 @@ def cheapest_builds(
     one_per_kind: bool = False,
 ) -> list[PlanResult]:
     """The cheapest builds that hold the model fully in GPU (or unified) memory and decode at least
-    `target_tps` (expected value), cheapest first; builds with no listed price come after the priced."""
+    `target_tps` (expected value), cheapest first: the price/speed Pareto front, so a dearer build is
+    offered only when it is faster than every cheaper one (2x..8x of a card that all decode at the same
+    speed are one offer). Builds priced per cloud hour follow, on their own front; builds with no
+    listed price come last, each device once."""
     need = _weights_floor(model, quant)
     out: list[PlanResult] = []
     kinds: set[str] = set()
     unpriced: set[tuple[str, int]] = set()  # (device, machines) offered without a price: more GPUs add nothing
+    fastest = {0: 0.0, 1: 0.0}  # per price tier (purchase, cloud hourly): the best speed offered so far
     for price, kind, b in candidate_builds(catalog, max_gpus):
         if one_per_kind and kind in kinds:
             continue
@@ -141,6 +147,11 @@ def cheapest_builds(
             continue
         if e.status != "gpu" or e.speed is None or e.speed.decode_expected < target_tps:
             continue
+        tier = 0 if price is not None else 1 if b.hourly_usd is not None else 2
+        if tier in fastest and not one_per_kind:
+            if e.speed.decode_expected <= fastest[tier] * 1.005:  # no faster than a cheaper offer
+                continue
+            fastest[tier] = e.speed.decode_expected
         out.append(PlanResult(b, e, price, kind))
         kinds.add(kind)
         if price is None and b.hourly_usd is None:

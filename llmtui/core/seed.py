@@ -14,7 +14,7 @@ from .build import BuildError, planned_build
 from .catalog.types import Catalog, Model
 from .estimate import EstimateError, estimate
 from .paths import bundled_data_dir
-from .plan import PlanResult, cheapest_builds
+from .plan import READABLE_TPS, PlanResult, cheapest_builds
 from .units import GB
 
 QUANT = "Q4_K_M"
@@ -72,7 +72,9 @@ def seed_table(catalog: Catalog, *, engine: str = "llama.cpp") -> list[SeedRow]:
         if model is not None:
             memory = _memory(model, engine)
             options = [_option(catalog, model, o, engine) for o in r.get("options", [])]
-            plans = cheapest_builds(model, catalog, quant=QUANT, ctx=CTX, engine=engine, limit=1)
+            plans = cheapest_builds(
+                model, catalog, quant=QUANT, ctx=CTX, engine=engine, limit=1, target_tps=READABLE_TPS
+            )
             cheapest = plans[0] if plans else None
         out.append(
             SeedRow(

@@ -312,3 +312,15 @@ def test_the_default_ranking_is_what_the_build_runs(capsys: pytest.CaptureFixtur
     code, out, _ = cli(capsys, "models", "--gpu", "RTX 4090", "--sort", "score", "--json")
     scores = [r["score"]["value"] for r in json.loads(out) if r["score"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_plan_offers_the_price_speed_front(capsys: pytest.CaptureFixture[str]) -> None:
+    """A dearer build is offered only when it is faster than every cheaper one (issue 18: 2x..8x RTX
+    5090 all at 31 t/s padded the list)."""
+    code, out, _ = cli(capsys, "plan", "--model", "qwen3-30b-a3b", "--limit", "30", "--json")
+    assert code == 0
+    plans = json.loads(out)
+    for tier in ("price_usd", "hourly_usd"):
+        group = [p for p in plans if p[tier] is not None and (tier == "price_usd" or p["price_usd"] is None)]
+        speeds = [p["decode_tps"] for p in group]
+        assert len(group) >= 3 and speeds == sorted(speeds) and len(set(speeds)) == len(speeds), tier

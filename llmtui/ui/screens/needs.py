@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 from ...core.catalog import Catalog
 from ...core.estimate import EstimateError, estimate
 from ...core.output import fmt_gib, price_text
-from ...core.plan import cheapest_builds
+from ...core.plan import READABLE_TPS, cheapest_builds
 from ...core.units import fmt_ctx
 from ..plain import plain_cells
 from ..state import ViewState
@@ -48,7 +48,8 @@ class NeedsScreen(Screen[None]):
         )
         yield DataTable(id="needs", cursor_type="row", zebra_stripes=True)
         yield Static(
-            "Cheapest catalogue configuration whose GPU (or unified) memory holds the model, at the cheapest "
+            f"Cheapest catalogue configuration whose GPU (or unified) memory holds the model and decodes at "
+            f"least {READABLE_TPS:g} t/s, at the cheapest "
             "listed price of any kind (used, street, launch MSRP; a GPU build's host is not counted); "
             "datacentre GPUs at their cloud price per hour. Sources: data/hardware/*.toml.",
             id="needs-note",
@@ -82,7 +83,14 @@ class NeedsScreen(Screen[None]):
             except EstimateError:
                 continue
             plans = cheapest_builds(
-                m, self.catalog, quant=st.quant, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine, limit=1
+                m,
+                self.catalog,
+                quant=st.quant,
+                ctx=st.ctx,
+                kv_type=st.kv_type,
+                engine=st.engine,
+                limit=1,
+                target_tps=READABLE_TPS,
             )
             if plans:
                 p = plans[0]
@@ -95,7 +103,7 @@ class NeedsScreen(Screen[None]):
                     f"{s.decode_expected:.1f}" if s else "—",
                 )
             else:
-                row = (m.name, fmt_gib(need), "nothing in the catalogue holds it", "—", "—")
+                row = (m.name, fmt_gib(need), f"nothing in the catalogue runs it at {READABLE_TPS:g} t/s", "—", "—")
             self.app.call_from_thread(self._add_row, plain_cells(*row))
 
     def _add_row(self, cells: list[Any]) -> None:

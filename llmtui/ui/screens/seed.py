@@ -14,11 +14,20 @@ from textual.widgets import DataTable, Footer, Static
 
 from ...core.catalog import Catalog
 from ...core.output import seed_cells
+from ...core.plan import READABLE_TPS
 from ...core.seed import CTX, QUANT, seed_table
 from ..plain import plain_cells
 from ..state import ViewState
 
-COLUMNS = ("Model (seed)", "Seed GB", "Ours GB", "Seed hardware", "Seed t/s", "There (ours)", "Cheapest (ours)")
+COLUMNS = (
+    "Model (seed)",
+    "Seed GB",
+    "Ours GB",
+    "Seed hardware",
+    "Seed t/s",
+    "There (ours)",
+    f"Cheapest at {READABLE_TPS:g}+ t/s (ours)",
+)
 
 
 class SeedScreen(Screen[None]):
