@@ -188,3 +188,29 @@ async def test_reverse_plan_names_the_closest_model_for_a_typo(catalog: Catalog)
         await box.action_submit()
         await pilot.pause()
         assert "unknown model 'qwen3-33b'; closest: qwen3-32b" in shown_text(screen.query_one("#rp-error", Static))
+
+
+async def test_enter_and_escape_leave_a_box_so_the_keys_work(catalog: Catalog) -> None:
+    """Issue 18: after enter in Machines the focus stayed there, and 'a' or '3' typed '23 machines'."""
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        box = planner.query_one("#machines", Input)
+        box.focus()
+        box.value = ""
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        assert planner.draft.machines == 2 and not box.has_focus
+        await pilot.press("a")  # the planner's key: the device picker, not a letter in the box
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen) and box.value == "2"
+        await pilot.press("escape")
+        await pilot.pause()
+        ram = planner.query_one("#ram", Input)
+        ram.focus()
+        await pilot.press("escape")  # leaves the box; a second escape closes the planner
+        await pilot.pause()
+        assert app.screen is planner and not ram.has_focus
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not planner

@@ -303,6 +303,9 @@ class PlannerScreen(Screen[None]):
                 "machines": str(self.draft.machines),
                 "wired": str(self.draft.wired_limit_mb),
             }[field]
+            return  # the box keeps the focus, to be corrected
+        if isinstance(event, Input.Submitted):  # enter leaves the box: the planner's keys work again
+            self.query_one("#lines", OptionList).focus()
 
     def action_network(self) -> None:
         opts = [(k, v[2]) for k, v in NETWORKS.items()]
@@ -391,6 +394,9 @@ class PlannerScreen(Screen[None]):
             self.app.pop_screen()
 
     def action_close(self) -> None:
+        if isinstance(self.focused, Input):  # escape in a box leaves the box, as enter does
+            self.query_one("#lines", OptionList).focus()
+            return
         if self.is_current:  # a second close key queued meanwhile is ignored
             self.app.pop_screen()
 
