@@ -199,11 +199,36 @@ class BuildSummary:
     best: tuple[UseCaseBest, ...]
 
 
+def preset_rows(
+    catalog: Catalog, build: Build, *, quant: str, ctx: int, kv_type: str, engine: str, known: Sequence[object] = ()
+) -> dict[str, list[object]]:
+    """Each use-case preset's rows on a build, as the leaderboard computes them when the preset is
+    picked: its own score and its own context (Long documents at 32K, not the view's 8K). `known`: rows
+    already computed for (quant, ctx) and the view's score, reused where a preset asks the same."""
+    from .leaderboard import resolve_benchmark, rows
+    from .presets import PRESETS
+
+    done: dict[tuple[str, int], list[object]] = {}
+    first = next((r for r in known if hasattr(r, "benchmark")), None)
+    if first is not None:
+        done[(str(getattr(first, "benchmark", "")), ctx)] = list(known)
+    out: dict[str, list[object]] = {}
+    for p in PRESETS:
+        key = (resolve_benchmark(catalog, p.benchmark), p.ctx or ctx)
+        if key not in done:
+            done[key] = list(
+                rows(catalog, build, quant=quant, ctx=key[1], benchmark=key[0], kv_type=kv_type, engine=engine)
+            )
+        out[p.key] = done[key]
+    return out
+
+
 def summarize(
-    build: Build, rows_: Sequence[object], benchmark_rows: Mapping[str, Sequence[object]] | None = None
+    build: Build, rows_: Sequence[object], preset_rows_: Mapping[str, Sequence[object]] | None = None
 ) -> BuildSummary:
-    """Totals for a build from its leaderboard rows (llmtui.core.leaderboard.Row)."""
-    from .leaderboard import Row
+    """Totals for a build from its leaderboard rows (llmtui.core.leaderboard.Row); each use case's best
+    is the first row its preset shows on the leaderboard (its filter, score, context and sort)."""
+    from .leaderboard import Row, sort_rows
     from .presets import PRESETS
     from .query import parse_query
 
@@ -215,12 +240,10 @@ def summarize(
     best: list[UseCaseBest] = []
     for p in PRESETS:
         q = parse_query(p.query)
-        pool = (benchmark_rows or {}).get(p.benchmark, rs)
+        pool = (preset_rows_ or {}).get(p.key, rs)
         cands = [r for r in pool if isinstance(r, Row) and q.matches_row(r) and r.score is not None]
-        if p.sort == "tps":
-            top = max((r for r in cands if r.decode_tps), key=lambda r: r.decode_tps or 0, default=None)
-        else:
-            top = max(cands, key=lambda r: r.score_value or 0, default=None)
+        ranked = sort_rows(cands, p.sort)
+        top = ranked[0] if ranked else None
         if top is not None and top.score is not None:
             best.append(UseCaseBest(p.label, top.model.name, f"{top.score.key} {top.score.value:g}", top.decode_tps))
         else:

@@ -258,3 +258,20 @@ def test_a_model_runs_on_the_fewest_machines_that_hold_it(catalog: Catalog) -> N
     assert big is not None
     three = estimate(big, "Q4_K_M", 8192, planned_build(catalog, gpu="RTX 4090", ram="64GB", machines=3))
     assert three.machines == 2 and any("runs on 2 of the 3 machines" in n for n in three.notes)
+
+
+def test_the_planners_use_case_bests_are_the_leaderboards_presets(catalog: Catalog, rtx4090) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: the planner's 'Long documents' used 8K speeds; each best is now the first row the
+    preset shows on the leaderboard, at the preset's own context."""
+    from llmtui.core.estimate import estimate
+    from llmtui.core.leaderboard import rows
+    from llmtui.core.plan import preset_rows, summarize
+
+    base = rows(catalog, rtx4090, quant="Q4_K_M", ctx=8192)
+    per = preset_rows(catalog, rtx4090, quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp", known=base)
+    summary = summarize(rtx4090, base, per)
+    long_best = next(b for b in summary.best if b.label.startswith("Long documents"))
+    model = next(m for m in catalog.models if m.name == long_best.model)
+    at32k = estimate(model, "Q4_K_M", 32768, rtx4090, with_max_ctx=False)
+    assert at32k.speed is not None and long_best.tps == pytest.approx(at32k.speed.decode_expected)
+    assert per["long"] is not per["chat"] and per["chat"] is per["creative"]  # one computation per (score, ctx)

@@ -20,9 +20,9 @@ from textual.worker import get_current_worker
 from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_from_device, parse_ram
 from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, EstimateError, engine_kv, engine_quant, estimate
-from ...core.leaderboard import resolve_benchmark, rows
+from ...core.leaderboard import rows
 from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells, price_text
-from ...core.plan import cheapest_builds, summarize, upgrade_hints
+from ...core.plan import cheapest_builds, preset_rows, summarize, upgrade_hints
 from ...core.units import GiB, fmt_ctx
 from ..plain import plain, plain_cells
 from ..state import ViewState
@@ -420,20 +420,8 @@ class PlannerScreen(Screen[None]):
         except EstimateError as e:
             self.app.call_from_thread(self._error, str(e))
             return
-        by_bench: dict[str, list[Any]] = {}
-        from ...core.presets import PRESETS
-
-        for p in PRESETS:
-            if p.benchmark in by_bench:
-                continue
-            if resolve_benchmark(self.catalog, p.benchmark) == v.benchmark:
-                by_bench[p.benchmark] = rs
-            else:
-                by_bench[p.benchmark] = rows(
-                    self.catalog, build, quant=quant, ctx=v.ctx, benchmark=p.benchmark, kv_type=v.kv_type, engine=engine
-                )
-        by_bench[v.benchmark] = rs
-        summary = summarize(build, rs, by_bench)
+        by_preset = preset_rows(self.catalog, build, quant=quant, ctx=v.ctx, kv_type=v.kv_type, engine=engine, known=rs)
+        summary = summarize(build, rs, by_preset)
         if get_current_worker().is_cancelled:
             return
         hints = upgrade_hints(self.catalog, build, quant=quant, ctx=v.ctx, kv_type=v.kv_type, engine=engine)
