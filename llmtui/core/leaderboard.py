@@ -77,7 +77,10 @@ def benchmark_choices(catalog: Catalog) -> list[tuple[str, str]]:
     stated versions elsewhere says its own version is not stated."""
     counts = Counter(s.key for m in catalog.models for s in m.scores)
     stated = {s.benchmark for m in catalog.models for s in m.scores if s.version}
-    return [(k, f"{k}{' (version not stated)' if k in stated else ''} ({n} models)") for k, n in counts.most_common()]
+    return [
+        (k, f"{k}{' (version not stated)' if k in stated else ''} ({n} model{'' if n == 1 else 's'})")
+        for k, n in counts.most_common()
+    ]
 
 
 def resolve_benchmark(catalog: Catalog, name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .build import Build
 from .estimate import Estimate
-from .units import GB, GiB, fmt_ctx
+from .units import GB, GiB, fmt_ctx, fmt_tps
 
 FIT_SENTENCE = {
     "gpu": "fits on GPU",
@@ -27,7 +27,7 @@ def estimate_text(e: Estimate, build: Build) -> str:
         "",
         "Memory                          GiB",
         f"  weights                   {_gib(mem.weights_bytes)}   (file {mem.file_bytes / GB:.2f} GB)",
-        f"  KV cache ({e.kv_type:5})          {_gib(mem.kv_cache_bytes)}",
+        f"  {'KV cache (' + e.kv_type + ')':26}{_gib(mem.kv_cache_bytes)}",
         f"  compute buffers           {_gib(mem.compute_bytes)}",
         f"  runtime overhead          {_gib(mem.overhead_bytes)}",
         f"  total                     {_gib(mem.total_bytes)}",
@@ -58,7 +58,10 @@ def estimate_text(e: Estimate, build: Build) -> str:
             f" roofline {s.roofline:.1f} t/s, with {s.depth} tokens in context",
         ]
         if s.prefill_tps is not None and s.ttft_s is not None:
-            lines.append(f"  prefill  {s.prefill_tps:.0f} t/s; time to first token {s.ttft_s:.2f} s")
+            lines.append(
+                f"  prefill  {fmt_tps(s.prefill_tps)} t/s; time to first token {s.ttft_s:.2f} s"
+                f" for a {s.prompt_tokens}-token prompt"
+            )
         else:
             lines.append("  prefill  unknown (device FLOPS not in the catalogue)")
     lines += ["", "Basis"]

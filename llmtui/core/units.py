@@ -14,6 +14,11 @@ def fmt_gb(n_bytes: float, digits: int = 1) -> str:
     return f"{n_bytes / GB:.{digits}f} GB"
 
 
+def fmt_tps(tps: float) -> str:
+    """A speed in tokens/s: one decimal under 10 ('1.5'), whole above ('1204')."""
+    return f"{tps:.1f}" if tps < 10 else f"{tps:.0f}"
+
+
 def fmt_ctx(tokens: int) -> str:
     if tokens >= 1 << 20 and tokens % (1 << 20) == 0:
         return f"{tokens >> 20}M"

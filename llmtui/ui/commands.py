@@ -17,12 +17,11 @@ from .state import CONTEXTS
 
 class LlmtuiCommands(Provider):
     def _main(self) -> Any:
+        """The main screen when it is the one in front: its commands act on it, and from another screen
+        (the planner) they would stack a second planner or sort a table nobody sees."""
         from .screens.main import MainScreen
 
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
+        return self.screen if isinstance(self.screen, MainScreen) else None  # the screen it was opened on
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
         main = self._main()

@@ -328,3 +328,27 @@ async def test_start_up_does_not_wait_for_detection(catalog: Catalog, monkeypatc
         await settle(pilot)
         assert not screen.table.pending
         assert any(r.status == "gpu" for r in screen.table.rows)
+
+
+async def test_the_palette_offers_the_main_screens_commands_only_there(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: from the planner, "Open the what-if planner" stacked a second planner."""
+    from llmtui.ui.commands import LlmtuiCommands
+    from llmtui.ui.screens.planner import PlannerScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        provider = LlmtuiCommands(app.screen)
+        assert any(name == "Open the what-if planner" for name, _, _ in provider._commands())
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, PlannerScreen)
+        assert LlmtuiCommands(app.screen)._commands() == []
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for ch in "planner":
+            await pilot.press(ch)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sum(isinstance(s, PlannerScreen) for s in app.screen_stack) <= 1

@@ -27,6 +27,7 @@ class Speed:
     ttft_s: float | None
     depth: int
     basis: tuple[str, ...]
+    prompt_tokens: int = 0  # the prompt ttft_s is for
 
 
 def _kv_read(a: Arch, layers: Iterable[int], depth: int, kv_type: str) -> float:
@@ -110,7 +111,7 @@ def estimate_speed(
     high = min(roofline, expected * max(high_f))
     basis.insert(0, f"decode with {depth} tokens in context; roofline {roofline:.1f} t/s from bandwidth alone")
     prefill, ttft = _prefill(a, w, p, slots, active_params, prompt_tokens, basis)
-    return Speed(low, expected, high, roofline, prefill, ttft, depth, tuple(basis))
+    return Speed(low, expected, high, roofline, prefill, ttft, depth, tuple(basis), prompt_tokens)
 
 
 def _prefill(

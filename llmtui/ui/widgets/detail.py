@@ -15,7 +15,7 @@ from textual.widgets import Static
 from ...core.detail import ModelDetail
 from ...core.output import FIT_LABEL, fmt_gib, stacked_bar
 from ...core.report import FIT_SENTENCE
-from ...core.units import GB, fmt_ctx, fmt_params
+from ...core.units import GB, fmt_ctx, fmt_params, fmt_tps
 
 SEGMENTS = (
     ("█", "blue", "weights"),
@@ -129,7 +129,10 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         sp.append(f" (range {s.decode_low:.1f}–{s.decode_high:.1f}) · roofline {s.roofline:.1f} t/s")
         sp.append(f" · with {s.depth} tokens in context", style="dim")
         if s.prefill_tps is not None and s.ttft_s is not None:
-            sp.append(f"\nprefill {s.prefill_tps:.0f} t/s · first token after {s.ttft_s:.2f} s")
+            sp.append(
+                f"\nprefill {fmt_tps(s.prefill_tps)} t/s · first token after {s.ttft_s:.2f} s"
+                f" for a {s.prompt_tokens}-token prompt"
+            )
         else:
             sp.append("\nprefill unknown (device FLOPS not in the catalogue)", style="dim")
         parts.append(sp)
