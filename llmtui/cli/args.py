@@ -128,7 +128,7 @@ def build_parser() -> Parser:
         description="Which open-weight LLM runs on this machine, how fast, and what if you bought something else. "
         "Without a subcommand, opens the full-screen app.",
         epilog="Exit codes: 0 ok, 1 nothing fits or matches, 2 usage or input error, 3 detection failed, "
-        "4 remote machine unreachable.",
+        "4 remote machine or the Hugging Face Hub unreachable.",
     )
     p.add_argument("--version", action="version", version=f"llmtui {__version__}")
     p.add_argument("--profile", type=text_arg, metavar="NAME", help="open the app on a saved build profile")
