@@ -7,6 +7,11 @@ by least squares, then take the 10th and 90th percentile of measured/fitted as t
 Prefill efficiency is the median of measured / (FLOPS / (2 x active parameters)).
 
     python tests/bench/calibrate.py          # prints the fit, every point's error, and the constants
+    python tests/bench/calibrate.py --cv     # leave-one-source-out cross-validation of the same model
+
+The in-sample error says how well the model fits its own data; the cross-validated one, what a user
+can expect on hardware and models it has not seen: every source (a benchmark thread, a repository)
+is left out in turn, the model is fitted on the rest, and the left-out points are predicted.
 """
 
 from __future__ import annotations
@@ -40,6 +45,9 @@ class Obs:
     moe_layers: float
     t: float  # measured seconds per token
     prefill_eff: float | None
+    source: str = ""
+    moe: bool = False
+    gpus: int = 1
 
 
 def observations(catalog: Catalog) -> tuple[list[Obs], list[str]]:
@@ -86,7 +94,9 @@ def observations(catalog: Catalog) -> tuple[list[Obs], list[str]]:
             flops = sum(g.fp16_tflops for g in b.gpus) * 1e12
             if flops and e.speed is not None:
                 pe = p["prompt_tps"] * 2 * m.active_params_b * 1e9 / flops
-        obs.append(Obs(label, backend, x, layers, moe_layers, 1.0 / p["decode_tps"], pe))
+        gpus = sum(1 for s in pl.used_slots if s.kind == "gpu" and s.layers)
+        source = str(p.get("source", ""))
+        obs.append(Obs(label, backend, x, layers, moe_layers, 1.0 / p["decode_tps"], pe, source, m.is_moe, gpus))
     return obs, skipped
 
 
@@ -132,6 +142,11 @@ def fit(obs: list[Obs]) -> tuple[float, float, float]:
 
 def calibrate(catalog: Catalog) -> tuple[dict[str, Backend], list[Obs], list[str]]:
     obs, skipped = observations(catalog)
+    return fit_backends(obs, skipped), obs, skipped
+
+
+def fit_backends(obs: list[Obs], skipped: list[str] | None = None) -> dict[str, Backend]:
+    skipped = skipped if skipped is not None else []
     out: dict[str, Backend] = {}
     for backend in sorted({o.backend for o in obs}):
         group = [o for o in obs if o.backend == backend]
@@ -153,19 +168,72 @@ def calibrate(catalog: Catalog) -> tuple[dict[str, Backend], list[Obs], list[str
             len(group),
             round(d * 1e6, 1),
         )
-    return out, obs, skipped
+    return out
+
+
+def predict(b: Backend, o: Obs) -> float:
+    """Expected decode tokens/s for an observation's placement under a backend's constants."""
+    return 1.0 / (o.x / b.bw_efficiency + o.layers * b.per_layer_us * 1e-6 + o.moe_layers * b.moe_layer_us * 1e-6)
+
+
+@dataclass
+class Held:
+    obs: Obs
+    predicted: float  # tokens/s, from a fit without this point's source
+    inside: bool  # the measured speed lies in the fit's low-high range
+
+
+def cross_validate(obs: list[Obs]) -> list[Held]:
+    """Leave one source out: fit on every other source, predict this one's points."""
+    out: list[Held] = []
+    for source in sorted({o.source for o in obs}):
+        train = [o for o in obs if o.source != source]
+        fitted = fit_backends(train)
+        for o in obs:
+            if o.source != source or o.backend not in fitted:
+                continue
+            b = fitted[o.backend]
+            pred = predict(b, o)
+            out.append(Held(o, pred, pred * b.low <= 1.0 / o.t <= pred * b.high))
+    return out
+
+
+def _category(o: Obs) -> list[str]:
+    cats = [o.backend, "MoE" if o.moe else "dense"]
+    if o.gpus > 1:
+        cats.append("multi-GPU")
+    return cats
+
+
+def cv_report(held: list[Held]) -> list[str]:
+    groups: dict[str, list[Held]] = {"all": held}
+    for h in held:
+        for c in _category(h.obs):
+            groups.setdefault(c, []).append(h)
+    lines = [f"{'category':10} {'points':>6} {'median':>7} {'p90':>7} {'in range':>9}"]
+    for name, hs in groups.items():
+        errs = sorted(abs(h.predicted * h.obs.t - 1.0) for h in hs)
+        p90 = errs[min(len(errs) - 1, int(0.9 * len(errs)))]
+        inside = sum(h.inside for h in hs) / len(hs)
+        lines.append(f"{name:10} {len(hs):6} {statistics.median(errs):7.1%} {p90:7.1%} {inside:9.0%}")
+    return lines
 
 
 def main() -> int:
     catalog = load_catalog()
     fitted, obs, skipped = calibrate(catalog)
+    if "--cv" in sys.argv:
+        held = cross_validate(obs)
+        print(f"leave-one-source-out over {len({o.source for o in obs})} sources, {len(held)} points predicted")
+        print("\n".join(cv_report(held)))
+        return 0
     print(f"{'point':70} {'backend':7} {'measured':>9} {'fitted':>8} {'error':>7}")
     errors = []
     for o in obs:
         b = fitted.get(o.backend)
         if b is None:
             continue
-        pred = 1.0 / (o.x / b.bw_efficiency + o.layers * b.per_layer_us * 1e-6 + o.moe_layers * b.moe_layer_us * 1e-6)
+        pred = predict(b, o)
         err = pred * o.t - 1.0
         errors.append(abs(err))
         print(f"{o.label[:70]:70} {o.backend:7} {1 / o.t:9.1f} {pred:8.1f} {err:+7.1%}")
@@ -180,6 +248,9 @@ def main() -> int:
             f" {b.low}, {b.high}, {b.points}, {b.moe_layer_us}),"
         )
     print("}")
+    held = cross_validate(obs)
+    print(f"\ncross-validated, leave-one-source-out ({len({o.source for o in obs})} sources):")
+    print("\n".join(cv_report(held)))
     return 0
 
 

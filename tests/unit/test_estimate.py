@@ -275,3 +275,27 @@ def test_the_planners_use_case_bests_are_the_leaderboards_presets(catalog: Catal
     at32k = estimate(model, "Q4_K_M", 32768, rtx4090, with_max_ctx=False)
     assert at32k.speed is not None and long_best.tps == pytest.approx(at32k.speed.decode_expected)
     assert per["long"] is not per["chat"] and per["chat"] is per["creative"]  # one computation per (score, ctx)
+
+
+def test_the_readmes_cross_validated_speed_figures_are_the_current_ones(catalog: Catalog) -> None:
+    """The README quotes a leave-one-source-out figure; it must be what the data and model give now."""
+    import re
+    import statistics
+    from pathlib import Path
+
+    from tests.bench.calibrate import cross_validate, observations
+
+    obs, _ = observations(catalog)
+    held = cross_validate(obs)
+    assert len(held) == len(obs)  # every point predicted by a fit that never saw its source
+    errs = sorted(abs(h.predicted * h.obs.t - 1.0) for h in held)
+    median, p90 = statistics.median(errs), errs[min(len(errs) - 1, int(0.9 * len(errs)))]
+    inside = sum(h.inside for h in held) / len(held)
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    m = re.search(r"cross-validated:.*?\| median error ([\d.]+)%, p90 ([\d.]+)%; (\d+)% of measured", readme)
+    assert m, "the README's cross-validated row"
+    assert (float(m.group(1)), float(m.group(2)), int(m.group(3))) == (
+        round(median * 100, 1),
+        round(p90 * 100, 1),
+        round(inside * 100),
+    )
