@@ -23,6 +23,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("LLMTUI_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("LLMTUI_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("LLMTUI_CACHE_DIR", str(base / "cache"))
+    monkeypatch.setenv("LLMTUI_SERVERS", "none")  # detection asks no local inference server unless a test says so
     yield
 
 

@@ -18,6 +18,7 @@ from .units import GiB, fmt_ctx, fmt_params
 
 if TYPE_CHECKING:
     from .hardware import DetectedMachine
+    from .hardware.running import RunningModel
     from .plan import PlanResult
     from .seed import SeedRow
 
@@ -260,9 +261,26 @@ def rows_table(rows: Sequence[Row], markdown: bool = False) -> str:
 # --- The hardware pane's lines (shared by the TUI and `llmtui detect`) -------------------------------------
 
 
+def running_text(r: RunningModel, *, endpoint: bool = True) -> str:
+    """'qwen3:8b · 4.9 GiB, 4.6 GiB on GPU · ctx 4096 · at http://127.0.0.1:11434' for a loaded model."""
+    parts = [r.model]
+    if r.size_bytes:
+        mem = f"{r.size_bytes / GiB:.1f} GiB"
+        if r.vram_bytes is not None:
+            mem += f", {r.vram_bytes / GiB:.1f} GiB on GPU"
+        parts.append(mem)
+    if r.ctx:
+        parts.append(f"ctx {r.ctx}")
+    if r.slots:
+        parts.append(f"{r.slots} slot{'' if r.slots == 1 else 's'}")
+    if endpoint:
+        parts.append(f"at {r.endpoint}")
+    return " · ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class HwLine:
-    kind: str  # gpu | ram | cpu | warn
+    kind: str  # gpu | ram | cpu | run (a model a server holds) | warn
     label: str
     used_bytes: int | None = None
     total_bytes: int | None = None
@@ -308,6 +326,10 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
             )
         cores = f"{h.usable_cores} cores" if h.usable_cores else "cores unknown"
         flags = ", ".join(n for n, on in (("container", h.container), ("WSL", h.wsl), ("SSH", h.ssh)) if on)
+        # what holds memory now comes before the CPU line: on a short pane it is the one that shows
+        out.extend(
+            HwLine("run", f"{r.engine} running", detail=running_text(r, endpoint=False)) for r in machine.running
+        )
         out.append(
             HwLine("cpu", "CPU", detail=f"{h.cpu_name or 'unknown CPU'} · {cores}" + (f" · {flags}" if flags else ""))
         )

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..build import GPU, Build
 from ..catalog.types import Catalog
@@ -24,6 +24,9 @@ from .match import enrich
 from .nvidia import probe_nvidia
 from .roots import Roots
 from .types import DetectedGPU, HostInfo, SourceResult
+
+if TYPE_CHECKING:
+    from .running import RunningModel
 
 NO_NVML = object()
 
@@ -58,10 +61,12 @@ class DetectedMachine:
     sources: list[SourceResult]
     info: dict[str, str]
     seconds: float
+    running: list[RunningModel] = field(default_factory=list)  # models inference servers hold now
 
     def to_json(self) -> dict[str, Any]:
         h = self.host
         return {
+            "running": [m.to_json() for m in self.running],
             "devices": [
                 {
                     "name": g.name,
@@ -169,6 +174,9 @@ def detect(catalog: Catalog, probes: Probes | None = None) -> DetectedMachine:
     if p.nvml is not NO_NVML:
         nvml = p.nvml
         jobs["nvidia"] = lambda: probe_nvidia(nvml, r.env)  # type: ignore[arg-type]
+    from .running import probe_servers  # urllib: imported only when detection runs
+
+    jobs["servers"] = lambda: probe_servers(r.env)
     results: dict[str, SourceResult] = {}
     threads = []
     for name, fn in jobs.items():  # run the sources side by side, each with its own timeout
@@ -331,4 +339,6 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
 
     info = {one_line(k, limit=60): one_line(v, limit=200) for k, v in info.items()}
     warnings = [one_line(w, limit=400) for w in warnings]
-    return DetectedMachine(build, gpus, host, warnings, list(results.values()), info, seconds)
+    servers = results.get("servers")
+    running = list(servers.raw.get("running", [])) if servers is not None else []
+    return DetectedMachine(build, gpus, host, warnings, list(results.values()), info, seconds, running)
