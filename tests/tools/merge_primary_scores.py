@@ -18,6 +18,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PRIMARY = "AA Intelligence Index"
 AA_PAGE = "https://artificialanalysis.ai/evaluations/artificial-analysis-intelligence-index"
+# Hugging Face organisations that were renamed (the old name redirects to the new one): a catalogue
+# entry may carry either spelling of the same repo.
+RENAMED_ORGS = {"cohereforai": "coherelabs"}
+
+
+def _repo_key(repo: str) -> str:
+    org, _, name = repo.lower().partition("/")
+    return f"{RENAMED_ORGS.get(org, org)}/{name}"
 
 
 def _q(s: str) -> str:
@@ -56,7 +64,7 @@ def main() -> int:
     by_repo: dict[str, list[dict[str, object]]] = defaultdict(list)
     for s in staging:
         if s.get("hf_repo"):
-            by_repo[str(s["hf_repo"]).lower()].append(s)
+            by_repo[_repo_key(str(s["hf_repo"]))].append(s)
     added = 0
     for path in sorted((ROOT / "data" / "models").glob("*.toml")):
         text = path.read_text()
@@ -65,7 +73,7 @@ def main() -> int:
         pieces = [text[: starts[0]]]
         for model, (a, b) in zip(doc["models"], pairwise(starts), strict=True):
             chunk = text[a:b]
-            entries = by_repo.get(model["hf_repo"].lower())
+            entries = by_repo.get(_repo_key(model["hf_repo"]))
             has = any(s["benchmark"] == PRIMARY for s in model.get("scores", []))
             if entries and not has:
                 chunk = chunk.rstrip("\n") + "\n" + block(entries) + ("\n" if b < len(text) else "")
