@@ -106,8 +106,8 @@ class Build:
             return None
         return sum(g.power_w for g in self.gpus) * self.machines
 
-    def describe(self) -> str:
-        """'2x GeForce RTX 3090 + 64 GB RAM', as the header shows it."""
+    def describe(self, *, ram: bool = True) -> str:
+        """'2x GeForce RTX 3090 + 64 GB RAM', as the header shows it (without the RAM: the GPUs only)."""
         parts = []
         groups: dict[str, int] = {}
         for g in self.gpus:
@@ -115,7 +115,7 @@ class Build:
             groups[label] = groups.get(label, 0) + 1
         for label, n in groups.items():
             parts.append(f"{n}x {label}" if n > 1 else label)
-        if not self.unified and self.ram_bytes:
+        if ram and not self.unified and self.ram_bytes:
             parts.append(f"{_size(self.ram_bytes)} RAM")
         if not parts:
             parts.append("CPU only")

@@ -352,3 +352,21 @@ async def test_the_palette_offers_the_main_screens_commands_only_there(make_app)
         await pilot.press("enter")
         await settle(pilot)
         assert sum(isinstance(s, PlannerScreen) for s in app.screen_stack) <= 1
+
+
+async def test_hardware_needed_fits_100_columns(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: H's price and speed columns were off a 100-column screen."""
+    from textual.widgets import DataTable
+
+    from llmtui.ui.screens.needs import NeedsScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("H")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, NeedsScreen)
+        t = screen.query_one(DataTable)
+        assert t.row_count > 0
+        assert sum(c.get_render_width(t) for c in t.columns.values()) <= 100 - 2  # the scrollbar's room

@@ -51,14 +51,17 @@ class NeedsScreen(Screen[None]):
             f"Cheapest catalogue configuration whose GPU (or unified) memory holds the model and decodes at "
             f"least {READABLE_TPS:g} t/s, at the cheapest "
             "listed price of any kind (used, street, launch MSRP; a GPU build's host is not counted); "
-            "datacentre GPUs at their cloud price per hour. Sources: data/hardware/*.toml.",
+            "datacentre GPUs at their cloud price per hour; GPU builds assume a host with 64 GB RAM, not priced. "
+            "Sources: data/hardware/*.toml. ← → scroll when the table is wider than the screen.",
             id="needs-note",
         )
         yield Footer()
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
-        t.add_columns("Model", "Memory GiB", "Cheapest hardware", "Price", "t/s there")
+        # fixed widths, so the five columns fit 100 columns; longer names end in "…"
+        for label, width in (("Model", 24), ("Mem GiB", 8), ("Cheapest hardware", 30), ("Price", 17), ("t/s", 6)):
+            t.add_column(label, width=width)
         t.focus()
         self.fill()
 
@@ -96,14 +99,14 @@ class NeedsScreen(Screen[None]):
                 p = plans[0]
                 s = p.estimate.speed
                 row = (
-                    m.name,
+                    _short(m.name),
                     fmt_gib(need),
-                    p.build.describe(),
+                    _short(p.build.describe(ram=False), 30),  # the host's RAM is the planner's assumption
                     price_text(p.price_usd, p.price_kind, p.hourly_usd),
                     f"{s.decode_expected:.1f}" if s else "—",
                 )
             else:
-                row = (m.name, fmt_gib(need), f"nothing in the catalogue runs it at {READABLE_TPS:g} t/s", "—", "—")
+                row = (_short(m.name), fmt_gib(need), f"none at {READABLE_TPS:g}+ t/s", "—", "—")
             self.app.call_from_thread(self._add_row, plain_cells(*row))
 
     def _add_row(self, cells: list[Any]) -> None:
@@ -126,6 +129,10 @@ class NeedsScreen(Screen[None]):
 
     def action_up(self) -> None:
         self.query_one(DataTable).action_cursor_up()
+
+
+def _short(name: str, width: int = 24) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 def _empty():  # type: ignore[no-untyped-def]
