@@ -370,3 +370,30 @@ async def test_hardware_needed_fits_100_columns(make_app) -> None:  # type: igno
         t = screen.query_one(DataTable)
         assert t.row_count > 0
         assert sum(c.get_render_width(t) for c in t.columns.values()) <= 100 - 2  # the scrollbar's room
+
+
+async def test_help_lists_the_planners_keys(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: the planner's keys R S u 1 2 3 t l n were missing from '?'. Help now lists them from
+    the planner's own bindings."""
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from llmtui.ui.screens.help import HelpScreen
+    from llmtui.ui.screens.planner import PlannerScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=200, record=True, file=io.StringIO())
+        for w in app.screen.query(Static):
+            console.print(w.content)
+        text = console.export_text()
+        for b in PlannerScreen.BINDINGS:
+            assert str(b.description) in text, b.key  # type: ignore[union-attr]
+        for key in ("R", "S", "u", "1", "2", "3", "t", "l", "n"):
+            assert any(line.strip().startswith(key + " ") for line in text.splitlines()), key

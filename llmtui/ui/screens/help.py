@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -38,6 +39,19 @@ KEYS = (
 )
 
 
+_KEY_NAMES = {"plus": "+", "equals_sign": "=", "minus": "-", "question_mark": "?", "slash": "/"}
+
+
+def binding_rows(bindings: Iterable[Any]) -> list[tuple[str, str]]:
+    """(keys, what) for each binding of a screen, from the bindings themselves, so help never
+    misses a key the screen has."""
+    out = []
+    for b in bindings:
+        keys = " / ".join(_KEY_NAMES.get(k.strip(), k.strip()) for k in str(b.key).split(","))
+        out.append((keys, str(b.description or b.action)))
+    return out
+
+
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -61,6 +75,15 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Text("llmtui keys", style="bold underline"))
             yield Static(t)
+            from .planner import PlannerScreen
+
+            planner = Table(box=None, show_header=False, padding=(0, 2))
+            planner.add_column(style="bold cyan", no_wrap=True)
+            planner.add_column()
+            for key, what in binding_rows(PlannerScreen.BINDINGS):
+                planner.add_row(key, what)
+            yield Static(Text("\nIn the planner (w)", style="bold underline"))
+            yield Static(planner)
             yield Static(Text("\nThe ranking", style="bold underline"))
             yield Static(
                 Text(
