@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from . import exitcodes
@@ -107,3 +108,29 @@ def engine_options(
     except EstimateError as e:
         fail(str(e))
     return name, eng.name, kv_type
+
+
+def write_user_toml(
+    sub: str, stem: str, default: str, doc: dict[str, object], *, prefix: str = "", overwrite: bool, exists: str
+) -> tuple[Path, list[str], Catalog]:
+    """Write `doc` as <data dir>/<sub>/<prefix><slug of stem, else default>.toml atomically (`exists`:
+    what to say when the file is there and `overwrite` is off), then reload the catalogue: the file,
+    every problem the catalogue finds in it, and the catalogue with it."""
+    import re
+
+    import tomli_w
+
+    from ..core.catalog import load_catalog
+    from ..core.files import FileExists, WriteError, atomic_write
+    from ..core.paths import user_data_dir
+
+    slug = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-") or default
+    target = user_data_dir() / sub / f"{prefix}{slug}.toml"
+    try:
+        atomic_write(target, tomli_w.dumps(doc), overwrite=overwrite)
+    except FileExists:
+        fail(f"{target} exists already; {exists}")
+    except WriteError as e:
+        fail(str(e))
+    after = load_catalog(use_cache=False)
+    return target, [w for w in after.warnings if str(target) in w], after

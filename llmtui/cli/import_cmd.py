@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
 from . import exitcodes
-from .common import catalog, fail, warn
+from .common import catalog, fail, warn, write_user_toml
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    import tomli_w
 
-    from ..core.catalog import load_catalog, parse_model
+    from ..core.catalog import parse_model
     from ..core.catalog.schema import Invalid
-    from ..core.files import FileExists, WriteError, atomic_write
     from ..core.importers import ImportError_, models_from_leaderboard
-    from ..core.paths import user_data_dir
 
     cat = catalog()
     try:
@@ -37,16 +33,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         warn(n)
     if not good:
         fail("nothing to import: no row had a usable architecture", exitcodes.NO_RESULT)
-    stem = re.sub(r"[^a-z0-9._-]+", "-", (args.name or Path(args.file).stem).lower()).strip("-") or "leaderboard"
-    target = user_data_dir() / "models" / f"imported-{stem}.toml"
-    try:
-        atomic_write(target, tomli_w.dumps({"schema": 1, "models": good}), overwrite=False)
-    except FileExists:
-        fail(f"{target} exists already; remove it or import under another --name")
-    except WriteError as e:
-        fail(str(e))
-    check = load_catalog(use_cache=False)
-    problems = [w for w in check.warnings if str(target) in w]
+    target, problems, _ = write_user_toml(
+        "models",
+        args.name or Path(args.file).stem,
+        "leaderboard",
+        {"schema": 1, "models": good},
+        prefix="imported-",
+        overwrite=False,
+        exists="remove it or import under another --name",
+    )
     result = {"file": str(target), "imported": len(good), "skipped": len(notes), "problems": problems}
     if args.json:
         print(json.dumps(result, indent=2))

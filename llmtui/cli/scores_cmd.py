@@ -8,15 +8,11 @@ import re
 from pathlib import Path
 
 from . import exitcodes
-from .common import catalog, fail, warn
+from .common import catalog, fail, warn, write_user_toml
 
 
 def cmd_scores(args: argparse.Namespace) -> int:
-    import tomli_w
 
-    from ..core.catalog import load_catalog
-    from ..core.files import FileExists, WriteError, atomic_write
-    from ..core.paths import user_data_dir
     from ..core.scores_import import ScoresImportError, read_export
 
     cat = catalog()
@@ -33,16 +29,14 @@ def cmd_scores(args: argparse.Namespace) -> int:
             f"{args.file}: no score for a model with a Hugging Face repo id ({len(got.unmatched)} models unmatched)",
             exitcodes.NO_RESULT,
         )
-    stem = re.sub(r"[^a-z0-9._-]+", "-", (args.name or Path(args.file).stem).lower()).strip("-") or "scores"
-    target = user_data_dir() / "scores" / f"{stem}.toml"
-    try:
-        atomic_write(target, tomli_w.dumps({"schema": 1, "scores": got.scores}), overwrite=args.force)
-    except FileExists:
-        fail(f"{target} exists already; pass --force to replace it, or --name to keep both")
-    except WriteError as e:
-        fail(str(e))
-    after = load_catalog(use_cache=False)
-    problems = [w for w in after.warnings if str(target) in w]
+    target, problems, after = write_user_toml(
+        "scores",
+        args.name or Path(args.file).stem,
+        "scores",
+        {"schema": 1, "scores": got.scores},
+        overwrite=args.force,
+        exists="pass --force to replace it, or --name to keep both",
+    )
     repos = {m.hf_repo.lower() for m in after.models}
     in_catalog = sorted({r for r in got.models.values() if r.lower() in repos})
     result = {

@@ -206,28 +206,26 @@ def _call(fn: Any, repo_id: str, *, what: str = "") -> Any:
     try:
         return fn()
     except errors.GatedRepoError:
-        return _fail(f"{repo_id} is gated: accept its licence on the Hub and set HF_TOKEN to a token that may read it")
+        raise HubError(
+            f"{repo_id} is gated: accept its licence on the Hub and set HF_TOKEN to a token that may read it"
+        ) from None
     except errors.RepositoryNotFoundError:
-        return _fail(f"{repo_id} was not found on the Hub (or is private: set HF_TOKEN)")
+        raise HubError(f"{repo_id} was not found on the Hub (or is private: set HF_TOKEN)") from None
     except errors.RevisionNotFoundError:
-        return _fail(f"{thing}: the revision was not found on the Hub")
+        raise HubError(f"{thing}: the revision was not found on the Hub") from None
     except errors.EntryNotFoundError:
-        return _fail(f"{repo_id} has no {what or 'such file'} on the Hub")
+        raise HubError(f"{repo_id} has no {what or 'such file'} on the Hub") from None
     except errors.OfflineModeIsEnabled:
         raise HubError(
             f"offline: HF_HUB_OFFLINE is set, so {thing} cannot be read from the Hub", offline=True
         ) from None
     except errors.HfHubHTTPError as e:
         status = getattr(getattr(e, "response", None), "status_code", "?")
-        return _fail(f"the Hub answered HTTP {status} for {thing}")
+        raise HubError(f"the Hub answered HTTP {status} for {thing}") from None
     except Exception as e:  # the HTTP client's own errors: httpx (huggingface_hub 1.x) or httpx2 (2.x)
         kinds = {c.__name__ for c in type(e).__mro__}
         if "TimeoutException" in kinds or isinstance(e, TimeoutError):
-            return _fail(f"the Hub did not answer in {TIMEOUT_S:g} s for {thing}")
+            raise HubError(f"the Hub did not answer in {TIMEOUT_S:g} s for {thing}") from None
         if "TransportError" in kinds or isinstance(e, OSError):
-            return _fail(f"cannot reach the Hub for {thing} ({one_line(e, limit=80)})")
+            raise HubError(f"cannot reach the Hub for {thing} ({one_line(e, limit=80)})") from None
         raise
-
-
-def _fail(message: str) -> Any:
-    raise HubError(message) from None

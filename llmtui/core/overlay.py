@@ -68,6 +68,8 @@ def entry_from_config(
             entry["released"] = released
         ids = {m.id for m in catalog.models}
         if entry["id"] in ids and repo:
+            from .importers import _slug
+
             entry["id"] = _slug(repo.replace("/", "-"))
     if files:
         entry["files"] = files
@@ -78,12 +80,6 @@ def _score_dict(s: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
     return {k: v for k, v in asdict(s).items() if v not in ("", None)}
-
-
-def _slug(text: str) -> str:
-    from .importers import _slug as slug
-
-    return slug(text)
 
 
 def file_entries(repo: str, sha: str, files: Any) -> list[dict[str, Any]]:

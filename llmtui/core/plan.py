@@ -100,10 +100,15 @@ def candidate_builds(catalog: Catalog, max_gpus: int = 8) -> list[tuple[float | 
     return out
 
 
+def _tier(price: float | None, b: Build) -> int:
+    """0: a purchase price; 1: only a cloud price per hour; 2: no listed price."""
+    return 0 if price is not None else 1 if b.hourly_usd is not None else 2
+
+
 def _order(t: tuple[float | None, str, Build]) -> tuple[int, float, int, int]:
     price, _, b = t
-    hourly = b.hourly_usd
-    tier, value = (0, price) if price is not None else (1, hourly) if hourly is not None else (2, 0.0)
+    tier = _tier(price, b)
+    value = (price if tier == 0 else b.hourly_usd if tier == 1 else 0.0) or 0.0
     return tier, value, b.machines, b.gpu_memory_bytes * b.machines
 
 
@@ -137,7 +142,8 @@ def cheapest_builds(
     for price, kind, b in candidate_builds(catalog, max_gpus):
         if one_per_kind and kind in kinds:
             continue
-        if price is None and b.hourly_usd is None and (b.gpus[0].name, b.machines) in unpriced:
+        tier = _tier(price, b)
+        if tier == 2 and (b.gpus[0].name, b.machines) in unpriced:
             continue
         if b.gpu_memory_bytes < need:
             continue  # cannot hold the weights: skip without estimating
@@ -147,14 +153,13 @@ def cheapest_builds(
             continue
         if e.status != "gpu" or e.speed is None or e.speed.decode_expected < target_tps:
             continue
-        tier = 0 if price is not None else 1 if b.hourly_usd is not None else 2
         if tier in fastest and not one_per_kind:
             if e.speed.decode_expected <= fastest[tier] * 1.005:  # no faster than a cheaper offer
                 continue
             fastest[tier] = e.speed.decode_expected
         out.append(PlanResult(b, e, price, kind))
         kinds.add(kind)
-        if price is None and b.hourly_usd is None:
+        if tier == 2:
             unpriced.add((b.gpus[0].name, b.machines))
         if len(out) >= limit:
             break

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from llmtui.cli import run
-from llmtui.core.hardware.running import TIMEOUT_S, endpoints, probe_servers
+from llmtui.core.hardware.running import BUDGET_S, TIMEOUT_S, endpoints, probe_servers
 
 # The shape of docs.ollama.com/api/ps's example answer
 OLLAMA_PS = {
@@ -114,6 +114,7 @@ def test_garbage_slow_and_hostile_answers() -> None:
     assert all(m.size_bytes is None and m.vram_bytes is None for m in evil_models)
     assert len(evil_models) <= 64
     assert took < TIMEOUT_S * 3 * 4 + 2  # each request bounded (the slow one gives up, never hangs)
+    assert took < BUDGET_S + 1.0  # and the whole probe: a slow server cannot hold detection back
 
 
 def test_detect_lists_what_is_running(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -196,6 +196,8 @@ def engine_kv(kv_type: str, engine: Engine) -> str:
 
 
 def check_kv(kv_type: str, engine: Engine) -> None:
+    if kv_type not in KV_TYPES:
+        raise EstimateError(f"unknown KV cache type '{kv_type}' (use one of {', '.join(engine.kv_types)})")
     # llama.cpp also takes bf16 and f32 caches (-ctk); they are not offered, but accepted
     extra = ("bf16", "f32") if engine.quant_family == "gguf" else ()
     if kv_type not in engine.kv_types and kv_type not in extra:
@@ -321,8 +323,6 @@ def estimate(
         raise EstimateError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
     check_quant(quant, eng)
     quant = _effective_quant(quant, eng)
-    if kv_type not in KV_TYPES:
-        raise EstimateError(f"unknown KV cache type '{kv_type}' (use one of {', '.join(eng.kv_types)})")
     check_kv(kv_type, eng)
     if ctx < 1:
         raise EstimateError(f"context must be at least 1 token, got {ctx}")

@@ -1,6 +1,7 @@
 """What is already running: inference servers on this machine and the models they hold.
 
-Asked over HTTP, each with a short timeout, during detection (a worker thread, never the UI thread):
+Asked over HTTP during detection (a worker thread, never the UI thread), each request with a short
+timeout and the whole probe within BUDGET_S:
 - Ollama: GET /api/ps (https://docs.ollama.com/api/ps): models with size, size_vram, context_length;
   at OLLAMA_HOST, as the ollama client reads it, else 127.0.0.1:11434.
 - llama-server: GET /props: model_path, total_slots, default_generation_settings.n_ctx.
@@ -12,6 +13,7 @@ checked); a refused connection is silence, an odd answer a line for `llmtui doct
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -22,6 +24,7 @@ from ..boundary.text import one_line
 from .types import SourceResult
 
 TIMEOUT_S = 0.5
+BUDGET_S = 1.5  # for the whole probe: a slow server must not hold detection (and the fits) back
 MAX_ANSWER = 1_000_000  # bytes: a /api/ps or /v1/models answer is a few kB
 MAX_MODELS = 64
 
@@ -67,36 +70,41 @@ def _url(text: str) -> str:
 def probe_servers(env: Mapping[str, str]) -> SourceResult:
     res = SourceResult("servers")
     running: list[RunningModel] = []
+    deadline = time.monotonic() + BUDGET_S
     for url in endpoints(env):
         try:
-            running.extend(_ask(url, res.warnings))
+            running.extend(_ask(url, res.warnings, deadline))
         except Exception as e:  # one odd server must not hide the others
             res.warnings.append(f"{one_line(url, limit=100)}: {type(e).__name__}")
     res.raw["running"] = running[:MAX_MODELS]
     return res
 
 
-def _ask(url: str, warnings: list[str]) -> list[RunningModel]:
-    ps = _get(url, "/api/ps", warnings)
+def _ask(url: str, warnings: list[str], deadline: float) -> list[RunningModel]:
+    ps = _get(url, "/api/ps", warnings, deadline)
     if isinstance(ps, dict) and isinstance(ps.get("models"), list):
         return [m for m in (_ollama(url, x) for x in ps["models"][:MAX_MODELS]) if m]
-    props = _get(url, "/props", warnings)
+    props = _get(url, "/props", warnings, deadline)
     if isinstance(props, dict) and ("total_slots" in props or "default_generation_settings" in props):
         return [_llama_server(url, props)]
-    models = _get(url, "/v1/models", warnings)
+    models = _get(url, "/v1/models", warnings, deadline)
     if isinstance(models, dict) and isinstance(models.get("data"), list):
         return [m for m in (_openai(url, x) for x in models["data"][:MAX_MODELS]) if m]
     return []
 
 
-def _get(url: str, path: str, warnings: list[str]) -> Any:
+def _get(url: str, path: str, warnings: list[str], deadline: float) -> Any:
     from ..boundary import InputError
     from ..boundary.reader import decode, loads_json
 
     where = f"{one_line(url, limit=100)}{path}"
+    left = deadline - time.monotonic()
+    if left <= 0.05:
+        return None  # the probe's time is spent: this server is left out
+
     req = urllib.request.Request(url + path, headers={"Accept": "application/json"})
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as r:
+        with urllib.request.urlopen(req, timeout=min(TIMEOUT_S, left)) as r:
             data = r.read(MAX_ANSWER + 1)
     except urllib.error.HTTPError:
         return None  # not this kind of server

@@ -10,20 +10,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
-from ...core.catalog import Catalog
 from ...core.estimate import EstimateError, estimate
 from ...core.output import fmt_gib, price_text
 from ...core.plan import READABLE_TPS, cheapest_builds
 from ...core.units import fmt_ctx
 from ..plain import plain_cells
-from ..state import ViewState
+from .table_view import TableView
 
 
-class NeedsScreen(Screen[None]):
+class NeedsScreen(TableView):
     DEFAULT_CSS = """
     NeedsScreen #needs-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
     NeedsScreen DataTable { height: 1fr; }
@@ -32,14 +30,7 @@ class NeedsScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,H", "close", "Back"),
         Binding("a", "seed", "The article's table"),
-        Binding("j", "down", show=False),
-        Binding("k", "up", show=False),
     ]
-
-    def __init__(self, catalog: Catalog, state: ViewState) -> None:
-        super().__init__()
-        self.catalog = catalog
-        self.state = state
 
     def compose(self) -> ComposeResult:
         st = self.state
@@ -115,20 +106,10 @@ class NeedsScreen(Screen[None]):
             with contextlib.suppress(NoMatches):
                 self.query_one(DataTable).add_row(*cells)
 
-    def action_close(self) -> None:
-        if self.is_current:  # a second close key queued meanwhile is ignored
-            self.app.pop_screen()
-
     def action_seed(self) -> None:
         from .seed import SeedScreen
 
         self.app.open_screen(SeedScreen(self.catalog, self.state))  # type: ignore[attr-defined]
-
-    def action_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
 
 
 def _short(name: str, width: int = 24) -> str:

@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ...core.catalog import Catalog
@@ -18,6 +17,7 @@ from ...core.plan import READABLE_TPS
 from ...core.seed import CTX, QUANT, seed_table
 from ..plain import plain_cells
 from ..state import ViewState
+from .table_view import TableView
 
 COLUMNS = (
     "Model (seed)",
@@ -30,7 +30,7 @@ COLUMNS = (
 )
 
 
-class SeedScreen(Screen[None]):
+class SeedScreen(TableView):
     DEFAULT_CSS = """
     SeedScreen #seed-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
     SeedScreen DataTable { height: 1fr; }
@@ -38,14 +38,10 @@ class SeedScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,a", "close", "Back"),
-        Binding("j", "down", show=False),
-        Binding("k", "up", show=False),
     ]
 
     def __init__(self, catalog: Catalog, state: ViewState) -> None:
-        super().__init__()
-        self.catalog = catalog
-        self.state = state
+        super().__init__(catalog, state)
         self.rows = seed_table(catalog, engine=state.engine)
 
     def compose(self) -> ComposeResult:
@@ -74,13 +70,3 @@ class SeedScreen(Screen[None]):
         for r in self.rows:
             t.add_row(*plain_cells(*seed_cells(r)))
         t.focus()
-
-    def action_close(self) -> None:
-        if self.is_current:
-            self.app.pop_screen()
-
-    def action_down(self) -> None:
-        self.query_one(DataTable).action_cursor_down()
-
-    def action_up(self) -> None:
-        self.query_one(DataTable).action_cursor_up()
