@@ -70,12 +70,11 @@ def cmd_hardware(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json([_device_json(d) for d in devices]))
     else:
-        from ..core.output import price_text
+        from ..core.output import device_price_text
 
         header = ("id", "vendor", "name", "kind", "memory GiB", "GB/s", "FP16 TFLOPS", "cheapest price")
         body = []
         for d in devices:
-            price, hourly = d.price_for(), d.hourly_for()
             body.append(
                 [
                     d.id,
@@ -85,11 +84,7 @@ def cmd_hardware(args: argparse.Namespace) -> int:
                     "/".join(f"{m:g}" for m in d.memory_gib) or "—",
                     f"{d.bandwidth_gbs:g}",
                     f"{d.fp16_tflops:g}" if d.fp16_tflops else "—",
-                    price_text(
-                        price.usd if price else None, price.kind if price else "", hourly.usd if hourly else None
-                    )
-                    if price or hourly
-                    else "—",
+                    device_price_text(d) or "—",
                 ]
             )
         sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))

@@ -17,6 +17,7 @@ from .leaderboard import Row
 from .units import GiB, fmt_ctx, fmt_params
 
 if TYPE_CHECKING:
+    from .catalog.types import Device
     from .hardware import DetectedMachine
     from .hardware.running import RunningModel
     from .plan import PlanResult
@@ -165,9 +166,7 @@ def seed_cells(r: SeedRow) -> list[str]:
     )
     c = r.cheapest
     cheapest = (
-        "—"
-        if c is None
-        else f"{c.build.describe().split(' + ')[0]} {price_text(c.price_usd, c.price_kind, c.hourly_usd)}"
+        "—" if c is None else f"{c.build.describe(ram=False)} {price_text(c.price_usd, c.price_kind, c.hourly_usd)}"
     )
     if c is not None and c.estimate.speed:
         cheapest += f" {c.estimate.speed.decode_expected:.0f} t/s"
@@ -204,6 +203,14 @@ def seed_json(r: SeedRow) -> dict[str, Any]:
         "errors": [{"text": t, "source": s} for t, s in r.errors],
         "problems": r.problems,
     }
+
+
+def device_price_text(d: Device, memory_gib: float | None = None) -> str:
+    """A device's cheapest listed price, as price_text says it; '' when none is listed."""
+    price, hourly = d.price_for(memory_gib), d.hourly_for(memory_gib)
+    if price is None and hourly is None:
+        return ""
+    return price_text(price.usd if price else None, price.kind if price else "", hourly.usd if hourly else None)
 
 
 def price_text(usd: float | None, kind: str, hourly: float | None) -> str:

@@ -21,7 +21,7 @@ from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_fro
 from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, EstimateError, engine_kv, engine_quant, estimate
 from ...core.leaderboard import rows
-from ...core.output import PLAN_COLUMNS, fmt_gib, plan_cells, price_text
+from ...core.output import PLAN_COLUMNS, device_price_text, fmt_gib, plan_cells, price_text
 from ...core.plan import cheapest_builds, preset_rows, summarize, upgrade_hints
 from ...core.units import GiB, fmt_ctx
 from ..plain import plain, plain_cells
@@ -204,11 +204,9 @@ class PlannerScreen(Screen[None]):
             for mem in d.memory_gib:
                 key = f"{d.id}|{mem:g}"
                 label = f"{d.name} {mem:g} GB · {d.bandwidth_gbs:g} GB/s"
-                price, hourly = d.price_for(mem), d.hourly_for(mem)
-                if price or hourly:
-                    label += " · " + price_text(
-                        price.usd if price else None, price.kind if price else "", hourly.usd if hourly else None
-                    )
+                price = device_price_text(d, mem)
+                if price:
+                    label += f" · {price}"
                 opts.append((key, label))
 
         def chosen(key: str | None) -> None:
