@@ -53,6 +53,8 @@ MODEL_TYPES = {
     "gemma4_text": "gemma4",
     "olmo3": "olmo2",  # llama.cpp converts Olmo3ForCausalLM as olmo2 with sliding-window layers
     "minimax_m2": "minimax-m2",
+    "minimax_m3_vl_text": "minimax-m3",  # MiniMax-M3: GQA with a sparse-attention (MSA) indexer
+    "minimax_m3": "minimax-m3",
     "deepseek_v32": "deepseek32",
     "glm_moe_dsa": "glm-dsa",
     # vision-language models: the text decoder is the named family's (the vision tower ships apart, as
@@ -64,6 +66,12 @@ MODEL_TYPES = {
     "seed_oss": "seed_oss",  # llama's layout with q/k/v biases and a post-attention norm
     "exaone4": "exaone4",  # 3 sliding-window layers to 1 global, per-head q/k norms, post norms
     "mimo_v2_flash": "mimo2",
+    "lfm2": "lfm2",  # LiquidAI: short-convolution layers and a few attention layers
+    "lfm2_moe": "lfm2moe",
+    "granitemoehybrid": "granitehybrid",  # Granite 4.0-H: Mamba-2 and attention layers, each with an FFN
+    "falcon_h1": "falcon-h1",  # Mamba-2 and attention side by side in every layer
+    "kimi_linear": "kimi-linear",  # KDA linear attention and MLA layers (Kimi K3 is this, wrapped)
+    "deepseek_v4": "deepseek4",  # windowed MQA with compressed (CSA/HCA) context and hyper-connections
 }
 # Families whose MLP has no gate (up, activation, down) and whose linear layers carry biases.
 PLAIN_MLP = {"falcon", "phi", "gpt_neox", "starcoder2", "nemotron_h"}
@@ -147,6 +155,8 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
         shown = _shown(model_type) if model_type else "(none)"
         raise ImportError_(f"model_type {shown} is not one llmtui can estimate (known: {known})")
     arch_type = MODEL_TYPES[model_type]
+    if model_type == "kimi_linear" and (top_type == "kimi_k3" or cfg.get("hidden_act") == "situ"):
+        arch_type = "kimi-k3"  # K3's text model: latent experts, situ, attention residuals, gated MLA
     layers = _get(cfg, "num_hidden_layers", "n_layer", "num_layers")
     hidden = _get(cfg, "hidden_size", "d_model", "n_embd")
     heads = _get(cfg, "num_attention_heads", "n_head")
@@ -172,7 +182,9 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
     experts = _get(cfg, "num_local_experts", "n_routed_experts", "num_experts", default=0) or 0
     if experts > 1:
         a["experts"] = experts
-        a["experts_per_token"] = _get(cfg, "num_experts_per_tok", "moe_topk", "top_k", default=2)
+        a["experts_per_token"] = _get(
+            cfg, "num_experts_per_tok", "num_experts_per_token", "moe_topk", "top_k", default=2
+        )
         a["expert_ffn"] = _get(cfg, "moe_intermediate_size", "expert_intermediate_size", default=ffn)
         shared_ffn = _get(cfg, "shared_expert_intermediate_size", default=0)
         shared = _get(cfg, "n_shared_experts", "num_shared_experts", default=1 if shared_ffn else 0)
@@ -266,6 +278,18 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
                 a["moe_latent"] = _get(cfg, "moe_latent_size")
             a["shared_expert_ffn"] = _get(cfg, "moe_shared_expert_intermediate_size", default=0)
             a["shared_experts"] = _get(cfg, "n_shared_experts", default=1 if a["shared_expert_ffn"] else 0)
+    elif model_type == "deepseek_v4":
+        _deepseek_v4(cfg, a)
+    elif model_type == "kimi_linear":
+        _kimi_linear(cfg, a)
+    elif model_type.startswith("minimax_m3"):
+        _minimax_m3(cfg, a)
+    elif model_type in ("lfm2", "lfm2_moe"):
+        _lfm2(cfg, model_type, a)
+    elif model_type == "granitemoehybrid":
+        _granite_hybrid(cfg, a)
+    elif model_type == "falcon_h1":
+        _falcon_h1(cfg, a)
     elif model_type == "mimo_v2_flash":
         # sliding layers (pattern 1) have their own KV head count; every layer has K 192, V 128 wide
         pattern = cfg.get("hybrid_layer_pattern")
@@ -289,6 +313,152 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
         if cfg.get("enable_moe_block") is True and a.get("experts"):
             a["moe_with_dense"] = True
             a["experts_per_token"] = _get(cfg, "top_k_experts", "num_experts_per_tok", default=8)
+
+
+def _layer_types(cfg: dict[str, Any], layers: int, attention: str) -> list[str]:
+    """The per-layer kinds as a list of names: `layer_types`, or the attention layers' indices."""
+    if isinstance(cfg.get("layer_types"), list):
+        return [str(t) for t in cfg["layer_types"]]
+    for key in ("full_attn_idxs", "attn_layer_indices"):
+        idx = cfg.get(key)
+        if isinstance(idx, list):
+            if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < layers for i in idx):
+                raise ImportError_(f"'{key}' should list layer numbers below {layers}")
+            return [attention if i in idx else "other" for i in range(layers)]
+    raise ImportError_("config.json lacks 'layer_types' (which layers are attention layers)")
+
+
+def _lfm2(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
+    """LFM2: short-convolution layers ('conv') and attention layers (llama.cpp models/lfm2.cpp)."""
+    names = _layer_types(cfg, a["layers"], "full_attention")
+    a["layer_kinds"] = _kinds(names, a["layers"], {"conv": "C", "other": "C", "full_attention": "A"}, "layer_types")
+    a["shortconv_kernel"] = _get(cfg, "conv_L_cache", default=3)
+    a["tied_embeddings"] = _flag(cfg, "tie_embedding", default=_flag(cfg, "tie_word_embeddings", default=True))
+    if model_type == "lfm2":  # the converter's FFN width (conversion/lfm2.py, _add_feed_forward_length)
+        ff = _get(cfg, "block_ff_dim", "intermediate_size")
+        if ff and cfg.get("block_auto_adjust_ff_dim") is True:
+            ff = int(2 * ff / 3)
+            mult = cfg.get("block_ffn_dim_multiplier")
+            if isinstance(mult, int | float) and not isinstance(mult, bool):
+                ff = int(mult * ff)
+            step = _get(cfg, "block_multiple_of", default=256) or 1
+            ff = step * ((ff + step - 1) // step)
+        a["ffn"] = ff
+    else:
+        a["dense_layers"] = _get(cfg, "num_dense_layers", default=0)
+        a.pop("shared_experts", None)
+
+
+def _deepseek_v4(cfg: dict[str, Any], a: dict[str, Any]) -> None:
+    """DeepSeek V4: every layer attends to a 128-token window of one 512-wide K (= V) head, plus the
+    whole context compressed 4:1 with a lightning indexer (CSA) or 128:1 (HCA), per compress_ratios
+    (llama.cpp models/deepseek4.cpp, llama-kv-cache-dsv4.cpp). The converter skips the MTP layer and
+    writes the FP4 experts as MXFP4 (conversion/deepseek.py)."""
+    ratios = cfg.get("compress_ratios")
+    if not isinstance(ratios, list) or len(ratios) < a["layers"]:
+        raise ImportError_(f"'compress_ratios' should list one ratio per layer ({a['layers']})")
+    table = {0: "-", 4: "C", 128: "H"}
+    if any(r not in table for r in ratios[: a["layers"]]):
+        raise ImportError_("'compress_ratios' has a ratio llama.cpp does not run (it runs 0, 4 and 128)")
+    a["compress_kinds"] = "".join(table[r] for r in ratios[: a["layers"]])
+    a["sliding_window"] = _get(cfg, "sliding_window", default=128)
+    a["kv_heads"] = 1
+    a["q_lora_rank"] = _get(cfg, "q_lora_rank", default=0)
+    a["qk_rope_dim"] = _get(cfg, "qk_rope_head_dim", default=64)
+    a["out_groups"] = _get(cfg, "o_groups")
+    a["out_lora_rank"] = _get(cfg, "o_lora_rank")
+    a["hyper_connections"] = _get(cfg, "hc_mult", default=1)
+    a["hash_layers"] = _get(cfg, "num_hash_layers", default=0)
+    a["index_heads"] = _get(cfg, "index_n_heads")
+    a["index_head_dim"] = _get(cfg, "index_head_dim", default=128)
+    a["index_topk"] = _get(cfg, "index_topk", default=512)
+    a["index_kinds"] = "".join("F" if k == "C" else "-" for k in a["compress_kinds"])
+    a["shared_expert_ffn"] = a["expert_ffn"] * a.get("shared_experts", 1)
+    if str(cfg.get("expert_dtype", "")).lower() == "fp4":
+        a["experts_mxfp4"] = True
+
+
+def _kimi_linear(cfg: dict[str, Any], a: dict[str, Any]) -> None:
+    """Kimi Linear and Kimi K3: KDA layers and MLA layers, numbered from 1 in linear_attn_config
+    (conversion/kimi_linear.py, kimi_k3.py); shared experts are expert-wide x their count."""
+    lac = cfg.get("linear_attn_config")
+    if not isinstance(lac, dict):
+        raise ImportError_("config.json lacks 'linear_attn_config'")
+    full = lac.get("full_attn_layers")
+    if not isinstance(full, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in full):
+        raise ImportError_("'linear_attn_config.full_attn_layers' should list layer numbers")
+    a["layer_kinds"] = "".join("A" if i + 1 in full else "K" for i in range(a["layers"]))
+    a["kda_heads"] = _get(lac, "num_heads", default=a["heads"])
+    a["kda_head_dim"] = _get(lac, "head_dim", default=128)
+    a["linear_conv"] = _get(lac, "short_conv_kernel_size", default=4)
+    if a["kda_heads"] != a["heads"]:
+        raise ImportError_(
+            "'linear_attn_config.num_heads' differs from num_attention_heads (llama.cpp needs them equal)"
+        )
+    if a.get("shared_experts"):
+        a["shared_expert_ffn"] = a["expert_ffn"] * a["shared_experts"]
+    if _get(cfg, "routed_expert_hidden_size"):
+        a["moe_latent"] = _get(cfg, "routed_expert_hidden_size")
+    q = cfg.get("quantization_config")
+    if isinstance(q, dict) and "mxfp4" in str(q.get("format", "")).lower():
+        a["experts_mxfp4"] = True  # the converter writes the experts as MXFP4, as shipped
+
+
+def _minimax_m3(cfg: dict[str, Any], a: dict[str, Any]) -> None:
+    """MiniMax-M3: leading dense layers (dense_intermediate_size), then routed experts with a shared
+    one; the MoE layers carry the MSA indexer (llama.cpp models/minimax-m3.cpp). Its MTP module is not
+    in the released weights."""
+    freq = cfg.get("moe_layer_freq")
+    if isinstance(freq, list) and freq:
+        a["dense_layers"] = next((n for n, f in enumerate(freq) if f), len(freq))
+    a["ffn"] = _get(cfg, "dense_intermediate_size", default=a.get("ffn"))
+    if a.get("shared_experts"):  # llama.cpp sizes the shared expert as expert width x count
+        a["shared_expert_ffn"] = a["expert_ffn"] * a["shared_experts"]
+    sac = cfg.get("sparse_attention_config")
+    if isinstance(sac, dict) and sac.get("use_sparse_attention") is True:
+        a["index_heads"] = _get(sac, "sparse_num_index_heads")
+        a["index_head_dim"] = _get(sac, "sparse_index_dim", default=128)
+        a["index_topk"] = _get(sac, "sparse_topk_blocks", default=16) * (
+            _get(sac, "sparse_block_size", default=128) or 1
+        )
+        a["index_kinds"] = "".join("F" if i >= a.get("dense_layers", 0) else "-" for i in range(a["layers"]))
+
+
+def _mamba_shape(cfg: dict[str, Any], a: dict[str, Any], *, inner: int) -> None:
+    a["ssm_heads"] = _get(cfg, "mamba_n_heads", "mamba_num_heads")
+    a["ssm_inner"] = inner
+    a["ssm_state"] = _get(cfg, "mamba_d_state", "ssm_state_size", default=128)
+    a["ssm_groups"] = _get(cfg, "mamba_n_groups", "n_groups", default=1)
+    a["ssm_conv"] = _get(cfg, "mamba_d_conv", "conv_kernel", default=4)
+    if not a["ssm_heads"]:
+        raise ImportError_("config.json lacks 'mamba_n_heads'")
+
+
+def _granite_hybrid(cfg: dict[str, Any], a: dict[str, Any]) -> None:
+    """Granite 4.0-H: Mamba-2 and attention layers, each followed by an FFN: routed experts with a
+    shared one, or (no experts) a dense FFN of the shared width (conversion/granite.py)."""
+    names = _layer_types(cfg, a["layers"], "attention")
+    a["layer_kinds"] = _kinds(names, a["layers"], {"mamba": "M", "other": "M", "attention": "A"}, "layer_types")
+    head = _get(cfg, "mamba_d_head", default=64) or 64
+    _mamba_shape(cfg, a, inner=(_get(cfg, "mamba_expand", default=2) or 2) * a["hidden"])
+    if a["ssm_inner"] % head:
+        raise ImportError_(f"the Mamba inner width {a['ssm_inner']} is not a multiple of mamba_d_head {head}")
+    shared = _get(cfg, "shared_intermediate_size", default=0) or 0
+    if a.get("experts"):
+        a["expert_ffn"] = a.get("ffn") or a.get("expert_ffn")
+        if shared:
+            a["shared_experts"], a["shared_expert_ffn"] = 1, shared
+    elif shared:
+        a["ffn"] = shared
+
+
+def _falcon_h1(cfg: dict[str, Any], a: dict[str, Any]) -> None:
+    """Falcon-H1: every layer runs a Mamba-2 mixer and attention side by side, then an FFN."""
+    a["layer_kinds"] = "P" * a["layers"]
+    _mamba_shape(cfg, a, inner=_get(cfg, "mamba_d_ssm", default=0) or 0)
+    if not a["ssm_inner"]:
+        raise ImportError_("config.json lacks 'mamba_d_ssm'")
+    a["ssm_norm"] = _flag(cfg, "mamba_rms_norm", default=False)
 
 
 def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:

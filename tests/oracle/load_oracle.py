@@ -27,6 +27,8 @@ OUT = qo.ROOT / "tests" / "fixtures" / "oracle" / "load.json"
 CTX = 8192
 KV = re.compile(r"llama_kv_cache: size = +([\d.]+) MiB \( *(\d+) cells, +(\d+) layers")
 REC = re.compile(r"llama_memory_recurrent: size = +([\d.]+) MiB \( *(\d+) cells, +(\d+) layers")
+# DeepSeek V4's compressor states: fixed per sequence, like a recurrent state
+DSV4_STATE = re.compile(r"llama_dsv4_comp_state: \w+ ratio = \d+, .*layers = +(\d+), size = +([\d.]+) MiB")
 
 
 def load(path: Path) -> dict[str, object]:
@@ -50,10 +52,15 @@ def load(path: Path) -> dict[str, object]:
         out["kv_mib"], out["kv_parts"] = round(sum(k[0] for k in kv), 4), kv
     if m := REC.search(text):
         out["state_mib"], out["state_layers"] = float(m.group(1)), int(m.group(3))
+    if dsv4 := [(float(m.group(2)), int(m.group(1))) for m in DSV4_STATE.finditer(text)]:
+        out["state_mib"] = round(sum(s for s, _ in dsv4), 4)
+        out["state_layers"] = sum(n for _, n in dsv4)
     if not ctx:
         out["error"] = " | ".join(text.strip().splitlines()[-2:])
     out["lines"] = [
-        ln.strip() for ln in text.splitlines() if "size =" in ln and ("kv_cache" in ln or "recurrent" in ln)
+        ln.strip()
+        for ln in text.splitlines()
+        if "size =" in ln and ("kv_cache" in ln or "recurrent" in ln or "comp_state" in ln)
     ]
     return out
 
@@ -73,6 +80,8 @@ def main() -> None:
             res = load(src)
             results[m.id] = {"arch_type": m.arch.type, **res}
             print(f"{m.id:44} {m.arch.type:14} {res.get('error') or (res.get('kv_mib'), res.get('state_mib'))}")
+    if only and OUT.exists():  # a run for some models updates their entries and keeps the rest
+        results = {**json.loads(OUT.read_text()), **results}
     OUT.write_text(json.dumps(results, indent=1))
 
 

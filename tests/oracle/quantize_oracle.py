@@ -111,6 +111,40 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
         kv[p + "feed_forward_length"] = [(a.expert_ffn if a.is_moe else a.ffn) if k == "-" else 0 for k in kinds]
         if a.moe_latent:
             kv[p + "moe_latent_size"] = a.moe_latent
+    if name in ("lfm2", "lfm2moe", "granitehybrid"):  # attention layers have KV heads, the others 0
+        kv[p + "attention.head_count_kv"] = [a.kv_heads if a.has_kv(i) else 0 for i in range(a.layers)]
+    if name in ("kimi-linear", "kimi-k3"):  # KDA layers have no KV head; MLA layers one (the latent)
+        kv[p + "attention.head_count_kv"] = [1 if a.has_kv(i) else 0 for i in range(a.layers)]
+        kv |= {p + "ssm.conv_kernel": a.linear_conv, p + "kda.head_dim": a.kda_head_dim}
+        if a.moe_latent:
+            kv[p + "expert_latent_length"] = a.moe_latent
+        if name == "kimi-k3":
+            kv |= {p + "attn_res.block_size": 12, p + "activation.situ_beta": 4.0}
+            kv[p + "activation.situ_linear_beta"] = 25.0
+    if name == "deepseek4":
+        ratios = {"-": 0, "C": 4, "H": 128}
+        kv[p + "attention.compress_ratios"] = [ratios[k] for k in a.compress_kinds]
+        kv |= {p + "attention.output_group_count": a.out_groups, p + "attention.output_lora_rank": a.out_lora_rank}
+        kv |= {p + "attention.compress_rope_freq_base": 160000.0, p + "hyper_connection.count": a.hyper_connections}
+        kv |= {p + "hyper_connection.sinkhorn_iterations": 20, p + "hyper_connection.epsilon": 1e-6}
+        kv |= {p + "hash_layer_count": a.hash_layers, p + "attention.q_lora_rank": a.q_lora_rank}
+        kv |= {p + "swiglu_clamp_exp": [10.0] * a.layers, p + "expert_gating_func": 4}
+        kv |= {p + "attention.key_length": a.head_dim, p + "attention.value_length": a.head_dim}
+        kv[p + "rope.dimension_count"] = a.qk_rope_dim
+        kv[p + "embedding_length_out"] = a.hidden * a.hyper_connections
+    if name == "gptneox":
+        kv[p + "use_parallel_residual"] = True
+    if a.shortconv_kernel:
+        kv[p + "shortconv.l_cache"] = a.shortconv_kernel
+    if name == "lfm2moe":
+        kv[p + "expert_gating_func"] = 2
+    if name == "granitehybrid" and a.shared_expert_ffn:
+        kv[p + "expert_shared_feed_forward_length"] = a.shared_expert_ffn
+    if name == "granitehybrid" and a.is_moe:
+        kv[p + "feed_forward_length"] = a.expert_ffn
+    if name == "minimax-m3":  # MSA: top-k blocks of block_size tokens, one local block
+        kv |= {p + "attention.indexer.block_size": 128, p + "attention.indexer.local_blocks": 1}
+        kv[p + "attention.indexer.top_k"] = a.index_topk // 128
     if a.ssm_heads:
         kv |= {p + "ssm.conv_kernel": a.ssm_conv, p + "ssm.inner_size": a.ssm_inner, p + "ssm.state_size": a.ssm_state}
         kv |= {p + "ssm.time_step_rank": a.ssm_heads, p + "ssm.group_count": a.ssm_groups}
@@ -147,7 +181,7 @@ def write_gguf(arch: Arch, path: Path, extra: dict[str, object] | None = None) -
     total = 0
     for t in model_tensors(arch):
         name, shape = gguf_shape(arch, t)
-        dtype = np.float16 if t.quantizable else np.float32
+        dtype = np.float16 if t.quantizable else np.int32 if "tid2eid" in name else np.float32  # an index table
         nbytes = t.numel * (2 if t.quantizable else 4)
         w.add_tensor_info(name, shape, np.dtype(dtype), nbytes)
         total += gguf.GGUFWriter.ggml_pad(nbytes, w.data_alignment)
@@ -226,8 +260,29 @@ def main() -> None:
             print(f"{m.id:40} {m.arch.type:12} {len(entry) - len(errors)} ok, {len(errors)} refused", flush=True)
             results[m.id] = {"arch_type": m.arch.type, "quants": entry}
     OUT.parent.mkdir(parents=True, exist_ok=True)
+    if only and OUT.exists():  # a run for some models updates their entries and keeps the rest
+        results = {**expand(json.loads(gzip.decompress(OUT.read_bytes()))), **results}
     meta = {"llama_cpp_python": llama_cpp.__version__, "llama_cpp_commit": "0c1e570", "note": "dry runs, see README"}
     OUT.write_bytes(gzip.compress(json.dumps(compact(results, meta), separators=(",", ":")).encode(), 9))
+
+
+def expand(recorded: dict[str, object]) -> dict[str, object]:
+    """compact()'s recording back in main()'s shape (tensor name -> type per quant)."""
+    types = recorded["_types"]
+    out: dict[str, object] = {}
+    for mid, v in recorded.items():
+        if mid.startswith("_"):
+            continue
+        names = v["tensors"] or []  # type: ignore[index]
+        quants: dict[str, object] = {}
+        for q, res in v["quants"].items():  # type: ignore[index]
+            if "error" in res:
+                quants[q] = res
+                continue
+            flat = [types[code] for code, n in res["rle"] for _ in range(n)]  # type: ignore[index]
+            quants[q] = {"types": dict(zip(names, flat, strict=True)), "tensor_mib": res["tensor_mib"]}
+        out[mid] = {"arch_type": v["arch_type"], "quants": quants}  # type: ignore[index]
+    return out
 
 
 def compact(results: dict[str, object], meta: dict[str, str]) -> dict[str, object]:

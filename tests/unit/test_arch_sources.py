@@ -25,8 +25,10 @@ SOURCES = tomllib.loads((CONFIGS / "SOURCES.toml").read_text())["configs"]
 DERIVATIVE_ORGS = {"nvidia"}
 EXACT = "exact copy"
 REINDENTED = "copy re-indented (values unchanged)"
-KEPT_KINDS = {  # a file in tests/fixtures/configs, read from a pinned GitHub commit
+REBUILT = "official page, rebuilt"  # a stored copy of the vendor's own huggingface.co page, re-indented
+KEPT_KINDS = {  # a file in tests/fixtures/configs, read from a pinned GitHub commit (or a stored HF page)
     EXACT,
+    REBUILT,
     REINDENTED,
     "quantized derivative: architecture fields match the base",
     "base model config (same release, same org)",
@@ -87,7 +89,10 @@ def test_every_copy_names_where_it_was_read() -> None:
     for c in SOURCES:
         model = c.get("model", c["repo"])
         assert c["official_url"] == f"https://huggingface.co/{model}/blob/main/config.json", c
-        if c["file"]:
+        if c["file"] and c["copy_kind"] == REBUILT:  # the vendor's own page, at a stated revision
+            assert (CONFIGS / c["file"]).is_file(), c["file"]
+            assert c["read_from"].startswith(f"stored page https://huggingface.co/{model}/"), c
+        elif c["file"]:
             assert c["copy_kind"] in KEPT_KINDS, c
             assert (CONFIGS / c["file"]).is_file(), c["file"]
             assert c["read_from"].startswith("github:") and "@" in c["read_from"], c  # repository, commit, path
@@ -104,7 +109,7 @@ def test_no_copy_is_a_fine_tune_or_another_vendors_model(catalog: Catalog) -> No
         model, kind = c.get("model", c["repo"]), c["copy_kind"]
         owner, copy_owner = model.split("/")[0].lower(), c["repo"].split("/")[0].lower()
         what = f"{c['file'] or c['read_from']} for {model}"
-        if kind in (EXACT, REINDENTED):
+        if kind in (EXACT, REINDENTED, REBUILT):
             assert c["repo"].lower() == model.lower(), f"{what}: an exact copy must be of {model} itself"
         elif kind.startswith("base model config") or kind.startswith("parent model"):
             assert copy_owner == owner, f"{what}: the base or parent must come from {owner} itself"

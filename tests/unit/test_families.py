@@ -37,7 +37,24 @@ CARDS = [
     ("ByteDance-Seed__Seed-OSS-36B-Instruct.json", 36.2, 36.2, ""),
     ("LGAI-EXAONE__EXAONE-4.0-32B.json", 32.0, 32.0, ""),
     ("nvidia__NVIDIA-Nemotron-3-Ultra-550B-A55B-BF16.json", 550.0, 55.0, "MEMEMEM*"),
+    ("deepseek-ai__DeepSeek-V4-Flash.json", 284.0, 13.0, ""),
+    ("deepseek-ai__DeepSeek-V4-Pro.json", 1600.0, 49.0, ""),  # the card's "1.6T"
 ]
+# Layouts whose card could not be read here: total parameters against llama.cpp's own model-type
+# label for that layer count (llama-model.cpp: LLM_TYPE_428B_A23B, 2_8T_A50B, 700M), and the layer
+# mixers. Their active counts are not asserted: the labels' "A" figures follow another convention.
+LABELS = [
+    ("MiniMaxAI__MiniMax-M3.json", 428.0, ""),
+    ("moonshotai__Kimi-K3.json", 2800.0, "KKKAKKKAKKKA"),
+    ("LiquidAI__LFM2-700M.json", 0.742, "CCACCACCACACACAC"),  # 742M: the file's parameter count
+]
+
+
+@pytest.mark.parametrize(("name", "total", "kinds"), LABELS, ids=[c[0].split("__")[1] for c in LABELS])
+def test_parameters_match_llama_cpp_labels(name: str, total: float, kinds: str) -> None:
+    m = model_from_config(CONFIGS / name)
+    assert m.params_b == pytest.approx(total, rel=0.01)
+    assert m.arch.layer_kinds.startswith(kinds)
 
 
 @pytest.mark.parametrize(("name", "total", "active", "start"), CARDS, ids=[c[0].split("__")[1] for c in CARDS])
@@ -190,3 +207,49 @@ def test_native_low_bit_checkpoints_keep_the_rest_16_bit() -> None:
     assert w4.expert_bytes == pytest.approx(w16.expert_bytes * (4.25 / 16), rel=1e-6)
     assert w4.total - w4.expert_bytes == w16.total - w16.expert_bytes  # attention, embeddings: bf16
     assert f4 < 0.35 * f16
+
+
+def test_deepseek_v4_keeps_a_window_and_the_compressed_context() -> None:
+    """DeepSeek V4 Flash (llama-kv-cache-dsv4.cpp): one 512-wide K (= V) head; a 128-token window
+    (+ 512 batch, padded to 768 cells) on all 43 layers; the context 4:1 on 21 layers (with 128-wide
+    indexer keys) and 128:1 on 20; f32 compressor states; one stream per sequence."""
+    a = model_from_config(CONFIGS / "deepseek-ai__DeepSeek-V4-Flash.json").arch
+    assert a.compress_kinds.count("C") == 21 and a.compress_kinds.count("H") == 20 and a.experts_mxfp4
+    kv = kv_cache(a, 65536)
+    window = 43 * 768 * 512
+    csa = 21 * 16384 * (512 + 128)  # 65536 / 4 cells
+    hca = 20 * 512 * 512  # 65536 / 128 = 512 cells
+    state = 21 * 2 * 2 * 4 * (2 * 512 + 2 * 128) * 4 + 20 * 2 * 128 * 512 * 4
+    assert kv.total - kv.state_bytes == (window + csa + hca) * 2 and kv.state_bytes == state
+    two = kv_cache(a, 65536, n_seq=2)
+    assert two.total == 2 * kv.total  # llama.cpp keeps every DSV4 cache per sequence
+    names = {t.name for t in model_tensors(a) if t.layer == 2}  # a 4:1 layer: compressor and indexer
+    assert {"attn_compressor_kv.weight", "indexer.attn_q_b.weight", "hc_attn_fn.weight"} <= names
+    assert "ffn_gate_tid2eid.weight" in names and "exp_probs_b.bias" not in names  # a hash-routed layer
+
+
+def test_kimi_delta_attention_has_a_state_per_sequence() -> None:
+    """Kimi K3: 69 KDA layers keep q/k/v conv states and a 128 x 128 matrix per head (96 heads), f32;
+    24 MLA layers cache the 576-value latent (llama.cpp logged 216 + 443.11 MiB at 8,192 tokens)."""
+    a = model_from_config(CONFIGS / "moonshotai__Kimi-K3.json").arch
+    assert a.layer_kinds.count("K") == 69 and a.layer_kinds.count("A") == 24 and a.moe_latent == 3584
+    per = 3 * 3 * 96 * 128 + 128 * 128 * 96
+    kv = kv_cache(a, 8192)
+    assert kv.state_bytes == 69 * per * 4 and kv.total - kv.state_bytes == 24 * 8192 * 576 * 2
+    assert kv_cache(a, 65536).state_bytes == kv.state_bytes
+
+
+def test_lfm2_short_convolution_layers() -> None:
+    a = model_from_config(CONFIGS / "LiquidAI__LFM2-700M.json").arch
+    assert a.ffn == 6912 and a.shortconv_kernel == 3  # 10240 auto-adjusted as llama.cpp's converter does
+    kv = kv_cache(a, 8192)
+    assert kv.state_bytes == 10 * 2 * 1536 * 4  # (kernel - 1) columns of the width, 10 conv layers
+    assert kv.total - kv.state_bytes == 6 * 8192 * 2 * 8 * 64 * 2
+
+
+def test_minimax_m3_indexer_cache() -> None:
+    """MiniMax-M3: 60 GQA layers (4 KV heads of 128) and, on the 57 MoE layers, a one-head indexer
+    cache that llama.cpp allocates with a V of the model's head width (960 + 228 MiB at 8,192)."""
+    a = model_from_config(CONFIGS / "MiniMaxAI__MiniMax-M3.json").arch
+    kv = kv_cache(a, 8192)
+    assert kv.total == 60 * 8192 * 4 * 256 * 2 + 57 * 8192 * 256 * 2

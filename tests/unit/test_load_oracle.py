@@ -19,10 +19,7 @@ from llmtui.core.importers import model_from_config
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MiB = 1 << 20
 # Layouts llmtui does not reproduce yet (1-D norms and biases only, not memory): named, not hidden.
-KNOWN_GAPS = {
-    "phi-3.5-moe-instruct": "phimoe's LayerNorm and output biases",
-    "command-r-plus": "Command R+'s per-head q/k norms",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

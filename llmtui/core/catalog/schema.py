@@ -162,7 +162,11 @@ ARCH_SPEC: Spec = {
     "mlp": (str, False, _one_of(frozenset({"gated", "plain"}))),
     "bias": (bool, False, None),
     "attn_gate": (bool, False, None),
-    "layer_kinds": (str, False, _match(re.compile(r"^[ASLM*-]{0,1000}$"), "a string of A, S, L, M, * and -")),
+    "layer_kinds": (
+        str,
+        False,
+        _match(re.compile(r"^[ASLKMCP*-]{0,1000}$"), "a string of A, S, L, K, M, C, P, * and -"),
+    ),
     "linear_k_heads": (int, False, _rng(0, 1024)),
     "linear_v_heads": (int, False, _rng(0, 1024)),
     "linear_k_dim": (int, False, _rng(0, 4096)),
@@ -173,6 +177,10 @@ ARCH_SPEC: Spec = {
     "ssm_heads": (int, False, _rng(0, 4096)),
     "ssm_groups": (int, False, _rng(0, 1024)),
     "ssm_conv": (int, False, _rng(0, 64)),
+    "ssm_norm": (bool, False, None),
+    "shortconv_kernel": (int, False, _rng(0, 64)),
+    "kda_heads": (int, False, _rng(0, 1024)),
+    "kda_head_dim": (int, False, _rng(0, 4096)),
     "global_kv_heads": (int, False, _rng(0, 1024)),
     "global_head_dim": (int, False, _rng(0, 4096)),
     "kv_shared": (bool, False, None),
@@ -180,9 +188,15 @@ ARCH_SPEC: Spec = {
     "index_heads": (int, False, _rng(0, 1024)),
     "index_head_dim": (int, False, _rng(0, 4096)),
     "index_topk": (int, False, _rng(0, 1_000_000)),
-    "index_kinds": (str, False, _match(re.compile(r"^[Fs]{0,1000}$"), "a string of F and s")),
+    "index_kinds": (str, False, _match(re.compile(r"^[Fs-]{0,1000}$"), "a string of F, s and -")),
     "moe_latent": (int, False, _rng(0, 100_000)),
     "moe_with_dense": (bool, False, None),
+    "experts_mxfp4": (bool, False, None),
+    "compress_kinds": (str, False, _match(re.compile(r"^[CH-]{0,1000}$"), "a string of C, H and -")),
+    "out_groups": (int, False, _rng(0, 1024)),
+    "out_lora_rank": (int, False, _rng(0, 65536)),
+    "hyper_connections": (int, False, _rng(0, 64)),
+    "hash_layers": (int, False, _rng(0, 1000)),
 }
 
 SCORE_SPEC: Spec = {
@@ -352,8 +366,14 @@ def parse_model(raw: Any, *, origin: str = "bundled", file: str = "") -> Model:
         raise Invalid(
             "arch.linear_k_heads", "linear-attention layers (L) need linear_k_heads, linear_v_heads, linear_k_dim"
         )
-    if "M" in kinds and not all(a.get(k, 0) > 0 for k in ("ssm_state", "ssm_inner", "ssm_heads", "ssm_conv")):
-        raise Invalid("arch.ssm_state", "Mamba-2 layers (M) need ssm_state, ssm_inner, ssm_heads and ssm_conv")
+    if ("M" in kinds or "P" in kinds) and not all(
+        a.get(k, 0) > 0 for k in ("ssm_state", "ssm_inner", "ssm_heads", "ssm_conv")
+    ):
+        raise Invalid("arch.ssm_state", "Mamba-2 layers (M, P) need ssm_state, ssm_inner, ssm_heads and ssm_conv")
+    if "C" in kinds and a.get("shortconv_kernel", 0) < 2:
+        raise Invalid("arch.shortconv_kernel", "short-convolution layers (C) need a kernel of at least 2")
+    if "K" in kinds and not all(a.get(k, 0) > 0 for k in ("kda_heads", "kda_head_dim", "linear_conv")):
+        raise Invalid("arch.kda_heads", "KDA layers (K) need kda_heads, kda_head_dim and linear_conv")
     a.setdefault("ffn", 0)
     scores = []
     for i, s in enumerate(f.get("scores", ())):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+ATTENTION_KINDS = "AS*P"  # layer kinds with a KV cache
+RECURRENT_KINDS = "LKMCP"  # layer kinds with a fixed state per sequence
+
 
 @dataclass(frozen=True, slots=True)
 class Arch:
@@ -45,8 +48,10 @@ class Arch:
     bias: bool = False  # linear layers carry biases
     attn_gate: bool = False  # attention output gate folded into attn_q (Qwen3-Next, Qwen3.5)
     # Per-layer mixers, one character a layer: A attention, S sliding-window attention, L Gated DeltaNet
-    # linear attention, M Mamba-2 (no FFN), * attention without FFN, - FFN only. Empty: every layer A
-    # (or S by sliding_window / full_attn_every).
+    # linear attention, K Kimi Delta Attention (KDA), M Mamba-2, C short convolution (LFM2), P Mamba-2 and
+    # attention side by side (Falcon-H1), * attention without FFN, - FFN only. Each layer has its FFN
+    # after the mixer, except in Nemotron-H, whose M and * blocks have none. Empty: every layer A (or S
+    # by sliding_window / full_attn_every).
     layer_kinds: str = ""
     # Gated DeltaNet (linear attention) shape
     linear_k_heads: int = 0
@@ -54,12 +59,18 @@ class Arch:
     linear_k_dim: int = 0
     linear_v_dim: int = 0
     linear_conv: int = 0
+    # Short convolution (LFM2): kernel length, the state keeps kernel - 1 columns of the hidden width
+    shortconv_kernel: int = 0
+    # Kimi Delta Attention (KDA) shape: heads of one width for q, k and v (conv kernel: linear_conv)
+    kda_heads: int = 0
+    kda_head_dim: int = 0
     # Mamba-2 shape
     ssm_state: int = 0
     ssm_inner: int = 0
     ssm_heads: int = 0
     ssm_groups: int = 0
     ssm_conv: int = 0
+    ssm_norm: bool = True  # the gated RMS norm after the scan (Falcon-H1 files may leave it out)
     # Global (full-attention) layers with their own shape (Gemma 4); K and V shared there
     global_kv_heads: int = 0
     global_head_dim: int = 0
@@ -70,11 +81,23 @@ class Arch:
     index_heads: int = 0
     index_head_dim: int = 0
     index_topk: int = 0
-    index_kinds: str = ""  # per layer: F its own indexer, s shares the previous one (GLM-5.2); empty: all F
+    # per layer: F its own indexer, s shares the previous one (GLM-5.2), - none (MiniMax-M3's dense
+    # layers); empty: all F
+    index_kinds: str = ""
     # Latent MoE (Nemotron 3 Super): experts work in a smaller width, projected down and up
     moe_latent: int = 0
     # A dense FFN beside the experts in every MoE layer (Gemma 4 26B-A4B)
     moe_with_dense: bool = False
+    # Routed experts shipped in MXFP4 (gpt-oss, Kimi K3, DeepSeek V4): GGUF conversions keep them so
+    experts_mxfp4: bool = False
+    # DeepSeek V4: per layer, how the context beyond the window is kept: - not at all, C compressed 4:1
+    # with a lightning indexer (CSA), H compressed 128:1 (HCA); grouped low-rank output projection;
+    # hyper-connections (residual streams); leading layers routed by a token-id hash table
+    compress_kinds: str = ""
+    out_groups: int = 0
+    out_lora_rank: int = 0
+    hyper_connections: int = 0
+    hash_layers: int = 0
 
     @property
     def is_moe(self) -> bool:
@@ -101,8 +124,20 @@ class Arch:
 
     @property
     def recurrent(self) -> bool:
-        """Layers with a fixed state per sequence (linear attention, Mamba) instead of a KV cache."""
-        return any(k in "LM" for k in self.layer_kinds)
+        """Layers with a fixed state per sequence (linear attention, Mamba, short conv) besides or
+        instead of a KV cache."""
+        return any(k in RECURRENT_KINDS for k in self.layer_kinds)
+
+    @property
+    def separate_blocks(self) -> bool:
+        """Nemotron-H: a Mamba or attention block has no FFN; FFN blocks are layers of their own."""
+        return self.type.startswith("nemotron_h")
+
+    def has_ffn(self, i: int) -> bool:
+        kind = self.layer_kind(i)
+        if self.separate_blocks:
+            return kind not in "M*"
+        return kind != "*"
 
     def has_indexer(self, i: int) -> bool:
         """Layer i runs its own sparse-attention indexer (and caches its keys)."""
@@ -111,7 +146,7 @@ class Arch:
         return not self.index_kinds or (i < len(self.index_kinds) and self.index_kinds[i] == "F")
 
     def has_kv(self, i: int) -> bool:
-        return self.layer_kind(i) in "AS*"
+        return self.layer_kind(i) in ATTENTION_KINDS
 
     def is_swa_layer(self, i: int) -> bool:
         """True when layer i only attends to a window (full attention on every N-th layer)."""

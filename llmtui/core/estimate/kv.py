@@ -75,19 +75,73 @@ def layer_values(a: Arch, i: int) -> int:
         # (llama-kv-cache-dsa.cpp: an MQA cache with a single head).
         return a.kv_lora_rank + a.qk_rope_dim + (a.index_head_dim if a.has_indexer(i) else 0)
     kv_heads, head_dim = attn_shape(a, i)
-    return kv_heads * (head_dim + (a.v_dim or head_dim))
+    values = kv_heads * (head_dim + (a.v_dim or head_dim))
+    if a.has_indexer(i):
+        # MiniMax-M3's MSA indexer cache (llama-kv-cache-msa.cpp) is a one-head K/V cache whose keys are
+        # index_head_dim wide; its V keeps the model's value width although nothing reads it
+        values += a.index_head_dim + (a.v_dim or head_dim)
+    return values
 
 
 def state_values(a: Arch, i: int) -> int:
     """Recurrent-state values per sequence of layer i: conv state + SSM state (llama_hparams::n_embd_r
     and n_embd_s); 0 for attention layers."""
     kind = a.layer_kind(i)
+    if kind == "C":  # LFM2 short conv: kernel - 1 columns of the hidden width
+        return (a.shortconv_kernel - 1) * a.hidden
+    if kind == "K":  # KDA: conv states of q, k and v, and one head_dim x head_dim matrix per head
+        inner = a.kda_heads * a.kda_head_dim
+        return 3 * (a.linear_conv - 1) * inner + a.kda_head_dim * a.kda_head_dim * a.kda_heads
     if kind == "L":  # Gated DeltaNet: d_inner = value dim, d_state = key head dim
         key_dim, value_dim = a.linear_k_heads * a.linear_k_dim, a.linear_v_heads * a.linear_v_dim
         return (a.linear_conv - 1) * (2 * key_dim + value_dim) + a.linear_k_dim * value_dim
-    if kind == "M":  # Mamba-2
+    if kind in "MP":  # Mamba-2 (alone, or beside attention in Falcon-H1)
         return (a.ssm_conv - 1) * (a.ssm_inner + 2 * a.ssm_groups * a.ssm_state) + a.ssm_state * a.ssm_inner
+    if a.compress_kinds:  # DeepSeek V4's compressor states: a kv and a score plane each
+        c = a.compress_kinds[i]
+        if c == "C":  # 2 x ratio rows of twice the head (and of twice the indexer key)
+            return 2 * 2 * DSV4_CSA * (2 * a.head_dim + 2 * a.index_head_dim)
+        if c == "H":
+            return 2 * DSV4_HCA * a.head_dim
     return 0
+
+
+# DeepSeek V4's compression ratios (llama-kv-cache-dsv4.cpp: DSV4_CSA_RATIO, DSV4_HCA_RATIO)
+DSV4_CSA, DSV4_HCA = 4, 128
+
+
+def _dsv4_values(a: Arch, i: int, ctx: int, engine: str, n_seq: int) -> int:
+    """Cached values of DeepSeek V4 layer i for n_seq sequences: llama.cpp keeps one stream per
+    sequence, each with the window (+ a batch) of raw K, and for the whole context the compressed K
+    (4:1 or 128:1) and, on 4:1 layers, the indexer keys; all K-only (K = V)."""
+    to = CTX_PAD.get(engine, 256)
+    cells = pad(ctx, to)
+    raw = min(cells, pad(a.sliding_window + (UBATCH if engine in ("llama.cpp", "ollama") else 0), to))
+    values = raw * a.head_dim
+    c = a.compress_kinds[i] if i < len(a.compress_kinds) else "-"
+    if c == "C":
+        values += pad(-(-cells // DSV4_CSA), 256) * (a.head_dim + a.index_head_dim)
+    elif c == "H":
+        values += pad(-(-cells // DSV4_HCA), 256) * a.head_dim
+    return values * n_seq
+
+
+def read_values(a: Arch, i: int, depth: int) -> float:
+    """KV values layer i reads to decode one token at `depth` (windowed layers read their window;
+    DeepSeek V4 its window, its indexer keys and the compressed entries it attends to)."""
+    if not a.has_kv(i):
+        return 0.0
+    if a.compress_kinds:
+        values: float = min(depth, a.sliding_window) * a.head_dim
+        c = a.compress_kinds[i]
+        if c == "C":  # the indexer scores every compressed entry, attention reads the top-k of them
+            n = depth / DSV4_CSA
+            values += n * a.index_head_dim + min(n, a.index_topk) * a.head_dim
+        elif c == "H":
+            values += depth / DSV4_HCA * a.head_dim
+        return values
+    cells = min(depth, a.sliding_window) if a.is_swa_layer(i) else depth
+    return cells * layer_values(a, i)
 
 
 @lru_cache(maxsize=16384)
@@ -102,12 +156,29 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     for i in range(a.layers):
         s = state_values(a, i) * STATE_BYTES * n_seq
         state += s
-        per_layer.append(int(layer_cells(a, i, ctx, engine, n_seq) * layer_values(a, i) * per_value) + s)
+        if a.compress_kinds:
+            values = _dsv4_values(a, i, ctx, engine, n_seq)
+        else:
+            values = layer_cells(a, i, ctx, engine, n_seq) * layer_values(a, i)
+        per_layer.append(int(values * per_value) + s)
     attn = sum(1 for i in range(a.layers) if a.has_kv(i))
-    if a.is_mla:
+    if a.compress_kinds:
+        n_csa, n_hca = a.compress_kinds.count("C"), a.compress_kinds.count("H")
+        basis = (
+            f"one {a.head_dim}-wide K (= V) head: a {a.sliding_window}-token window on {attn} layers,"
+            f" the context compressed 4:1 with {a.index_head_dim}-wide indexer keys on {n_csa} layers and"
+            f" 128:1 on {n_hca}, per sequence"
+        )
+    elif a.is_mla:
         n_index = sum(1 for i in range(a.layers) if a.has_indexer(i))
         index = f" + {a.index_head_dim} indexer key on {n_index} layers" if n_index else ""
         basis = f"MLA latent: ({a.kv_lora_rank} + {a.qk_rope_dim}{index}) values x {attn} layers"
+    elif a.index_heads:
+        n_index = sum(1 for i in range(a.layers) if a.has_indexer(i))
+        basis = (
+            f"2 x {a.kv_heads} KV heads x {a.head_dim} head dim x {attn} attention layers + a one-head"
+            f" indexer cache ({a.index_head_dim} K + {a.v_dim or a.head_dim} V) on {n_index} layers"
+        )
     elif a.v_dim and a.v_dim != a.head_dim:
         basis = (
             f"({a.head_dim} K + {a.v_dim} V) x {a.kv_heads} KV heads (local) or {a.global_kv_heads or a.kv_heads}"
@@ -124,7 +195,7 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
         windowed = sum(1 for i in range(a.layers) if a.is_swa_layer(i))
         basis += f"; {windowed} windowed layers keep {a.sliding_window} tokens"
     basis += f"; {kv_type} = {per_value:g} B/value"
-    recurrent = a.layers - attn - sum(1 for i in range(a.layers) if a.layer_kind(i) == "-")
+    recurrent = sum(1 for i in range(a.layers) if state_values(a, i))
     if state:
         basis += f"; {recurrent} recurrent layers: {state / n_seq / 2**20:.1f} MiB f32 state per sequence"
     if n_seq > 1:

@@ -50,6 +50,7 @@ _T = {
     t.name: t
     for t in (
         BlockType("F32", 1, 4),
+        BlockType("I32", 1, 4),  # index tables (DeepSeek V4's token-to-expert hash routing)
         BlockType("F16", 1, 2),
         BlockType("BF16", 1, 2),
         BlockType("Q8_0", 32, 34),
@@ -221,7 +222,9 @@ def n_layer_all(arch: Arch) -> int:
 
 # Files that store KV heads per layer, 0 for layers without attention (Nemotron-H): llama.cpp's
 # n_gqa() reads layer 0, which is then a Mamba layer with none, so the "GQA >= 4" rules never apply.
-PER_LAYER_KV_HEADS = frozenset({"nemotron_h", "nemotron_h_moe"})
+PER_LAYER_KV_HEADS = frozenset(
+    {"nemotron_h", "nemotron_h_moe", "lfm2", "lfm2moe", "granitehybrid", "kimi-linear", "kimi-k3"}
+)
 
 
 def n_gqa(arch: Arch) -> int:
@@ -252,9 +255,13 @@ class _Mixer:
     def pick(self, t: Tensor, layer: int | None = None) -> str:
         """The tensor's type; `layer` overrides t.layer (for layer templates shared by many layers)."""
         if not t.quantizable:
-            return "F32"
-        if self.a.type == "gpt-oss" and t.expert:
-            return "MXFP4"  # gpt-oss ships its experts in MXFP4 and its GGUFs keep them so
+            return "I32" if "tid2eid" in t.name else "F32"
+        if (self.a.type == "gpt-oss" or self.a.experts_mxfp4) and t.expert:
+            # gpt-oss and Kimi K3 ship their experts in MXFP4 and their GGUFs keep them so (F16 and
+            # BF16 files too); the rule still runs, as llama.cpp's does, to keep its per-role counters
+            if self.base not in ("F32", "F16", "BF16"):
+                self._rule(t, t.layer if layer is None else layer)
+            return "MXFP4"
         if self.base in ("F32", "F16", "BF16"):
             return self.base
         chosen = self._rule(t, t.layer if layer is None else layer)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..build import NETWORKS, Build
 from ..catalog.types import Arch
 from .calibration import backend_for
-from .kv import KV_TYPES, STATE_BYTES, layer_values, state_values
+from .kv import KV_TYPES, STATE_BYTES, read_values, state_values
 from .placement import Placement, Slot
 from .weights import Weights
 
@@ -35,8 +35,7 @@ def _kv_read(a: Arch, layers: Iterable[int], depth: int, kv_type: str) -> float:
     per_value = KV_TYPES[kv_type]
     total = 0.0
     for i in layers:
-        cells = min(depth, a.sliding_window) if a.is_swa_layer(i) else depth
-        total += cells * layer_values(a, i) * per_value + state_values(a, i) * STATE_BYTES
+        total += read_values(a, i, depth) * per_value + state_values(a, i) * STATE_BYTES
     return total
 
 

@@ -57,12 +57,32 @@ def _vec(name: str, n: int, layer: int = -1) -> Tensor:
 def _mat(name: str, cat: int, ne0: int, ne1: int, layer: int = -1, **kw: bool) -> Tensor:
     """A 2-D weight. Names not ending in 'weight', and llama.cpp's small tables (conv1d, A, D), are
     never quantized (tensor_allows_quantization)."""
-    q = kw.pop("quantizable", name.endswith("weight") and "_norm.weight" not in name and "ssm_conv1d" not in name)
+    q = kw.pop("quantizable", _quantizable(name))
     return Tensor(name, cat, ne0, ne0 * ne1, 2, layer, quantizable=q, ne1=ne1, **kw)
 
 
+# Weights llama.cpp's quantizer leaves in their original type although they are 2-D or 3-D
+# (tensor_allows_quantization): small conv, AltUp/Laurel and indexer tables.
+_NEVER_QUANTIZED = (
+    "_norm.weight",
+    "ssm_conv1d",
+    "shortconv.conv.weight",
+    "altup",
+    "laurel",
+    "per_layer_model_proj",
+    "indexer.k_proj.weight",
+    "indexer.q_proj.weight",
+    "ffn_gate_tid2eid.weight",
+)
+
+
+def _quantizable(name: str) -> bool:
+    return name.endswith("weight") and not any(k in name for k in _NEVER_QUANTIZED)
+
+
 def _cube(name: str, cat: int, ne0: int, ne1: int, ne2: int, layer: int, *, expert: bool = False) -> Tensor:
-    return Tensor(name, cat, ne0, ne0 * ne1 * ne2, 3, layer, expert=expert, ne1=ne1, ne2=ne2)
+    q = _quantizable(name)
+    return Tensor(name, cat, ne0, ne0 * ne1 * ne2, 3, layer, quantizable=q, expert=expert, ne1=ne1, ne2=ne2)
 
 
 def _category(name: str) -> int:
@@ -104,6 +124,8 @@ def _mla(a: Arch, i: int) -> list[Tensor]:
     # Since 2025 llama.cpp stores kv_b split in two 3-D tensors (k_b rows are qk_nope long).
     t.append(_cube("attn_k_b.weight", OTHER, nope, a.kv_lora_rank, a.heads, i))
     t.append(_cube("attn_v_b.weight", OTHER, a.kv_lora_rank, v_dim, a.heads, i))
+    if a.type == "kimi-k3":  # a sigmoid gate on the attention output, before attn_output
+        t.append(_w("attn_gate.weight", h, a.heads * v_dim, i))
     t.append(_w("attn_output.weight", a.heads * v_dim, h, i))
     if a.has_indexer(i):  # DeepSeek V3.2 / GLM-5 sparse-attention indexer
         t += [
@@ -123,7 +145,48 @@ def attn_shape(a: Arch, i: int) -> tuple[int, int]:
     return a.kv_heads, a.head_dim
 
 
+def _dsv4_attention(a: Arch, i: int) -> list[Tensor]:
+    """DeepSeek V4 (llama.cpp models/deepseek4.cpp): low-rank q, one K (= V) head, sinks, a grouped
+    low-rank output; layers that keep the compressed context have a compressor, and the 4:1 ones a
+    lightning indexer with its own compressor."""
+    h, hd, qr = a.hidden, a.head_dim, a.q_lora_rank
+    t = [
+        _vec("attn_sinks.weight", a.heads, i),
+        _w("attn_q_a.weight", h, qr, i),
+        _vec("attn_q_a_norm.weight", qr, i),
+        _w("attn_q_b.weight", qr, a.heads * hd, i),
+        _w("attn_kv.weight", h, hd, i),
+        _vec("attn_kv_a_norm.weight", hd, i),
+        _w("attn_output_a.weight", a.heads * hd // a.out_groups, a.out_lora_rank * a.out_groups, i),
+        _w("attn_output_b.weight", a.out_groups * a.out_lora_rank, h, i),
+    ]
+    kind = a.compress_kinds[i] if i < len(a.compress_kinds) else "-"
+    if kind != "-":
+        ratio, width = (4, 2 * hd) if kind == "C" else (128, hd)
+        t += [_w("attn_compressor_kv.weight", h, width, i), _w("attn_compressor_gate.weight", h, width, i)]
+        t += [_w("attn_compressor_ape.weight", width, ratio, i), _vec("attn_compressor_norm.weight", hd, i)]
+    if kind == "C":
+        d = a.index_head_dim
+        t += [_w("indexer.proj.weight", h, a.index_heads, i), _w("indexer.attn_q_b.weight", qr, a.index_heads * d, i)]
+        t += [_w("indexer_compressor_kv.weight", h, 2 * d, i), _w("indexer_compressor_gate.weight", h, 2 * d, i)]
+        t += [_w("indexer_compressor_ape.weight", 2 * d, 4, i), _vec("indexer_compressor_norm.weight", d, i)]
+    return t
+
+
+def _hyper_connections(a: Arch, i: int) -> list[Tensor]:
+    """DeepSeek V4 mixes its residual streams before attention and before the FFN."""
+    n = a.hyper_connections
+    mix = (2 + n) * n
+    t: list[Tensor] = []
+    for part in ("attn", "ffn"):
+        t += [_w(f"hc_{part}_fn.weight", n * a.hidden, mix, i), _vec(f"hc_{part}_base.weight", mix, i)]
+        t.append(_vec(f"hc_{part}_scale.weight", 3, i))
+    return t
+
+
 def _attention(a: Arch, i: int) -> list[Tensor]:
+    if a.type == "deepseek4":
+        return _dsv4_attention(a, i)
     if a.is_mla:
         return _mla(a, i)
     h = a.hidden
@@ -132,21 +195,49 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
     vd = a.v_dim or head_dim
     v, out = kv_heads * vd, a.heads * vd
     t: list[Tensor] = []
-    if a.type == "phi3":
+    biased = a.qkv_bias or a.bias or a.type == "gpt-oss"
+    if a.type in FUSED_QKV:
         t.append(_w("attn_qkv.weight", h, q + 2 * kv, i))
+        if biased:
+            t.append(_vec("attn_qkv.bias", q + 2 * kv, i))
     else:
         t.append(_w("attn_q.weight", h, q * (2 if a.attn_gate else 1), i))
         t.append(_w("attn_k.weight", h, kv, i))
         if not (a.kv_shared and a.global_kv_heads and not a.is_swa_layer(i)):
             t.append(_w("attn_v.weight", h, v, i))
+        if biased:
+            t += [_vec("attn_q.bias", q, i), _vec("attn_k.bias", kv, i), _vec("attn_v.bias", v, i)]
     t.append(_w("attn_output.weight", out, h, i))
-    if a.qkv_bias or a.bias or a.type == "gpt-oss":
-        t += [_vec("attn_q.bias", q, i), _vec("attn_k.bias", kv, i), _vec("attn_v.bias", v, i)]
-    if a.bias or a.type == "gpt-oss":
+    if a.bias or a.type in ("gpt-oss", "phimoe"):
         t.append(_vec("attn_output.bias", h, i))
+    if a.type == "cohere" and a.layers >= 64:  # Command R+: per-head q and k norms (models/command-r.cpp)
+        t += [
+            _mat("attn_q_norm.weight", OTHER, head_dim, a.heads, i),
+            _mat("attn_k_norm.weight", OTHER, head_dim, kv_heads, i),
+        ]
+    if a.type == "minimax-m3" and a.has_indexer(i):  # MSA's lightning indexer (kept in f32)
+        d = a.index_head_dim
+        t += [
+            _w("indexer.q_proj.weight", h, a.index_heads * d, i),
+            _w("indexer.k_proj.weight", h, d, i),
+            _vec("indexer.q_norm.weight", d, i),
+            _vec("indexer.k_norm.weight", d, i),
+        ]
     if a.type == "gpt-oss" or (a.type == "mimo2" and a.is_swa_layer(i)):  # MiMo: sinks on sliding layers
         t.append(_vec("attn_sinks.weight", a.heads, i))
-    if a.type in ("qwen3", "qwen3moe", "gemma3", "gemma4", "qwen3next", "qwen35", "qwen35moe", "exaone4"):
+    if a.type in (
+        "qwen3",
+        "qwen3moe",
+        "gemma3",
+        "gemma4",
+        "qwen3next",
+        "qwen35",
+        "qwen35moe",
+        "exaone4",
+        "lfm2",
+        "lfm2moe",
+        "minimax-m3",
+    ):
         t += [_vec("attn_q_norm.weight", head_dim, i), _vec("attn_k_norm.weight", head_dim, i)]
     elif a.type in ("olmo2", "minimax-m2"):  # full-width q and k norms
         t += [_vec("attn_q_norm.weight", q, i), _vec("attn_k_norm.weight", kv, i)]
@@ -174,6 +265,24 @@ def _gated_deltanet(a: Arch, i: int) -> list[Tensor]:
     ]
 
 
+def _kda(a: Arch, i: int) -> list[Tensor]:
+    """A Kimi Delta Attention layer (Kimi Linear, Kimi K3: llama.cpp models/kimi-linear.cpp, kimi-k3.cpp):
+    q, k and v projections each with a short depthwise conv, a low-rank decay gate (f_a, f_b), beta, and
+    an output gate (low-rank in Kimi Linear, full-rank in K3)."""
+    h, d, heads = a.hidden, a.kda_head_dim, a.kda_heads
+    inner = d * heads
+    t = [_cube(f"ssm_conv1d_{x}.weight", OTHER, a.linear_conv, 1, inner, i) for x in "qkv"]
+    t += [_w("attn_q.weight", h, inner, i), _w("attn_k.weight", h, inner, i), _w("attn_v.weight", h, inner, i)]
+    t += [_w("ssm_f_a.weight", h, d, i), _w("ssm_f_b.weight", d, inner, i), _w("ssm_beta.weight", h, heads, i)]
+    if a.type == "kimi-k3":
+        t += [_vec("ssm_a", heads, i), _vec("ssm_dt.bias", inner, i), _w("ssm_g.weight", h, inner, i)]
+    else:
+        t += [_mat("ssm_a", OTHER, 1, heads, i), _vec("ssm_dt.bias", inner, i)]
+        t += [_w("ssm_g_a.weight", h, d, i), _w("ssm_g_b.weight", d, inner, i)]
+    t += [_vec("ssm_norm.weight", d, i), _w("attn_output.weight", inner, h, i)]
+    return t
+
+
 def _mamba2(a: Arch, i: int) -> list[Tensor]:
     """A Mamba-2 layer (Nemotron-H, Granite 4.0-H: llama.cpp models/nemotron-h.cpp, granite-hybrid.cpp)."""
     h, d_inner, ds, ng, nh = a.hidden, a.ssm_inner, a.ssm_state, a.ssm_groups, a.ssm_heads
@@ -185,8 +294,19 @@ def _mamba2(a: Arch, i: int) -> list[Tensor]:
         _vec("ssm_dt.bias", nh, i),
         _mat("ssm_a", OTHER, 1, nh, i),
         _mat("ssm_d", OTHER, 1, nh, i),
-        _mat("ssm_norm.weight", OTHER, d_inner // max(1, ng), ng, i),
+        *([_mat("ssm_norm.weight", OTHER, d_inner // max(1, ng), ng, i)] if a.ssm_norm else []),
         _w("ssm_out.weight", d_inner, h, i),
+    ]
+
+
+def _shortconv(a: Arch, i: int) -> list[Tensor]:
+    """An LFM2 short-convolution layer (llama.cpp models/lfm2.cpp): gated input projection to three
+    times the width, a depthwise conv of `shortconv_kernel`, an output projection."""
+    h = a.hidden
+    return [
+        _mat("shortconv.conv.weight", OTHER, a.shortconv_kernel, h, i),
+        _w("shortconv.in_proj.weight", h, 3 * h, i),
+        _w("shortconv.out_proj.weight", h, h, i),
     ]
 
 
@@ -208,7 +328,11 @@ def _moe_ffn(a: Arch, i: int) -> list[Tensor]:
     e, f = a.experts, a.expert_ffn
     t = [_mat("ffn_gate_inp.weight", OTHER, a.hidden, e, i, quantizable=False)]  # the router: never quantized
     h = a.hidden
-    if a.moe_latent:  # experts in a latent width (Nemotron 3 Super: models/nemotron-h.cpp)
+    if a.moe_latent and a.type == "kimi-k3":  # routed experts in a latent width, with their own norm
+        t += [_w("ffn_routed_down.weight", h, a.moe_latent, i), _w("ffn_routed_up.weight", a.moe_latent, h, i)]
+        t.append(_vec("ffn_routed_norm.weight", a.moe_latent, i))
+        h = a.moe_latent
+    elif a.moe_latent:  # experts in a latent width (Nemotron 3 Super: models/nemotron-h.cpp)
         t += [_w("ffn_latent_down.weight", h, a.moe_latent, i), _w("ffn_latent_up.weight", a.moe_latent, h, i)]
         h = a.moe_latent
     if a.moe_with_dense:  # Gemma 4: the dense MLP runs beside the experts, each with its own norms
@@ -222,7 +346,9 @@ def _moe_ffn(a: Arch, i: int) -> list[Tensor]:
     if a.type == "gpt-oss":  # per-expert biases (2-D, never quantized: not a weight)
         t.append(_vec("ffn_gate_inp.bias", e, i))
         t += [_mat(f"ffn_{n}_exps.bias", OTHER, d, e, i) for n, d in (("gate", f), ("up", f), ("down", h))]
-    if a.type in ("deepseek2", "glm4moe", "nemotron_h_moe", "deepseek32", "glm-dsa", "minimax-m2", "mimo2"):
+    if a.type == "deepseek4" and i < a.hash_layers:  # experts picked by a token-id table (int32)
+        t.append(_mat("ffn_gate_tid2eid.weight", OTHER, a.experts_per_token, a.vocab, i))
+    elif a.type in _EXPERT_BIAS:
         t.append(_vec("exp_probs_b.bias", e, i))
     shared = a.shared_expert_ffn or (a.shared_experts * f)
     h = a.hidden  # shared experts work in the full width
@@ -235,12 +361,37 @@ def _moe_ffn(a: Arch, i: int) -> list[Tensor]:
     return t
 
 
+# MoE routers with a per-expert selection bias (exp_probs_b)
+_EXPERT_BIAS = frozenset(
+    {
+        "deepseek2",
+        "glm4moe",
+        "nemotron_h_moe",
+        "deepseek32",
+        "glm-dsa",
+        "minimax-m2",
+        "mimo2",
+        "lfm2moe",
+        "minimax-m3",
+        "kimi-linear",
+        "kimi-k3",
+        "deepseek4",
+    }
+)
+
+
 def _ffn(a: Arch, i: int) -> list[Tensor]:
     return _moe_ffn(a, i) if a.is_moe_layer(i) else _dense_ffn(a, i, a.ffn)
 
 
+# Families whose attention projection is one fused q|k|v matrix in the GGUF
+FUSED_QKV = frozenset({"phi3", "falcon", "gptneox"})
+# Families whose norms are LayerNorms with a bias (the output norm's too)
+NORM_BIAS = frozenset({"phi2", "falcon", "starcoder2", "gptneox", "phimoe"})
+
+
 def _norms(a: Arch, i: int, kind: str) -> list[Tensor]:
-    if kind in "M*-":  # Nemotron-H blocks: one norm each
+    if a.separate_blocks:  # Nemotron-H blocks: one norm each
         return [_vec("attn_norm.weight", a.hidden, i)]
     names = {
         "gemma2": ("attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"),
@@ -259,30 +410,53 @@ def _norms(a: Arch, i: int, kind: str) -> list[Tensor]:
         "seed_oss": ("attn_norm", "post_attention_norm"),
         "cohere2": ("attn_norm",),
     }.get(a.type, ("attn_norm", "ffn_norm"))
-    return [_vec(f"{n}.weight", a.hidden, i) for n in names]
+    parts = ("weight", "bias") if a.type in NORM_BIAS else ("weight",)
+    return [_vec(f"{n}.{p}", a.hidden, i) for n in names for p in parts]
 
 
 def layer_tensors(a: Arch, i: int) -> list[Tensor]:
     kind = a.layer_kind(i)
     t = _norms(a, i, kind)
+    if a.hyper_connections:
+        t += _hyper_connections(a, i)
+    if a.type == "kimi-k3":  # cross-layer attention residuals: a score vector per sub-block
+        t += [_vec("attn_res_score.weight", a.hidden, i), _vec("ffn_res_score.weight", a.hidden, i)]
     if kind in "AS*":
         t += _attention(a, i)
     elif kind == "L":
         t += _gated_deltanet(a, i)
     elif kind == "M":
         t += _mamba2(a, i)
-    if kind not in "M*":
+    elif kind == "C":
+        t += _shortconv(a, i)
+    elif kind == "K":
+        t += _kda(a, i)
+    elif kind == "P":  # Falcon-H1: the Mamba-2 mixer and attention read the same input
+        t += _mamba2(a, i) + _attention(a, i)
+    if a.has_ffn(i):
         t += _ffn(a, i)
     return t
 
 
 def global_tensors(a: Arch) -> list[Tensor]:
     h = a.hidden
-    out: list[Tensor] = [_mat("token_embd.weight", EMBD, h, a.vocab), _vec("output_norm.weight", h)]
-    if a.bias and a.type in ("phi2", "starcoder2", "gptneox", "falcon"):
+    norm = "token_embd_norm.weight" if a.type in ("lfm2", "lfm2moe") else "output_norm.weight"  # LFM2's name
+    out: list[Tensor] = [_mat("token_embd.weight", EMBD, h, a.vocab), _vec(norm, h)]
+    if a.type in NORM_BIAS:
         out.append(_vec("output_norm.bias", h))
     if not a.tied_embeddings:
         out.append(_mat("output.weight", OUTPUT, h, a.vocab))
+        if a.type in ("phi2", "phimoe"):  # the LM head has a bias
+            out.append(_vec("output.bias", a.vocab))
+    if a.type == "kimi-k3":
+        out.append(_vec("output_res_score.weight", h))
+    if a.hyper_connections:  # the output head mixes the residual streams back into one
+        n = a.hyper_connections
+        out += [
+            _w("output_hc_fn.weight", n * h, n, -1),
+            _vec("output_hc_base.weight", n),
+            _vec("output_hc_scale.weight", 1),
+        ]
     if a.type == "gemma4" and a.global_head_dim:  # the global layers' proportional RoPE frequencies
         out.append(_vec("rope_freqs.weight", a.global_head_dim // 2))
     return out
