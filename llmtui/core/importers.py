@@ -51,6 +51,8 @@ MODEL_TYPES = {
     "nemotron_h": "nemotron_h",
     "gemma4": "gemma4",
     "gemma4_text": "gemma4",
+    "gemma3n": "gemma3n",  # per-layer embeddings, AltUp, Laurel, KV shared by the later layers
+    "gemma3n_text": "gemma3n",
     "olmo3": "olmo2",  # llama.cpp converts Olmo3ForCausalLM as olmo2 with sliding-window layers
     "minimax_m2": "minimax-m2",
     "minimax_m3_vl_text": "minimax-m3",  # MiniMax-M3: GQA with a sparse-attention (MSA) indexer
@@ -72,6 +74,7 @@ MODEL_TYPES = {
     "falcon_h1": "falcon-h1",  # Mamba-2 and attention side by side in every layer
     "kimi_linear": "kimi-linear",  # KDA linear attention and MLA layers (Kimi K3 is this, wrapped)
     "deepseek_v4": "deepseek4",  # windowed MQA with compressed (CSA/HCA) context and hyper-connections
+    "step3p5": "step35",  # Step-3.5-Flash: windowed and full layers with their own head counts
 }
 # Families whose MLP has no gate (up, activation, down) and whose linear layers carry biases.
 PLAIN_MLP = {"falcon", "phi", "gpt_neox", "starcoder2", "nemotron_h"}
@@ -147,6 +150,11 @@ def arch_from_config(cfg: dict[str, Any]) -> dict[str, Any]:
     model_type = str(cfg.get("model_type", top_type))
     if model_type in CONFIG_DEFAULTS:  # the official file leaves out what equals the class default
         cfg = {**CONFIG_DEFAULTS[model_type], **cfg}
+    widths = cfg.get("intermediate_size")
+    if model_type.startswith("gemma3n") and isinstance(widths, list) and widths:  # one width per layer
+        if len({json.dumps(w) for w in widths}) != 1:
+            raise ImportError_("'intermediate_size' lists different widths per layer; llmtui sizes one width")
+        cfg = {**cfg, "intermediate_size": widths[0]}
     if model_type == "nemotron_h" and isinstance(cfg.get("layers_block_type"), list):
         # transformers-5 files list the layers by name and may leave num_hidden_layers out
         cfg = {**cfg, "num_hidden_layers": cfg.get("num_hidden_layers") or len(cfg["layers_block_type"])}
@@ -278,8 +286,12 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
                 a["moe_latent"] = _get(cfg, "moe_latent_size")
             a["shared_expert_ffn"] = _get(cfg, "moe_shared_expert_intermediate_size", default=0)
             a["shared_experts"] = _get(cfg, "n_shared_experts", default=1 if a["shared_expert_ffn"] else 0)
+    elif model_type.startswith("gemma3n"):
+        _gemma3n(cfg, a)
     elif model_type == "deepseek_v4":
         _deepseek_v4(cfg, a)
+    elif model_type == "step3p5":
+        _step35(cfg, a)
     elif model_type == "kimi_linear":
         _kimi_linear(cfg, a)
     elif model_type.startswith("minimax_m3"):
@@ -310,6 +322,14 @@ def _hybrid(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
         a["global_kv_heads"] = _get(cfg, "num_global_key_value_heads", default=0)
         a["global_head_dim"] = _get(cfg, "global_head_dim", default=0)
         a["kv_shared"] = _flag(cfg, "attention_k_eq_v", default=False)
+        a["per_layer_embd"] = _get(cfg, "hidden_size_per_layer_input", default=0) or 0
+        a["kv_shared_layers"] = _get(cfg, "num_kv_shared_layers", default=0) or 0
+        a["ffn_double_shared"] = _flag(cfg, "use_double_wide_mlp", default=False)
+        pl_vocab = _get(cfg, "vocab_size_per_layer_input", default=a["vocab"])
+        if a["per_layer_embd"] and pl_vocab != a["vocab"]:  # (Gemma 3n's converter pads it; Gemma 4's does not)
+            raise ImportError_("'vocab_size_per_layer_input' differs from vocab_size (llama.cpp needs them equal)")
+        if a["kv_shared_layers"] >= layers:
+            raise ImportError_("'num_kv_shared_layers' should be fewer than the layers")
         if cfg.get("enable_moe_block") is True and a.get("experts"):
             a["moe_with_dense"] = True
             a["experts_per_token"] = _get(cfg, "top_k_experts", "num_experts_per_tok", default=8)
@@ -347,6 +367,55 @@ def _lfm2(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:
     else:
         a["dense_layers"] = _get(cfg, "num_dense_layers", default=0)
         a.pop("shared_experts", None)
+
+
+def _gemma3n(cfg: dict[str, Any], a: dict[str, Any]) -> None:
+    """Gemma 3n (llama.cpp models/gemma3n.cpp): the first 20 layers keep a KV cache and the rest reuse
+    it; llama.cpp fixes AltUp at 4 streams, Laurel at rank 64 and the per-layer width at 256, so a
+    config that differs is refused rather than sized as something llama.cpp does not load."""
+    if isinstance(cfg.get("layer_types"), list):
+        table = {"sliding_attention": "S", "full_attention": "A"}
+        a["layer_kinds"] = _kinds(cfg["layer_types"], a["layers"], table, "layer_types")
+    a["sliding_window"] = _get(cfg, "sliding_window", default=512)
+    fixed = {"altup_num_inputs": 4, "laurel_rank": 64, "hidden_size_per_layer_input": 256}
+    for key, want in fixed.items():
+        if _get(cfg, key, default=want) != want:
+            raise ImportError_(f"'{key}' is not {want}, the only value llama.cpp runs")
+    a["altup"], a["laurel_rank"], a["per_layer_embd"] = 4, 64, 256
+    a["kv_shared_layers"] = max(0, a["layers"] - 20)  # hparams.n_layer_kv_from_start = 20
+
+
+def _step35(cfg: dict[str, Any], a: dict[str, Any]) -> None:
+    """Step-3.5 (llama.cpp models/step35.cpp, conversion/step3.py): layer_types name windowed and full
+    layers, whose query and KV head counts may differ (attention_other_setting); a sigmoid gate per
+    head; routed experts with a bias and a shared expert; MTP blocks appended to the layers."""
+    layers = a["layers"]
+    types = cfg.get("layer_types")
+    if not isinstance(types, list) or len(types) < layers:
+        raise ImportError_(f"'layer_types' should list at least one entry per layer ({layers})")
+    table = {"sliding_attention": "S", "full_attention": "A"}
+    a["layer_kinds"] = _kinds(types[:layers], layers, table, "layer_types")
+    a["sliding_window"] = _get(cfg, "sliding_window", default=512)
+    a["kv_heads"] = a["global_kv_heads"] = _get(cfg, "num_attention_groups", default=a["kv_heads"])
+    a["global_head_dim"] = a["head_dim"]
+    other = cfg.get("attention_other_setting")
+    if isinstance(other, dict):  # the windowed layers' heads
+        a["swa_heads"] = _get(other, "num_attention_heads", default=a["heads"])
+        a["kv_heads"] = _get(other, "num_attention_groups", default=a["kv_heads"])
+    a["head_gate"] = _flag(cfg, "use_head_wise_attn_gate", default=False)
+    a["experts"] = _get(cfg, "moe_num_experts", default=0)
+    a["experts_per_token"] = _get(cfg, "moe_top_k", default=0)
+    a["expert_ffn"] = _get(cfg, "moe_intermediate_size", default=0)
+    shared = _get(cfg, "share_expert_dim", default=0)
+    if shared:
+        a["shared_experts"], a["shared_expert_ffn"] = 1, shared
+    moe = cfg.get("moe_layers_enum")
+    ids = moe.split(",") if isinstance(moe, str) else moe if isinstance(moe, list) else []
+    try:
+        first = min(int(x) for x in ids) if ids else 0
+    except (TypeError, ValueError):
+        raise ImportError_("'moe_layers_enum' should list layer numbers") from None
+    a["dense_layers"] = first
 
 
 def _deepseek_v4(cfg: dict[str, Any], a: dict[str, Any]) -> None:
@@ -425,13 +494,19 @@ def _minimax_m3(cfg: dict[str, Any], a: dict[str, Any]) -> None:
 
 
 def _mamba_shape(cfg: dict[str, Any], a: dict[str, Any], *, inner: int) -> None:
+    """Mamba-2 mixer widths from the mamba_* keys (transformers' GraniteMoeHybrid and FalconH1 configs:
+    mamba_d_head may be "auto", inner / heads)."""
     a["ssm_heads"] = _get(cfg, "mamba_n_heads", "mamba_num_heads")
     a["ssm_inner"] = inner
     a["ssm_state"] = _get(cfg, "mamba_d_state", "ssm_state_size", default=128)
     a["ssm_groups"] = _get(cfg, "mamba_n_groups", "n_groups", default=1)
     a["ssm_conv"] = _get(cfg, "mamba_d_conv", "conv_kernel", default=4)
-    if not a["ssm_heads"]:
-        raise ImportError_("config.json lacks 'mamba_n_heads'")
+    if not a["ssm_heads"] or not inner:
+        raise ImportError_("config.json lacks 'mamba_n_heads' or the Mamba width")
+    head = cfg.get("mamba_d_head")
+    head = inner // a["ssm_heads"] if head in (None, "auto") else _get(cfg, "mamba_d_head")
+    if head * a["ssm_heads"] != inner or inner % max(1, a["ssm_groups"]):
+        raise ImportError_(f"mamba_n_heads x mamba_d_head is not the Mamba width {inner}")
 
 
 def _granite_hybrid(cfg: dict[str, Any], a: dict[str, Any]) -> None:
@@ -439,10 +514,7 @@ def _granite_hybrid(cfg: dict[str, Any], a: dict[str, Any]) -> None:
     shared one, or (no experts) a dense FFN of the shared width (conversion/granite.py)."""
     names = _layer_types(cfg, a["layers"], "attention")
     a["layer_kinds"] = _kinds(names, a["layers"], {"mamba": "M", "other": "M", "attention": "A"}, "layer_types")
-    head = _get(cfg, "mamba_d_head", default=64) or 64
     _mamba_shape(cfg, a, inner=(_get(cfg, "mamba_expand", default=2) or 2) * a["hidden"])
-    if a["ssm_inner"] % head:
-        raise ImportError_(f"the Mamba inner width {a['ssm_inner']} is not a multiple of mamba_d_head {head}")
     shared = _get(cfg, "shared_intermediate_size", default=0) or 0
     if a.get("experts"):
         a["expert_ffn"] = a.get("ffn") or a.get("expert_ffn")
@@ -455,10 +527,13 @@ def _granite_hybrid(cfg: dict[str, Any], a: dict[str, Any]) -> None:
 def _falcon_h1(cfg: dict[str, Any], a: dict[str, Any]) -> None:
     """Falcon-H1: every layer runs a Mamba-2 mixer and attention side by side, then an FFN."""
     a["layer_kinds"] = "P" * a["layers"]
-    _mamba_shape(cfg, a, inner=_get(cfg, "mamba_d_ssm", default=0) or 0)
-    if not a["ssm_inner"]:
-        raise ImportError_("config.json lacks 'mamba_d_ssm'")
+    inner = _get(cfg, "mamba_d_ssm") or (_get(cfg, "mamba_expand", default=2) or 2) * a["hidden"]
+    _mamba_shape(cfg, a, inner=inner)
     a["ssm_norm"] = _flag(cfg, "mamba_rms_norm", default=False)
+    if cfg.get("attention_bias") is True or cfg.get("mlp_bias") is True or cfg.get("projectors_bias") is True:
+        raise ImportError_(
+            "Falcon-H1 with biases (attention_bias, mlp_bias, projectors_bias) is not one llmtui lays out"
+        )
 
 
 def _sliding(cfg: dict[str, Any], model_type: str, a: dict[str, Any]) -> None:

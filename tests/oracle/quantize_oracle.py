@@ -95,9 +95,12 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
     if "S" in a.layer_kinds:
         kv[p + "attention.sliding_window_pattern"] = [a.is_swa_layer(i) for i in range(n_all)]
     if name == "gemma4":
-        kv[p + "embedding_length_per_layer_input"] = 0
-        kv[p + "attention.shared_kv_layers"] = 0
+        kv[p + "embedding_length_per_layer_input"] = a.per_layer_embd
+        kv[p + "attention.shared_kv_layers"] = a.kv_shared_layers
         kv[p + "final_logit_softcapping"] = 30.0
+        if a.ffn_double_shared:
+            first = a.layers - a.kv_shared_layers
+            kv[p + "feed_forward_length"] = [a.ffn * (2 if i >= first else 1) for i in range(a.layers)]
     if a.global_kv_heads:
         kv[p + "attention.head_count_kv"] = [
             a.kv_heads if a.is_swa_layer(i) else a.global_kv_heads for i in range(n_all)
@@ -132,6 +135,12 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
         kv |= {p + "attention.key_length": a.head_dim, p + "attention.value_length": a.head_dim}
         kv[p + "rope.dimension_count"] = a.qk_rope_dim
         kv[p + "embedding_length_out"] = a.hidden * a.hyper_connections
+    if name == "step35":  # per-layer head counts, MTP blocks included (full attention)
+        n_all = a.layers + a.nextn_layers
+        kv[p + "attention.head_count"] = [a.q_heads(i) for i in range(n_all)]
+        kv[p + "attention.head_count_kv"] = [attn_kv(a, i) for i in range(n_all)]
+        kv[p + "attention.sliding_window_pattern"] = [a.is_swa_layer(i) for i in range(n_all)]
+        kv[p + "expert_gating_func"] = 2
     if name == "gptneox":
         kv[p + "use_parallel_residual"] = True
     if a.shortconv_kernel:
@@ -149,6 +158,12 @@ def hparams(a: Arch) -> tuple[str, dict[str, object]]:
         kv |= {p + "ssm.conv_kernel": a.ssm_conv, p + "ssm.inner_size": a.ssm_inner, p + "ssm.state_size": a.ssm_state}
         kv |= {p + "ssm.time_step_rank": a.ssm_heads, p + "ssm.group_count": a.ssm_groups}
     return name, kv
+
+
+def attn_kv(a: Arch, i: int) -> int:
+    from llmtui.core.estimate.tensors import attn_shape
+
+    return attn_shape(a, i)[0]
 
 
 def gguf_shape(a: Arch, t: Tensor) -> tuple[str, tuple[int, ...]]:
@@ -222,19 +237,21 @@ def dry_run(src: Path, ftype: int, imatrix: bool) -> dict[str, object]:
 
 
 def models() -> list[Model]:
-    """The catalogue, and the official configs of 2025-2026 models kept as test fixtures."""
+    """The catalogue, the official configs of 2025-2026 models kept as test fixtures, and the
+    synthetic layout configs of families with no official copy here (configs/synthetic/README.md)."""
     from llmtui.core.importers import model_from_config
 
     out = list(load_catalog(use_cache=False).models)
     from llmtui.core.importers import ImportError_
 
-    for path in sorted(CONFIGS.glob("*.json")):
-        try:
-            m = model_from_config(path)
-        except ImportError_ as e:
-            print(f"skipped {path.name}: {e}")
-            continue
-        out.append(replace(m, id="config:" + path.stem))
+    for prefix, folder in (("config:", CONFIGS), ("synthetic:", CONFIGS / "synthetic")):
+        for path in sorted(folder.glob("*.json")):
+            try:
+                m = model_from_config(path)
+            except ImportError_ as e:
+                print(f"skipped {path.name}: {e}")
+                continue
+            out.append(replace(m, id=prefix + path.stem))
     return out
 
 

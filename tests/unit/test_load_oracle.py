@@ -29,7 +29,9 @@ def recorded() -> dict[str, dict[str, object]]:
 
 def _model(catalog: Catalog, mid: str):  # type: ignore[no-untyped-def]
     if mid.startswith("config:"):
-        return model_from_config(FIXTURES / "configs" / f"{mid[7:]}.json")
+        return model_from_config(FIXTURES / "configs" / f"{mid.removeprefix('config:')}.json")
+    if mid.startswith("synthetic:"):
+        return model_from_config(FIXTURES / "configs" / "synthetic" / f"{mid.removeprefix('synthetic:')}.json")
     return catalog.model(mid)
 
 

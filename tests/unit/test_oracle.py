@@ -25,6 +25,14 @@ def oracle() -> dict[str, object]:
     return json.loads(gzip.decompress(FIXTURE.read_bytes()))
 
 
+def _model(catalog: Catalog, mid: str):  # type: ignore[no-untyped-def]
+    if mid.startswith("config:"):
+        return model_from_config(CONFIGS / f"{mid.removeprefix('config:')}.json")
+    if mid.startswith("synthetic:"):
+        return model_from_config(CONFIGS / "synthetic" / f"{mid.removeprefix('synthetic:')}.json")
+    return catalog.model(mid)
+
+
 def _types(rle: list[list[int]], codes: list[str]) -> list[str]:
     return [codes[c] for c, n in rle for _ in range(n)]
 
@@ -42,7 +50,7 @@ def test_type_of_every_tensor_matches_llama_cpp(oracle: dict[str, object], catal
     for mid, v in oracle.items():
         if mid.startswith("_"):
             continue
-        m = catalog.model(mid) if not mid.startswith("config:") else model_from_config(CONFIGS / f"{mid[7:]}.json")
+        m = _model(catalog, mid)
         assert m is not None, mid
         tensors = model_tensors(m.arch)
         names: list[str] = v["tensors"]  # type: ignore[index]

@@ -75,6 +75,9 @@ class Arch:
     global_kv_heads: int = 0
     global_head_dim: int = 0
     kv_shared: bool = False
+    # Query heads on windowed layers where they differ from `heads` (Step-3.5: attention_other_setting)
+    swa_heads: int = 0
+    head_gate: bool = False  # a sigmoid gate per attention head (Step-3.5's g_proj)
     # Value head dim where it differs from the key's (MiMo-V2-Flash: K 192, V 128); 0 = head_dim
     v_dim: int = 0
     # Sparse-attention indexer (DeepSeek V3.2 DSA, GLM-5): cached keys per token on indexed layers
@@ -88,6 +91,15 @@ class Arch:
     moe_latent: int = 0
     # A dense FFN beside the experts in every MoE layer (Gemma 4 26B-A4B)
     moe_with_dense: bool = False
+    # Gemma 3n / Gemma 4 E-models: a per-layer token embedding of this width for every layer; the last
+    # kv_shared_layers layers attend with an earlier layer's cache (and, with ffn_double_shared, have
+    # an FFN twice as wide)
+    per_layer_embd: int = 0
+    kv_shared_layers: int = 0
+    ffn_double_shared: bool = False
+    # Gemma 3n: AltUp's parallel streams and the Laurel low-rank residual
+    altup: int = 0
+    laurel_rank: int = 0
     # Routed experts shipped in MXFP4 (gpt-oss, Kimi K3, DeepSeek V4): GGUF conversions keep them so
     experts_mxfp4: bool = False
     # DeepSeek V4: per layer, how the context beyond the window is kept: - not at all, C compressed 4:1
@@ -106,6 +118,9 @@ class Arch:
     @property
     def is_mla(self) -> bool:
         return self.kv_lora_rank > 0
+
+    def q_heads(self, i: int) -> int:
+        return self.swa_heads if self.swa_heads and self.is_swa_layer(i) else self.heads
 
     def is_moe_layer(self, i: int) -> bool:
         if not self.is_moe or i < self.dense_layers:
@@ -146,6 +161,10 @@ class Arch:
         return not self.index_kinds or (i < len(self.index_kinds) and self.index_kinds[i] == "F")
 
     def has_kv(self, i: int) -> bool:
+        """Layer i keeps its own KV cache (an attention layer that does not reuse an earlier one's)."""
+        return self.attends(i) and i < self.layers - self.kv_shared_layers
+
+    def attends(self, i: int) -> bool:
         return self.layer_kind(i) in ATTENTION_KINDS
 
     def is_swa_layer(self, i: int) -> bool:

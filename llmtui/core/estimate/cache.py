@@ -14,6 +14,7 @@ from .weights import Weights, prime, weights
 
 FILE = "weights.json"
 _TUPLES = {f.name for f in fields(Weights) if f.name.startswith("layer") or f.name.endswith("prefix")}
+_FIELDS = {f.name for f in fields(Weights)}
 
 
 def _arch_key(a: Arch) -> str:
@@ -30,7 +31,7 @@ def load(archs: Iterable[Arch], quant: str) -> int:
     found = 0
     for a in archs:
         raw = table.get(_arch_key(a))
-        if not isinstance(raw, dict):
+        if not isinstance(raw, dict) or set(raw) != _FIELDS:  # written by an llmtui with other fields
             continue
         try:
             fields_: dict[str, Any] = {k: tuple(v) if k in _TUPLES else v for k, v in raw.items()}

@@ -65,9 +65,12 @@ def layer_cells(a: Arch, i: int, ctx: int, engine: str, n_seq: int = 1) -> int:
 
 
 def layer_values(a: Arch, i: int) -> int:
-    """K and V values cached per token in layer i (0 for a layer without attention)."""
-    if not a.has_kv(i):
-        return 0
+    """K and V values cached per token in layer i (0 for a layer without attention, or one that
+    attends with an earlier layer's cache)."""
+    return _values(a, i) if a.has_kv(i) else 0
+
+
+def _values(a: Arch, i: int) -> int:
     if a.is_mla:
         # The compressed latent and the rope part of K, shared by all heads; no separate V
         # (llama.cpp PR 19067; vLLM caches the same 576 values for DeepSeek V3). A sparse-attention
@@ -129,7 +132,7 @@ def _dsv4_values(a: Arch, i: int, ctx: int, engine: str, n_seq: int) -> int:
 def read_values(a: Arch, i: int, depth: int) -> float:
     """KV values layer i reads to decode one token at `depth` (windowed layers read their window;
     DeepSeek V4 its window, its indexer keys and the compressed entries it attends to)."""
-    if not a.has_kv(i):
+    if not a.attends(i):
         return 0.0
     if a.compress_kinds:
         values: float = min(depth, a.sliding_window) * a.head_dim
@@ -141,7 +144,7 @@ def read_values(a: Arch, i: int, depth: int) -> float:
             values += depth / DSV4_HCA * a.head_dim
         return values
     cells = min(depth, a.sliding_window) if a.is_swa_layer(i) else depth
-    return cells * layer_values(a, i)
+    return cells * _values(a, i)  # a layer sharing an earlier layer's cache reads it all the same
 
 
 @lru_cache(maxsize=16384)

@@ -263,7 +263,7 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
             cpu.holds_embd = True
             if cpu.holds_output and a.tied_embeddings:
                 # a tied output is a copy of token_embd for the GPU; on the CPU the one mapped table serves both
-                cpu.weights_bytes -= min(w.embd_bytes, w.output_bytes)
+                cpu.weights_bytes -= min(w.tied_copy_bytes, w.output_bytes)
             if cpu.layers or cpu.holds_output or cpu.expert_bytes:
                 cpu.compute_bytes = _cpu_compute(a, cpu.holds_output)
         p = Placement(status, slots, engine.name, **kw)  # type: ignore[arg-type]

@@ -71,6 +71,7 @@ def scaled(w: Weights, factor: float, quant: str) -> Weights:
         layer_bytes=layer,
         layer_expert_bytes=experts,
         extra_file_bytes=int(w.extra_file_bytes * factor),
+        tied_copy_bytes=int(w.tied_copy_bytes * factor),
         layer_prefix=(0, *accumulate(layer)),
         expert_prefix=(0, *accumulate(experts)),
     )

@@ -103,6 +103,22 @@ def _category(name: str) -> int:
     return OTHER
 
 
+def _per_layer_inputs(a: Arch, i: int) -> list[Tensor]:
+    """Gemma's per-layer embeddings: each layer gates in its slice of the per-layer token embedding;
+    Gemma 3n adds AltUp's stream mixing and the Laurel low-rank residual (models/gemma3n.cpp)."""
+    pl, h = a.per_layer_embd, a.hidden
+    t = [_w("inp_gate.weight", h, pl, i), _w("proj.weight", pl, h, i), _vec("post_norm.weight", h, i)]
+    if a.altup:
+        n = a.altup
+        t += [_mat("altup_correct_coef.weight", OTHER, n, n, i), _vec("altup_correct_scale.weight", h, i)]
+        t += [_mat("altup_predict_coef.weight", OTHER, n, n * n, i), _w("altup_router.weight", h, n, i)]
+        t.append(_vec("altup_router_norm.weight", h, i))
+    if a.laurel_rank:
+        r = a.laurel_rank
+        t += [_w("laurel_l.weight", h, r, i), _w("laurel_r.weight", r, h, i), _vec("laurel_post_norm.weight", h, i)]
+    return t
+
+
 def _w(name: str, ne0: int, ne1: int, layer: int) -> Tensor:
     return _mat(name, _category(name), ne0, ne1, layer)
 
@@ -191,9 +207,10 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
         return _mla(a, i)
     h = a.hidden
     kv_heads, head_dim = attn_shape(a, i)
-    q, kv = a.heads * head_dim, kv_heads * head_dim
+    heads = a.q_heads(i)
+    q, kv = heads * head_dim, kv_heads * head_dim
     vd = a.v_dim or head_dim
-    v, out = kv_heads * vd, a.heads * vd
+    v, out = kv_heads * vd, heads * vd
     t: list[Tensor] = []
     biased = a.qkv_bias or a.bias or a.type == "gpt-oss"
     if a.type in FUSED_QKV:
@@ -208,6 +225,8 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
         if biased:
             t += [_vec("attn_q.bias", q, i), _vec("attn_k.bias", kv, i), _vec("attn_v.bias", v, i)]
     t.append(_w("attn_output.weight", out, h, i))
+    if a.head_gate:
+        t.append(_w("attn_gate.weight", h, heads, i))
     if a.bias or a.type in ("gpt-oss", "phimoe"):
         t.append(_vec("attn_output.bias", h, i))
     if a.type == "cohere" and a.layers >= 64:  # Command R+: per-head q and k norms (models/command-r.cpp)
@@ -225,19 +244,7 @@ def _attention(a: Arch, i: int) -> list[Tensor]:
         ]
     if a.type == "gpt-oss" or (a.type == "mimo2" and a.is_swa_layer(i)):  # MiMo: sinks on sliding layers
         t.append(_vec("attn_sinks.weight", a.heads, i))
-    if a.type in (
-        "qwen3",
-        "qwen3moe",
-        "gemma3",
-        "gemma4",
-        "qwen3next",
-        "qwen35",
-        "qwen35moe",
-        "exaone4",
-        "lfm2",
-        "lfm2moe",
-        "minimax-m3",
-    ):
+    if a.type in HEAD_QK_NORM:
         t += [_vec("attn_q_norm.weight", head_dim, i), _vec("attn_k_norm.weight", head_dim, i)]
     elif a.type in ("olmo2", "minimax-m2"):  # full-width q and k norms
         t += [_vec("attn_q_norm.weight", q, i), _vec("attn_k_norm.weight", kv, i)]
@@ -376,14 +383,36 @@ _EXPERT_BIAS = frozenset(
         "kimi-linear",
         "kimi-k3",
         "deepseek4",
+        "step35",
     }
 )
 
 
 def _ffn(a: Arch, i: int) -> list[Tensor]:
-    return _moe_ffn(a, i) if a.is_moe_layer(i) else _dense_ffn(a, i, a.ffn)
+    if a.is_moe_layer(i):
+        return _moe_ffn(a, i)
+    shared_kv = a.kv_shared_layers and i >= a.layers - a.kv_shared_layers
+    return _dense_ffn(a, i, a.ffn * (2 if shared_kv and a.ffn_double_shared else 1))
 
 
+# Families with q and k norms one head wide
+HEAD_QK_NORM = frozenset(
+    {
+        "qwen3",
+        "qwen3moe",
+        "gemma3",
+        "gemma3n",
+        "gemma4",
+        "qwen3next",
+        "qwen35",
+        "qwen35moe",
+        "exaone4",
+        "lfm2",
+        "lfm2moe",
+        "minimax-m3",
+        "step35",
+    }
+)
 # Families whose attention projection is one fused q|k|v matrix in the GGUF
 FUSED_QKV = frozenset({"phi3", "falcon", "gptneox"})
 # Families whose norms are LayerNorms with a bias (the output norm's too)
@@ -397,6 +426,7 @@ def _norms(a: Arch, i: int, kind: str) -> list[Tensor]:
         "gemma2": ("attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"),
         "gemma3": ("attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"),
         "gemma4": ("attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"),
+        "gemma3n": ("attn_norm", "post_attention_norm", "ffn_norm", "post_ffw_norm"),
         "cohere": ("attn_norm",),
         "phi2": ("attn_norm",),
         "falcon": ("attn_norm",),
@@ -410,6 +440,8 @@ def _norms(a: Arch, i: int, kind: str) -> list[Tensor]:
         "seed_oss": ("attn_norm", "post_attention_norm"),
         "cohere2": ("attn_norm",),
     }.get(a.type, ("attn_norm", "ffn_norm"))
+    if a.type == "falcon-h1":  # its converter maps pre_ff_layernorm.weight to "ffn_norm", no suffix
+        return [_vec("attn_norm.weight", a.hidden, i), _vec("ffn_norm", a.hidden, i)]
     parts = ("weight", "bias") if a.type in NORM_BIAS else ("weight",)
     return [_vec(f"{n}.{p}", a.hidden, i) for n in names for p in parts]
 
@@ -435,6 +467,8 @@ def layer_tensors(a: Arch, i: int) -> list[Tensor]:
         t += _mamba2(a, i) + _attention(a, i)
     if a.has_ffn(i):
         t += _ffn(a, i)
+    if a.per_layer_embd:
+        t += _per_layer_inputs(a, i)
     return t
 
 
@@ -457,6 +491,16 @@ def global_tensors(a: Arch) -> list[Tensor]:
             _vec("output_hc_base.weight", n),
             _vec("output_hc_scale.weight", 1),
         ]
+    if a.altup:  # AltUp's projections into and out of its parallel streams
+        n, out_t = a.altup, [("altup_proj.weight", h), ("altup_unembd_proj.weight", h)]
+        out += [_cube(name, OTHER, w, h, n - 1, -1) for name, w in out_t]
+    if a.per_layer_embd:  # a second, per-layer token embedding (looked up, kept in host memory)
+        width = a.per_layer_embd * a.layers
+        out += [
+            _mat("per_layer_token_embd.weight", EMBD, width, a.vocab),
+            _w("per_layer_model_proj.weight", h, width, -1),
+        ]
+        out.append(_vec("per_layer_proj_norm.weight", a.per_layer_embd))
     if a.type == "gemma4" and a.global_head_dim:  # the global layers' proportional RoPE frequencies
         out.append(_vec("rope_freqs.weight", a.global_head_dim // 2))
     return out
@@ -493,6 +537,8 @@ def nextn_tensors(a: Arch) -> list[Tensor]:
         base = _norms(a, i, "A") + _attention(a, i) + (_moe_ffn(a, i) if a.is_moe else _dense_ffn(a, i, a.ffn))
         extra = [_w("nextn.eh_proj.weight", 2 * h, h, i), _vec("nextn.enorm.weight", h, i)]
         extra.append(_vec("nextn.hnorm.weight", h, i))
+        if a.type == "step35":  # its MTP blocks keep their own head norm
+            extra.append(_vec("nextn.shared_head_norm.weight", h, i))
         for t in base + extra:
             out.append(
                 Tensor(t.name, t.category, t.ne0, t.numel, t.dims, t.layer, t.quantizable, t.expert, True, t.ne1, t.ne2)
@@ -502,7 +548,7 @@ def nextn_tensors(a: Arch) -> list[Tensor]:
 
 # Architectures whose GGUF converter keeps the MTP layers (llama.cpp loads them only for speculative
 # decoding); DeepSeek V3's published files do not have them.
-NEXTN_IN_GGUF = frozenset({"glm4moe", "glm-dsa", "deepseek32", "qwen3next", "qwen35", "qwen35moe", "mimo2"})
+NEXTN_IN_GGUF = frozenset({"glm4moe", "glm-dsa", "deepseek32", "qwen3next", "qwen35", "qwen35moe", "mimo2", "step35"})
 
 
 @lru_cache(maxsize=16)
@@ -524,8 +570,8 @@ def param_count(a: Arch, *, active: bool = False) -> float:
     for t in model_tensors(a):
         if t.nextn:
             continue
-        if active and t.category == EMBD and not a.tied_embeddings:
-            continue
+        if active and t.category == EMBD and (not a.tied_embeddings or t.name != "token_embd.weight"):
+            continue  # a row lookup (a tied token_embd also serves as the output head, a full matmul)
         if active and t.expert:
             total += t.numel * a.experts_per_token / a.experts
         else:

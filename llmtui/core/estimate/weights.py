@@ -21,13 +21,14 @@ class Weights:
     """Where the weight bytes of one model at one quant are."""
 
     quant: str
-    embd_bytes: int  # token embeddings (llama.cpp keeps them in host memory)
+    embd_bytes: int  # token embeddings, and Gemma's per-layer ones (llama.cpp keeps them in host memory)
     output_bytes: int  # output norm and output projection (on the last GPU)
     layer_bytes: tuple[int, ...]  # each repeating layer, everything in it
     layer_expert_bytes: tuple[int, ...]  # of which routed experts
     extra_file_bytes: int  # in the file but not loaded (multi-token-prediction layers) + metadata
     expert_read_fraction: float  # experts_per_token / experts (1.0 for dense)
     layer_prefix: tuple[int, ...] = ()  # running sums of layer_bytes (index i: layers 0..i-1)
+    tied_copy_bytes: int = 0  # of output_bytes: llama.cpp's copy of a tied token_embd (in memory, not in the file)
     expert_prefix: tuple[int, ...] = ()
 
     @property
@@ -112,17 +113,27 @@ def _weights(arch: Arch, quant: str) -> Weights:
         layer_exp = [sum(b for t, b in sized[k] if t.expert) for k in keys]
         extra = sum(_st_bytes(t, quant, q.family, tied) for t in nextn_tensors(arch))
     embd = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.category == EMBD)
+    tok = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.name == "token_embd.weight")
     output = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.category != EMBD)
-    return _make(arch, quant, embd, output, layer, layer_exp, extra)
+    return _make(arch, quant, embd, output, layer, layer_exp, extra, tok)
 
 
 def _make(
-    arch: Arch, quant: str, embd: float, output: float, layer: list[float], layer_exp: list[float], extra: float
+    arch: Arch,
+    quant: str,
+    embd: float,
+    output: float,
+    layer: list[float],
+    layer_exp: list[float],
+    extra: float,
+    tok_embd: float,
 ) -> Weights:
     q = QUANTS[quant]
+    copy = 0.0
     if arch.tied_embeddings and q.family == "gguf":
         # llama.cpp duplicates a tied token_embd as the output tensor on the output device.
-        output += embd
+        copy = tok_embd
+        output += copy
     if q.family == "gguf":
         extra += arch.vocab * GGUF_META_BYTES_PER_TOKEN
     frac = arch.experts_per_token / arch.experts if arch.is_moe else 1.0
@@ -138,6 +149,7 @@ def _make(
         expert_read_fraction=frac,
         layer_prefix=(0, *accumulate(layer_bytes)),
         expert_prefix=(0, *accumulate(expert_bytes)),
+        tied_copy_bytes=int(copy),
     )
 
 
@@ -150,7 +162,7 @@ def weights_reference(arch: Arch, quant: str) -> Weights:
         sizes = [float(tensor_bytes(t, ty)) for t, ty in zip(tensors, types, strict=True)]
     else:
         sizes = [_st_bytes(t, quant, q.family, arch.tied_embeddings) for t in tensors]
-    embd = output = extra = 0.0
+    embd = output = extra = tok = 0.0
     layer = [0.0] * arch.layers
     layer_exp = [0.0] * arch.layers
     for t, size in zip(tensors, sizes, strict=True):
@@ -159,18 +171,17 @@ def weights_reference(arch: Arch, quant: str) -> Weights:
         elif t.layer < 0:
             if t.category == EMBD:
                 embd += size
+                tok += size if t.name == "token_embd.weight" else 0.0
             else:
                 output += size
         else:
             layer[t.layer] += size
             if t.expert:
                 layer_exp[t.layer] += size
-    return _make(arch, quant, embd, output, layer, layer_exp, extra)
+    return _make(arch, quant, embd, output, layer, layer_exp, extra, tok)
 
 
 def file_bytes(arch: Arch, quant: str) -> int:
     """The expected size of the model file at this quant (GGUF, or the checkpoint's safetensors)."""
     w = weights(arch, quant)
-    if arch.tied_embeddings and QUANTS[quant].family == "gguf":
-        return w.file_bytes - w.embd_bytes  # the duplicate output exists in memory, not in the file
-    return w.file_bytes
+    return w.file_bytes - w.tied_copy_bytes  # the duplicate output exists in memory, not in the file
