@@ -92,21 +92,56 @@ class SizePoint:
     size_gb: float
     source: str
     detail: str
+    mtp: bool = True  # the file keeps the model's MTP layers, as llama.cpp's converter does by default
+
+    def estimated_gb(self) -> float:
+        """llmtui's file size for this point (without the MTP layers where the file has none)."""
+        from dataclasses import replace
+
+        from llmtui.core.estimate import file_bytes
+
+        arch = self.model.arch if self.mtp else replace(self.model.arch, nextn_layers=0)
+        return file_bytes(arch, self.quant) / 1e9
+
+
+def official_configs() -> dict[str, Model]:
+    """The kept official configs (tests/fixtures/configs, SOURCES.toml) by the repo they are the config of."""
+    from pathlib import Path
+
+    from llmtui.core.importers import ImportError_, model_from_config
+
+    folder = Path(__file__).resolve().parents[1] / "fixtures" / "configs"
+    with (folder / "SOURCES.toml").open("rb") as fh:
+        sources = tomllib.load(fh)["configs"]
+    out: dict[str, Model] = {}
+    for c in sources:
+        if not c.get("file"):
+            continue
+        try:
+            out[c.get("model", c["repo"]).lower()] = model_from_config(folder / c["file"])
+        except ImportError_:
+            continue
+    return out
 
 
 def size_points(catalog: Catalog) -> tuple[list[SizePoint], list[str]]:
+    """Published files of standard mixes whose model llmtui has: a catalogue entry, or a kept official
+    config of that repo."""
     out: list[SizePoint] = []
     skipped: list[str] = []
     from llmtui.core.estimate import QUANTS
+    from llmtui.core.estimate.published import REFERENCE_FILES
 
-    for f in load("gguf_sizes") + load("gguf_sizes_new"):
+    configs = official_configs()
+    for f in [f for name in REFERENCE_FILES for f in load(name)]:
         if f["gguf_repo"] in OLD_MIXES:
             skipped.append(f"{f['gguf_repo']} {f['quant']}: {OLD_MIXES[f['gguf_repo']]}")
             continue
-        m = model_for(catalog, f["base_repo"])
+        m = model_for(catalog, f["base_repo"]) or configs.get(f["base_repo"].lower())
         quant = QUANT_ALIASES.get(f["quant"], f["quant"])
         if m is None or quant not in QUANTS or QUANTS[quant].published:
             skipped.append(f"{f['base_repo']} {f['quant']}")  # not in the catalogue, or no rule (UD-*, _L)
             continue
-        out.append(SizePoint(m, quant, float(f["size_gb"]), f["source"], f.get("detail", "")))
+        point = SizePoint(m, quant, float(f["size_gb"]), f["source"], f.get("detail", ""), f.get("mtp", True))
+        out.append(point)
     return out, skipped

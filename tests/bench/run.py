@@ -226,9 +226,7 @@ def estimator(catalog: Catalog) -> dict[str, object]:
     from tests.bench.refdata import size_points
 
     points, _ = size_points(catalog)
-    errs = sorted(
-        ((file_bytes(p.model.arch, p.quant) / GB - p.size_gb) / p.size_gb, p.model.id, p.quant) for p in points
-    )
+    errs = sorted(((p.estimated_gb() - p.size_gb) / p.size_gb, p.model.id, p.quant) for p in points)
     abs_errs = sorted(abs(e[0]) for e in errs)
     worst = max(errs, key=lambda e: abs(e[0]))
     fitted, obs, _ = calibrate(catalog)

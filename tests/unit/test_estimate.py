@@ -56,12 +56,7 @@ def test_file_sizes_against_published_gguf_sizes(catalog: Catalog) -> None:
     median within 0.5%, 90th percentile within 2% (issue 14's bar)."""
     points, _ = size_points(catalog)
     assert len(points) >= 500 and len({p.model.id for p in points}) >= 40
-    errors = []
-    for p in points:
-        from llmtui.core.estimate import file_bytes
-
-        got = file_bytes(p.model.arch, p.quant) / GB
-        errors.append(abs(got - p.size_gb) / p.size_gb)
+    errors = [abs(p.estimated_gb() - p.size_gb) / p.size_gb for p in points]
     errors.sort()
     assert errors[len(errors) // 2] < 0.005
     assert errors[int(len(errors) * 0.9)] < 0.02

@@ -99,7 +99,13 @@ def test_fast_weights_equal_the_tensor_by_tensor_reference(catalog: Catalog) -> 
     """weights() works from layer templates; weights_reference() walks every tensor of the file."""
     from llmtui.core.estimate.weights import weights_reference
 
-    for m in catalog.models:
+    from pathlib import Path
+
+    from llmtui.core.importers import model_from_config
+
+    configs = Path(__file__).resolve().parents[1] / "fixtures" / "configs"
+    synthetic = [model_from_config(p) for p in sorted((configs / "synthetic").glob("*.json"))]
+    for m in [*catalog.models, *synthetic]:
         for q in RULE_QUANTS:
             assert weights(m.arch, q) == weights_reference(m.arch, q), (m.id, q)
 

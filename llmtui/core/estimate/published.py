@@ -29,6 +29,10 @@ UD_BASE = {
 }
 
 
+# data/reference files of published GGUF sizes (each entry with its source)
+REFERENCE_FILES = ("gguf_sizes", "gguf_sizes_new", "gguf_sizes_2026")
+
+
 @dataclass(frozen=True, slots=True)
 class Published:
     quant: str
@@ -40,7 +44,7 @@ class Published:
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, str], Published]:
     out: dict[tuple[str, str], Published] = {}
-    for name in ("gguf_sizes", "gguf_sizes_new"):
+    for name in REFERENCE_FILES:
         path = bundled_data_dir() / "reference" / f"{name}.toml"
         try:
             with path.open("rb") as fh:

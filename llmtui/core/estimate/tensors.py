@@ -511,13 +511,24 @@ def _shape_differs(a: Arch, i: int) -> bool:
     return bool(a.global_kv_heads) and not a.is_swa_layer(i)
 
 
-def template_key(a: Arch, i: int) -> tuple[bool, str, bool, bool]:
-    """Which layer template layer i uses."""
-    return a.is_moe_layer(i), a.layer_kind(i), _shape_differs(a, i), a.has_indexer(i)
+TemplateKey = tuple[bool, str, bool, bool, str, bool, bool]
+
+
+def template_key(a: Arch, i: int) -> TemplateKey:
+    """Which layer template layer i uses: everything that makes two layers' tensors differ."""
+    return (
+        a.is_moe_layer(i),
+        a.layer_kind(i),
+        _shape_differs(a, i),
+        a.has_indexer(i),
+        a.compress_kinds[i] if i < len(a.compress_kinds) else "",  # DeepSeek V4's compressor
+        i < a.hash_layers,  # DeepSeek V4's hash-routed layers
+        bool(a.kv_shared_layers) and i >= a.layers - a.kv_shared_layers,  # Gemma's double-wide FFN
+    )
 
 
 @lru_cache(maxsize=2048)
-def template_for(a: Arch, key: tuple[bool, str, bool, bool]) -> tuple[Tensor, ...]:
+def template_for(a: Arch, key: TemplateKey) -> tuple[Tensor, ...]:
     """The tensors of the first layer with this template key; their `layer` is that layer's index."""
     for i in range(a.layers):
         if template_key(a, i) == key:
