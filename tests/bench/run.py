@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 
 from llmtui.core.build import planned_build  # noqa: E402
 from llmtui.core.catalog import Catalog, load_catalog  # noqa: E402
-from llmtui.core.units import GB  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
@@ -220,7 +219,7 @@ def detection(catalog: Catalog) -> dict[str, float]:
 
 
 def estimator(catalog: Catalog) -> dict[str, object]:
-    from llmtui.core.estimate import QUANTS, estimate, file_bytes
+    from llmtui.core.estimate import QUANTS, estimate
     from llmtui.core.estimate.weights import clear_cache
     from tests.bench.calibrate import calibrate
     from tests.bench.refdata import size_points

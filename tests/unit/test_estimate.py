@@ -10,7 +10,7 @@ from llmtui.core.build import Build, apple_default_limit, planned_build
 from llmtui.core.catalog import Catalog
 from llmtui.core.estimate import STATUS_ORDER, best_quant, estimate, weights
 from llmtui.core.estimate.quant import BEST_QUANT_ORDER
-from llmtui.core.units import GB, GiB, MiB
+from llmtui.core.units import GiB, MiB
 from tests.bench.calibrate import calibrate
 from tests.bench.refdata import size_points
 

@@ -97,10 +97,9 @@ def test_every_quant_is_computable_for_every_model(catalog: Catalog) -> None:
 
 def test_fast_weights_equal_the_tensor_by_tensor_reference(catalog: Catalog) -> None:
     """weights() works from layer templates; weights_reference() walks every tensor of the file."""
-    from llmtui.core.estimate.weights import weights_reference
-
     from pathlib import Path
 
+    from llmtui.core.estimate.weights import weights_reference
     from llmtui.core.importers import model_from_config
 
     configs = Path(__file__).resolve().parents[1] / "fixtures" / "configs"
