@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .catalog.types import Device
     from .hardware import DetectedMachine
     from .hardware.running import RunningModel
+    from .hardware.types import GpuProcess
     from .plan import PlanResult
     from .seed import SeedRow
 
@@ -276,13 +277,28 @@ def running_text(r: RunningModel, *, endpoint: bool = True) -> str:
         if r.vram_bytes is not None:
             mem += f", {r.vram_bytes / GiB:.1f} GiB on GPU"
         parts.append(mem)
+    elif r.devices:
+        parts.append(", ".join(f"{b / GiB:.1f} GiB on {d}" for d, b in r.devices))
     if r.ctx:
         parts.append(f"ctx {r.ctx}")
     if r.slots:
-        parts.append(f"{r.slots} slot{'' if r.slots == 1 else 's'}")
+        busy = f"{r.busy} of " if r.busy is not None else ""
+        parts.append(f"{busy}{r.slots} slot{'' if r.slots == 1 else 's'}" + (" busy" if busy else ""))
+    elif r.busy is not None:
+        parts.append(f"{r.busy} running" + (f", {r.waiting} waiting" if r.waiting else ""))
+    if r.kv_used is not None:
+        parts.append(f"KV cache {r.kv_used:.0%} used" + (f" of {r.kv_tokens:,} tokens" if r.kv_tokens else ""))
     if endpoint:
         parts.append(f"at {r.endpoint}")
     return " · ".join(parts)
+
+
+def process_text(p: GpuProcess) -> str:
+    """'python3 (pid 777) · 60.0 GiB on GPU 0 · python3 train.py' for a process holding GPU memory."""
+    name = p.name.rsplit("/", 1)[-1] or "a process"
+    mem = "memory unknown" if p.used_bytes is None else f"{p.used_bytes / GiB:.1f} GiB"
+    text = f"{name} (pid {p.pid}) · {mem} on GPU {p.gpu_index}"
+    return text + (f" · {p.command}" if p.command else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +352,12 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
         # what holds memory now comes before the CPU line: on a short pane it is the one that shows
         out.extend(
             HwLine("run", f"{r.engine} running", detail=running_text(r, endpoint=False)) for r in machine.running
+        )
+        served = {pid for r in machine.running for pid in r.pids}
+        out.extend(
+            HwLine("run", "holds GPU memory", detail=process_text(p))
+            for p in machine.processes
+            if p.pid not in served and p.used_bytes
         )
         out.append(
             HwLine("cpu", "CPU", detail=f"{h.cpu_name or 'unknown CPU'} · {cores}" + (f" · {flags}" if flags else ""))
