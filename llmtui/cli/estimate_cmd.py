@@ -66,6 +66,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             prompt_tokens=args.prompt_tokens,
             depth=args.depth,
             parallel=args.parallel,
+            with_now=True,
         )
     except EstimateError as err:
         fail(str(err))

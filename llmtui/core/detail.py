@@ -55,7 +55,7 @@ def quant_lines(model: Model, build: Build, ctx: int, kv_type: str, engine: str)
 
 
 def model_detail(model: Model, build: Build, *, quant: str, ctx: int, kv_type: str, engine: str) -> ModelDetail:
-    e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine)
+    e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_now=True)
     from .leaderboard import PRIMARY
 
     missing = ""

@@ -39,6 +39,8 @@ def estimate_text(e: Estimate, build: Build) -> str:
     lines.append(fit)
     if e.reason:
         lines.append(f"  {e.reason}")
+    if e.now is not None:
+        lines.append(f"  {e.now.sentence(e.status)}")
     for d in e.devices:
         if d.used_bytes:
             lines.append(

@@ -82,6 +82,8 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         fit.append(f" · largest context for this fit: {fmt_ctx(e.max_ctx)}")
     if e.reason:
         fit.append(f"\n{e.reason}", style=style)
+    if e.now is not None:
+        fit.append(f"\n{e.now.sentence(e.status)}", style="" if e.now.status == e.status else "yellow")
     parts.append(fit)
 
     mem = e.memory
