@@ -18,6 +18,7 @@ from .units import GiB, fmt_ctx, fmt_params
 
 if TYPE_CHECKING:
     from .catalog.types import Device
+    from .estimate.serving import Serving
     from .hardware import DetectedMachine
     from .hardware.running import RunningModel
     from .hardware.types import GpuProcess
@@ -111,6 +112,7 @@ def row_json(rank: int, r: Row) -> dict[str, Any]:
         "fit": r.status,
         "decode_tps": None if r.decode_tps is None else round(r.decode_tps, 2),
         "roofline_tps": None if r.roofline_tps is None else round(r.roofline_tps, 2),
+        "serving_tps": None if r.serving_tps is None else round(r.serving_tps, 1),
         "best_quant": r.best_quant,
         "best_quant_fit": r.best_status,
         "quant_loss": _loss_json(r),
@@ -141,6 +143,26 @@ def _loss_json(r: Row) -> dict[str, Any] | None:
 
 
 PLAN_COLUMNS = ("build", "kind", "price", "t/s", "range", "$ per t/s")
+SERVING_PLAN_COLUMNS = ("build", "kind", "price", "t/s per user", "t/s in all", "most users", "$ per t/s in all")
+
+
+def serving_plan_cells(p: PlanResult) -> list[str]:
+    """A reverse-planning result for several users at once (plan --users)."""
+    s = p.serving
+    pt = s.point if s is not None else None
+    return [
+        p.build.describe(),
+        p.kind,
+        price_text(p.price_usd, p.price_kind, p.hourly_usd),
+        "—" if pt is None else f"{pt.per_sequence_decode_tps:.1f}",
+        "—" if pt is None else f"{pt.aggregate_decode_tps:,.0f}",
+        "—" if s is None else f"{s.max_concurrent_sequences:,}",
+        f"${p.usd_per_tps:,.1f}"
+        if p.usd_per_tps
+        else f"${p.hourly_per_tps:,.4f}/h"
+        if p.price_usd is None and p.hourly_per_tps
+        else "—",
+    ]
 
 
 def plan_cells(p: PlanResult) -> list[str]:
@@ -392,6 +414,25 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
         )
     if build.machines > 1:
         out.append(HwLine("cpu", "Machines", detail=f"{build.machines} identical machines over {build.network}"))
+    return out
+
+
+def serving_curve_lines(s: Serving, width: int = 24) -> list[str]:
+    """The throughput-versus-users curve as text: one line per point, a bar for the aggregate decode
+    (scaled to the largest), the t/s in all, each user's t/s and the first token under that load."""
+    from .estimate.serving import curve
+
+    pts = curve(s)
+    if not pts:
+        return []
+    top = max(p.aggregate_decode_tps for p in pts) or 1.0
+    out = [f"{'users':>5}  {'t/s in all':<{width + 9}} {'each':>6}  first token"]
+    for p in pts:
+        bar = text_bar(p.aggregate_decode_tps / top, width).replace("░", " ")
+        first = "—" if p.ttft_s is None else f"{p.ttft_s:.2f} s"
+        out.append(
+            f"{p.users:>5}  {bar} {p.aggregate_decode_tps:>8,.0f} {p.per_sequence_decode_tps:>6.1f}  {first:>11}"
+        )
     return out
 
 

@@ -159,3 +159,77 @@ def test_the_reference_points_and_the_error_the_readme_states(catalog: Catalog) 
     assert statistics.median(errs) < 0.20  # README, Benchmarks: 18.9% median over all 123 points
     spark = [abs(c.error) for c in checks if c.error is not None and c.source.startswith("llama.cpp")]
     assert statistics.median(spark) < 0.18  # README: 17.4% over the 90 llama.cpp points
+
+
+def test_estimate_concurrency_json_and_launch(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from llmtui.cli import run
+
+    args = ["estimate", "--model", "qwen3-32b", "--gpu", "H100 SXM", "--engine", "vllm", "--quant", "FP8"]
+    assert run([*args, "--ctx", "8192", "--concurrency", "8", "--json", "--launch", "vllm"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    s = d["serving"]
+    assert s["concurrency"] == 8 and s["max_concurrent_sequences"] >= 8 and s["users_served"] == 8
+    assert 0 < s["per_sequence_decode_tps"] < s["aggregate_decode_tps"] <= 8 * s["per_sequence_decode_tps"]
+    assert s["ttft_s"] > 0 and [p["users"] for p in s["curve"]] == [1, 2, 4, 8]
+    argv = d["launch"]["steps"][-1]["argv"] if "steps" in d["launch"] else d["launch"]["argv"]
+    assert "--max-num-seqs" in argv and argv[argv.index("--max-num-seqs") + 1] == "8"
+    assert argv[argv.index("--max-model-len") + 1] == "8192"
+    assert run([*args, "--ctx", "8192", "--concurrency", "8"]) == 0
+    text = capsys.readouterr().out
+    assert "Serving (vllm, 8,192 tokens of context per user" in text and "users   t/s in all" in text
+    assert run([*args, "--concurrency", "8", "--parallel", "2"]) == 2
+    capsys.readouterr()
+
+
+def test_llama_server_launch_for_users(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from llmtui.cli import run
+
+    assert run(["estimate", "--model", "qwen3-8b", "--gpu", "RTX 4090", "--ram", "64GB", "--ctx", "4096",
+                "--concurrency", "4", "--json", "--launch", "llama.cpp"]) == 0  # fmt: skip
+    d = json.loads(capsys.readouterr().out)
+    text = json.dumps(d["launch"])
+    assert '"-np", "4"' in text and '"-c", "16384"' in text  # 4 slots of 4096
+
+
+def test_plan_for_users(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from llmtui.cli import run
+
+    assert run(["plan", "--model", "qwen3-32b", "--users", "16", "--ctx", "8192", "--target-tps", "20",
+                "--engine", "vllm", "--quant", "AWQ", "--limit", "4", "--json"]) == 0  # fmt: skip
+    plans = json.loads(capsys.readouterr().out)
+    assert plans and all(p["serving"]["users_served"] == 16 for p in plans)
+    assert all(p["serving"]["per_sequence_decode_tps"] >= 20 for p in plans)
+    speeds = [p["serving"]["per_sequence_decode_tps"] for p in plans if p["price_usd"] is not None]
+    assert speeds == sorted(speeds)  # the price/speed front: a dearer build is offered only when faster
+    assert run(["plan", "--model", "qwen3-32b", "--users", "16", "--ctx", "8192", "--limit", "2"]) == 0
+    assert "t/s per user" in capsys.readouterr().out
+
+
+def test_production_preset_ranks_by_throughput(catalog: Catalog) -> None:
+    from llmtui.core.leaderboard import SERVING_USERS, rows, sort_rows
+    from llmtui.core.presets import PRESETS_BY_KEY
+    from llmtui.core.query import parse_query
+
+    p = PRESETS_BY_KEY["production"]
+    assert p.sort == "throughput"
+    b = planned_build(catalog, gpu="RTX 4090", ram="64GB")
+    q = parse_query(p.query)
+    rs = [r for r in rows(catalog, b, serving_users=SERVING_USERS, serving_filter=q.matches_row) if q.matches_row(r)]
+    ranked = sort_rows(rs, "throughput")
+    tps = [r.serving_tps for r in ranked if r.serving_tps is not None]
+    assert len(tps) >= 3 and tps == sorted(tps, reverse=True)
+    assert all(r.serving_tps is None for r in rows(catalog, b)[:5])  # not computed unless asked
+    from llmtui.core.detail import model_detail
+    from llmtui.core.output import serving_curve_lines
+
+    d = model_detail(ranked[0].model, b, quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
+    assert d.serving is not None and d.serving.point is not None and d.serving.point.users >= 1
+    lines = serving_curve_lines(d.serving, width=10)  # what the detail pane draws, sanitized numbers only
+    assert lines[0].split()[0] == "users" and len(lines) == len({p.users for p in curve(d.serving)}) + 1
+    assert all(ch.isprintable() for line in lines for ch in line)
