@@ -91,11 +91,13 @@ def test_fits_now_and_fits_if_you_stop(catalog: Catalog) -> None:
     assert d["status"] == "gpu+cpu" and d["fits_if_you_stop"][0]["holder"] == "python3 (pid 777)"
 
 
-def test_a_planned_build_has_no_now(catalog: Catalog) -> None:
+def test_a_planned_build_or_a_profile_has_no_now(catalog: Catalog) -> None:
     m = catalog.model("qwen3-8b")
     assert m is not None
     e = estimate(m, "Q4_K_M", 8192, planned_build(catalog, gpu="RTX 4090", ram="64GB"), with_now=True)
     assert e.now is None and e.to_json()["fit"]["now"] is None
+    saved = replace(detected(catalog, "RTX 4090", free=GiB, ram_available=GiB), source="profile:box")
+    assert estimate(m, "Q4_K_M", 8192, saved, with_now=True).now is None  # its free memory is of another moment
 
 
 def test_vllm_now_is_the_free_memory_when_less_than_its_share(catalog: Catalog) -> None:

@@ -59,8 +59,10 @@ class NowFit:
 
 
 def has_now(build: Build) -> bool:
-    """Whether the build carries measurements of this moment (a detected machine)."""
-    return build.ram_available_bytes is not None or any(g.free_bytes is not None for g in build.gpus)
+    """Whether the build carries measurements of this moment: this machine, just detected (a profile's
+    saved free memory is of the moment it was saved, not of now)."""
+    measured = build.ram_available_bytes is not None or any(g.free_bytes is not None for g in build.gpus)
+    return build.source == "detected" and measured
 
 
 def fit_now(build: Build, usable_status: str, status_of: Callable[[Build], str]) -> NowFit | None:
