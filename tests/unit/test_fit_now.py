@@ -115,13 +115,14 @@ def test_estimate_on_a_shared_gpu_server(
 ) -> None:
     """End to end: detection (fake NVML, fake llama-server, fake /proc) -> `llmtui estimate` on this
     machine says what fits now and what to stop."""
+    import llmtui.cli.estimate_cmd as estimate_cmd
     from llmtui.cli import run
     from tests.unit.test_running import LLAMA_PROPS, LLAMA_SLOTS, gpu_server, server
 
     with server({"/props": LLAMA_PROPS, "/slots": LLAMA_SLOTS}) as llama:
         machine = gpu_server(tmp_path, catalog, llama)
-    monkeypatch.setattr("llmtui.cli.common.resolve_build", lambda args, cat: machine.build)
-    monkeypatch.setattr("llmtui.cli.estimate_cmd.resolve_build", lambda args, cat: machine.build)
+    # this machine, as detection found it (only the estimate command's own reference is replaced)
+    monkeypatch.setattr(estimate_cmd, "resolve_build", lambda args, cat: machine.build)
     assert run(["estimate", "--model", "qwen3-32b", "--quant", "Q8_0", "--ctx", "16384", "--json"]) == 0
     fit = json.loads(capsys.readouterr().out)["fit"]
     assert fit["status"] == "gpu" and fit["now"]["status"] != "gpu"
