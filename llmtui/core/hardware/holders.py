@@ -70,6 +70,7 @@ def with_commands(processes: list[GpuProcess], roots: Roots) -> list[GpuProcess]
             cache[p.pid] = command_line(roots, p.pid)
         p.command = cache[p.pid]
         p.name = one_line(p.name, limit=120)
+        p.gpu_name = one_line(p.gpu_name, limit=120)
     return processes
 
 
