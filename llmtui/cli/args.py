@@ -171,6 +171,13 @@ def build_parser() -> Parser:
         help="sequences served at once, sharing --ctx (llama-server -np, vLLM --max-num-seqs; default 1)",
     )
     e.add_argument(
+        "--concurrency",
+        type=_whole(1, 4096),
+        metavar="N",
+        help="N users at once, each with --ctx tokens: adds 'serving' (most users, aggregate and per-user decode, "
+        "time to first token under load); --launch then serves them (-np / --max-num-seqs)",
+    )
+    e.add_argument(
         "--prompt-tokens", type=_whole(1, 100_000_000), default=512, help="prompt length for time to first token"
     )
     e.add_argument(
@@ -229,6 +236,13 @@ def build_parser() -> Parser:
         help="decode tokens/s wanted (default 10)",
     )
     add_estimate_opts(pl2)
+    pl2.add_argument(
+        "--users",
+        type=_whole(0, 4096),
+        default=0,
+        metavar="N",
+        help="serve N users at once, each with --ctx tokens, each at --target-tps (default: one user)",
+    )
     pl2.add_argument("--limit", type=positive_int, default=10, help="at most N builds (default 10)")
     pl2.add_argument("--max-gpus", type=_whole(1, 64), default=8, help="GPUs per machine to consider (default 8)")
     add_format(pl2, markdown=True)

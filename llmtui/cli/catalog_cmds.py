@@ -10,7 +10,15 @@ from .common import catalog, engine_options, fail, resolve_build
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from ..core.leaderboard import SORT_KEYS, benchmarks, default_benchmark, resolve_benchmark, rows, sort_rows
+    from ..core.leaderboard import (
+        SERVING_USERS,
+        SORT_KEYS,
+        benchmarks,
+        default_benchmark,
+        resolve_benchmark,
+        rows,
+        sort_rows,
+    )
     from ..core.output import rows_csv, rows_json, rows_table
     from ..core.query import QueryError, parse_query
 
@@ -38,6 +46,8 @@ def cmd_models(args: argparse.Namespace) -> int:
         kv_type=kv_type,
         engine=engine,
         models=candidates,
+        serving_users=SERVING_USERS if args.sort == "throughput" else 0,
+        serving_filter=query.matches_row,
     )
     result = [r for r in result if query.matches_row(r)]
     result = sort_rows(result, args.sort, reverse=False if args.asc else None)

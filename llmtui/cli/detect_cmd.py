@@ -50,10 +50,12 @@ def detect_text(m: Any) -> str:
     flags = [name for name, on in (("container", h.container), ("WSL", h.wsl), ("SSH session", h.ssh)) if on]
     if flags:
         lines.append("Running in: " + ", ".join(flags))
-    from ..core.output import running_text
+    from ..core.output import process_text, running_text
 
     for r in m.running:
         lines.append(f"Running: {r.engine}: {running_text(r)}")
+    for p in m.processes:
+        lines.append(f"GPU process: {process_text(p)}")
     for w in m.warnings:
         lines.append(f"warning: {w}")
     lines.append(f"Build: {m.build.describe()} (detected in {m.seconds:.2f} s)")

@@ -54,6 +54,8 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     quant, engine, kv_type = engine_options(args.quant, args.engine, args.kv_quant, file_quant=gguf_quant)
     if args.depth is not None and args.depth < 0:
         fail(f"--depth must be 0 or more, got {args.depth}")
+    if args.concurrency and args.parallel > 1:
+        fail("give --parallel (sequences sharing --ctx) or --concurrency (users with --ctx each), not both")
     build = resolve_build(args, cat)
     try:
         e = estimate(
@@ -66,22 +68,34 @@ def cmd_estimate(args: argparse.Namespace) -> int:
             prompt_tokens=args.prompt_tokens,
             depth=args.depth,
             parallel=args.parallel,
+            with_now=True,
         )
     except EstimateError as err:
         fail(str(err))
+    served = None
+    if args.concurrency:
+        from ..core.estimate.serving import serving
+
+        try:
+            served = serving(
+                model,
+                quant,
+                args.ctx,
+                build,
+                kv_type=kv_type,
+                engine=engine,
+                concurrency=args.concurrency,
+                prompt_tokens=args.prompt_tokens,
+                depth=args.depth,
+            )
+        except EstimateError as err:
+            fail(str(err))
     launch = None
     if args.launch:
-        from ..core.launch import LaunchError, launch_command, relaunch
-
-        target = _engine(args.launch)
-        try:
-            if target == e.engine:
-                launch = launch_command(e, build, target)
-            else:
-                launch = relaunch(model, build, target, quant=quant, ctx=args.ctx, kv_type=kv_type)
-        except LaunchError as err:
-            fail(str(err))
+        launch = _launch(args, model, build, e, served, quant, kv_type)
     data = e.to_json()
+    if served is not None:
+        data["serving"] = served.to_json()
     data["build"] = build.describe()
     if gguf_size is not None:
         data["memory"]["actual_file_bytes"] = gguf_size
@@ -90,13 +104,36 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     if args.json:
         print(to_json(data))
     else:
-        from ..core.report import estimate_text
+        from ..core.report import estimate_text, serving_text
 
         print(estimate_text(e, build))
+        if served is not None:
+            print()
+            print(serving_text(served))
         if launch is not None:
             print()
             print(launch.text())
     return exitcodes.OK if e.fits else exitcodes.NO_RESULT
+
+
+def _launch(args: argparse.Namespace, model: Any, build: Any, e: Any, served: Any, quant: str, kv_type: str) -> Any:
+    """The launch command: for --concurrency, of a server for those users (llama-server -np N -c N*C,
+    vLLM --max-num-seqs N)."""
+    from ..core.estimate import EstimateError, estimate
+    from ..core.launch import LaunchError, launch_command, relaunch
+
+    target = _engine(args.launch)
+    try:
+        if served is not None and served.point is not None and target == e.engine:
+            from ..core.estimate.serving import served_build_ctx
+
+            ctx, n = served_build_ctx(served)
+            e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=e.engine, parallel=n, with_max_ctx=False)
+        if target == e.engine:
+            return launch_command(e, build, target)
+        return relaunch(model, build, target, quant=quant, ctx=args.ctx, kv_type=kv_type)
+    except (LaunchError, EstimateError) as err:
+        fail(str(err))
 
 
 BATCH_KEYS = {

@@ -12,7 +12,15 @@ from .estimate_cmd import _find_model
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from ..core.estimate import EstimateError
-    from ..core.output import PLAN_COLUMNS, markdown_table, plain_table, plan_cells, to_json
+    from ..core.output import (
+        PLAN_COLUMNS,
+        SERVING_PLAN_COLUMNS,
+        markdown_table,
+        plain_table,
+        plan_cells,
+        serving_plan_cells,
+        to_json,
+    )
     from ..core.plan import cheapest_builds
     from ..core.units import fmt_ctx
 
@@ -32,6 +40,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             engine=engine,
             limit=args.limit,
             max_gpus=args.max_gpus,
+            users=args.users,
         )
     except EstimateError as e:
         fail(str(e))
@@ -56,22 +65,26 @@ def cmd_plan(args: argparse.Namespace) -> int:
                         "usd_per_tps": round(p.usd_per_tps, 2) if p.usd_per_tps else None,
                         "memory_bytes": p.estimate.memory.total_bytes,
                         "estimate": p.estimate.to_json(),
+                        "serving": None if p.serving is None else p.serving.to_json(),
                     }
                     for p in plans
                 ]
             )
         )
     else:
-        header = PLAN_COLUMNS
-        body = [plan_cells(p) for p in plans]
+        header = SERVING_PLAN_COLUMNS if args.users else PLAN_COLUMNS
+        body = [(serving_plan_cells if args.users else plan_cells)(p) for p in plans]
+        who = f"{args.users} users at once, {fmt_ctx(args.ctx)} each, " if args.users else f"{fmt_ctx(args.ctx)} · "
         if not args.markdown:
             print(
-                f"# {model.name} · {quant} · {fmt_ctx(args.ctx)} · {engine} · at least {args.target_tps:g} t/s, "
-                "fully in GPU or unified memory; the cheapest listed price of any kind (GPU builds: host not counted); "
-                "hardware sold only to datacentres at its cloud price per hour; unpriced builds last"
+                f"# {model.name} · {quant} · {who}{engine} · at least {args.target_tps:g} t/s"
+                + (" per user" if args.users else "")
+                + ", fully in GPU or unified memory; the cheapest listed price of any kind (GPU builds: host not "
+                "counted); hardware sold only to datacentres at its cloud price per hour; unpriced builds last"
             )
         if body:
             sys.stdout.write((markdown_table if args.markdown else plain_table)(header, body))
         else:
-            print(f"no catalogue build runs {model.name} at {quant} at {args.target_tps:g} t/s")
+            served = f" for {args.users} users at once" if args.users else ""
+            print(f"no catalogue build runs {model.name} at {quant} at {args.target_tps:g} t/s{served}")
     return exitcodes.OK if plans else exitcodes.NO_RESULT

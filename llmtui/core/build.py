@@ -56,6 +56,20 @@ class GPU:
 
 
 @dataclass(frozen=True, slots=True)
+class Holder:
+    """Something that holds GPU memory on a detected machine now: an inference server's model or
+    another process. gpu_bytes[i] is what it holds on build.gpus[i]."""
+
+    label: str
+    gpu_bytes: tuple[int, ...]
+    pids: tuple[int, ...] = ()
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.gpu_bytes)
+
+
+@dataclass(frozen=True, slots=True)
 class Build:
     name: str
     gpus: tuple[GPU, ...] = ()
@@ -69,6 +83,7 @@ class Build:
     network: str = "10gbe"
     source: str = "planned"  # detected | planned | profile:NAME | remote:HOST
     wired_limit_mb: int = 0  # Apple: iogpu.wired_limit_mb (0 = the macOS default)
+    holders: tuple[Holder, ...] = ()  # detected only: what holds GPU memory now (servers, processes)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

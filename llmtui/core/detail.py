@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from .build import Build
 from .catalog.types import Model, Score
 from .estimate import ENGINES, QUANTS, TABLE_QUANTS, Estimate, EstimateError, estimate, quant_order
+from .estimate.serving import Serving, serving
 from .quality import QuantLoss, quant_loss
+
+CURVE_USERS = 64  # the detail pane's throughput-versus-users curve goes up to this many users
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class ModelDetail:
     quants: tuple[QuantLine, ...]
     scores: tuple[Score, ...]
     primary_missing: str = ""  # why the model has no primary score, shown where the scores are
+    serving: Serving | None = None  # users at once at this context, up to CURVE_USERS (None: does not fit)
 
 
 def quant_lines(model: Model, build: Build, ctx: int, kv_type: str, engine: str) -> tuple[QuantLine, ...]:
@@ -55,7 +59,7 @@ def quant_lines(model: Model, build: Build, ctx: int, kv_type: str, engine: str)
 
 
 def model_detail(model: Model, build: Build, *, quant: str, ctx: int, kv_type: str, engine: str) -> ModelDetail:
-    e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine)
+    e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_now=True)
     from .leaderboard import PRIMARY
 
     missing = ""
@@ -64,4 +68,10 @@ def model_detail(model: Model, build: Build, *, quant: str, ctx: int, kv_type: s
             f"no {PRIMARY} for this model in the catalogue (Artificial Analysis has not published one, or it is "
             "not mapped to this repo): it ranks after every model that has one"
         )
-    return ModelDetail(e, quant_lines(model, build, ctx, kv_type, engine), model.scores, missing)
+    served = None
+    if e.fits:
+        try:
+            served = serving(model, e.quant, ctx, build, kv_type=kv_type, engine=engine, concurrency=CURVE_USERS)
+        except EstimateError:
+            served = None
+    return ModelDetail(e, quant_lines(model, build, ctx, kv_type, engine), model.scores, missing, served)

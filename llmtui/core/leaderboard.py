@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .build import Build
@@ -27,6 +27,7 @@ class Row:
     best_quant: str | None
     best_status: str
     benchmark: str = ""  # the score this row is ranked by (score is None: the model has none)
+    serving_tps: float | None = None  # aggregate decode t/s for SERVING_USERS users at once (when asked)
 
     @property
     def id(self) -> str:
@@ -125,6 +126,22 @@ def placeholder_rows(
     ]
 
 
+SERVING_USERS = 32  # users at once for the "throughput" ranking (the "Production at scale" preset)
+
+
+def serving_tps(
+    model: Model, build: Build, *, quant: str, ctx: int, kv_type: str, engine: str, users: int
+) -> float | None:
+    """Aggregate decode t/s of `users` users at once, each with `ctx` tokens (fewer when fewer fit)."""
+    from .estimate.serving import serving
+
+    try:
+        s = serving(model, quant, ctx, build, kv_type=kv_type, engine=engine, concurrency=users)
+    except EstimateError:
+        return None
+    return s.point.aggregate_decode_tps if s.point is not None else None
+
+
 def model_row(
     model: Model,
     build: Build,
@@ -135,6 +152,8 @@ def model_row(
     kv_type: str = "f16",
     engine: str = "llama.cpp",
     with_best: bool = True,
+    serving_users: int = 0,
+    serving_filter: Callable[[Row], bool] | None = None,
 ) -> Row:
     score = model.score(benchmark)
     try:
@@ -146,7 +165,7 @@ def model_row(
     else:
         bq, bstatus = None, PENDING
     s = e.speed
-    return Row(
+    row = Row(
         model=model,
         score=score,
         quant=quant,
@@ -158,6 +177,10 @@ def model_row(
         best_status=bstatus,
         benchmark=benchmark,
     )
+    if serving_users and e.fits and (serving_filter is None or serving_filter(row)):
+        served = serving_tps(model, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, users=serving_users)
+        row = replace(row, serving_tps=served)
+    return row
 
 
 def rows(
@@ -171,12 +194,27 @@ def rows(
     engine: str = "llama.cpp",
     models: Iterable[Model] | None = None,
     with_best: bool = True,
+    serving_users: int = 0,
+    serving_filter: Callable[[Row], bool] | None = None,
 ) -> list[Row]:
     """Every model estimated for the build. with_best=False leaves the best-quant search (the
-    costly part) for with_best_quants(), so a screen can show the rest first."""
+    costly part) for with_best_quants(), so a screen can show the rest first. serving_users: also the
+    aggregate decode of that many users at once (Row.serving_tps, the "throughput" sort), for the rows
+    that fit and pass serving_filter (the view's query: the figure costs ~8 ms a model)."""
     bench = resolve_benchmark(catalog, benchmark) if benchmark else default_benchmark(catalog)
     return [
-        model_row(m, build, quant=quant, ctx=ctx, benchmark=bench, kv_type=kv_type, engine=engine, with_best=with_best)
+        model_row(
+            m,
+            build,
+            quant=quant,
+            ctx=ctx,
+            benchmark=bench,
+            kv_type=kv_type,
+            engine=engine,
+            with_best=with_best,
+            serving_users=serving_users,
+            serving_filter=serving_filter,
+        )
         for m in (models if models is not None else catalog.models)
     ]
 
@@ -184,8 +222,6 @@ def rows(
 def with_best_quants(
     rows_: list[Row], build: Build, *, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp"
 ) -> list[Row]:
-    from dataclasses import replace
-
     out = []
     for r in rows_:
         if r.best_status == PENDING and r.status != "n/a":
@@ -225,6 +261,7 @@ SORT_KEYS = (
     "ctx",
     "license",
     "best",
+    "throughput",
 )
 
 _SORT_VALUE: dict[str, Callable[[Row], Any]] = {
@@ -240,10 +277,14 @@ _SORT_VALUE: dict[str, Callable[[Row], Any]] = {
     "ctx": lambda r: r.model.arch.max_ctx,
     "license": lambda r: r.model.license.lower(),
     "best": lambda r: STATUS_ORDER.get(r.best_status, 0),
+    # aggregate t/s of SERVING_USERS users: on one build, the same order as t/s per dollar
+    "throughput": lambda r: r.serving_tps,
 }
 
 
-DESCENDING = frozenset({"runnable", "score", "adjusted", "tps", "params", "fit", "released", "ctx", "best"})
+DESCENDING = frozenset(
+    {"runnable", "score", "adjusted", "tps", "params", "fit", "released", "ctx", "best", "throughput"}
+)
 
 
 def sort_rows(rows_: list[Row], key: str = "runnable", reverse: bool | None = None) -> list[Row]:

@@ -18,8 +18,10 @@ from .units import GiB, fmt_ctx, fmt_params
 
 if TYPE_CHECKING:
     from .catalog.types import Device
+    from .estimate.serving import Serving
     from .hardware import DetectedMachine
     from .hardware.running import RunningModel
+    from .hardware.types import GpuProcess
     from .plan import PlanResult
     from .seed import SeedRow
 
@@ -110,6 +112,7 @@ def row_json(rank: int, r: Row) -> dict[str, Any]:
         "fit": r.status,
         "decode_tps": None if r.decode_tps is None else round(r.decode_tps, 2),
         "roofline_tps": None if r.roofline_tps is None else round(r.roofline_tps, 2),
+        "serving_tps": None if r.serving_tps is None else round(r.serving_tps, 1),
         "best_quant": r.best_quant,
         "best_quant_fit": r.best_status,
         "quant_loss": _loss_json(r),
@@ -140,6 +143,26 @@ def _loss_json(r: Row) -> dict[str, Any] | None:
 
 
 PLAN_COLUMNS = ("build", "kind", "price", "t/s", "range", "$ per t/s")
+SERVING_PLAN_COLUMNS = ("build", "kind", "price", "t/s per user", "t/s in all", "most users", "$ per t/s in all")
+
+
+def serving_plan_cells(p: PlanResult) -> list[str]:
+    """A reverse-planning result for several users at once (plan --users)."""
+    s = p.serving
+    pt = s.point if s is not None else None
+    return [
+        p.build.describe(),
+        p.kind,
+        price_text(p.price_usd, p.price_kind, p.hourly_usd),
+        "—" if pt is None else f"{pt.per_sequence_decode_tps:.1f}",
+        "—" if pt is None else f"{pt.aggregate_decode_tps:,.0f}",
+        "—" if s is None else f"{s.max_concurrent_sequences:,}",
+        f"${p.usd_per_tps:,.1f}"
+        if p.usd_per_tps
+        else f"${p.hourly_per_tps:,.4f}/h"
+        if p.price_usd is None and p.hourly_per_tps
+        else "—",
+    ]
 
 
 def plan_cells(p: PlanResult) -> list[str]:
@@ -276,13 +299,28 @@ def running_text(r: RunningModel, *, endpoint: bool = True) -> str:
         if r.vram_bytes is not None:
             mem += f", {r.vram_bytes / GiB:.1f} GiB on GPU"
         parts.append(mem)
+    elif r.devices:
+        parts.append(", ".join(f"{b / GiB:.1f} GiB on {d}" for d, b in r.devices))
     if r.ctx:
         parts.append(f"ctx {r.ctx}")
     if r.slots:
-        parts.append(f"{r.slots} slot{'' if r.slots == 1 else 's'}")
+        busy = f"{r.busy} of " if r.busy is not None else ""
+        parts.append(f"{busy}{r.slots} slot{'' if r.slots == 1 else 's'}" + (" busy" if busy else ""))
+    elif r.busy is not None:
+        parts.append(f"{r.busy} running" + (f", {r.waiting} waiting" if r.waiting else ""))
+    if r.kv_used is not None:
+        parts.append(f"KV cache {r.kv_used:.0%} used" + (f" of {r.kv_tokens:,} tokens" if r.kv_tokens else ""))
     if endpoint:
         parts.append(f"at {r.endpoint}")
     return " · ".join(parts)
+
+
+def process_text(p: GpuProcess) -> str:
+    """'python3 (pid 777) · 60.0 GiB on GPU 0 · python3 train.py' for a process holding GPU memory."""
+    name = p.name.rsplit("/", 1)[-1] or "a process"
+    mem = "memory unknown" if p.used_bytes is None else f"{p.used_bytes / GiB:.1f} GiB"
+    text = f"{name} (pid {p.pid}) · {mem} on GPU {p.gpu_index}"
+    return text + (f" · {p.command}" if p.command else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +375,12 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
         out.extend(
             HwLine("run", f"{r.engine} running", detail=running_text(r, endpoint=False)) for r in machine.running
         )
+        served = {pid for r in machine.running for pid in r.pids}
+        out.extend(
+            HwLine("run", "holds GPU memory", detail=process_text(p))
+            for p in machine.processes
+            if p.pid not in served and p.used_bytes
+        )
         out.append(
             HwLine("cpu", "CPU", detail=f"{h.cpu_name or 'unknown CPU'} · {cores}" + (f" · {flags}" if flags else ""))
         )
@@ -370,6 +414,25 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
         )
     if build.machines > 1:
         out.append(HwLine("cpu", "Machines", detail=f"{build.machines} identical machines over {build.network}"))
+    return out
+
+
+def serving_curve_lines(s: Serving, width: int = 24) -> list[str]:
+    """The throughput-versus-users curve as text: one line per point, a bar for the aggregate decode
+    (scaled to the largest), the t/s in all, each user's t/s and the first token under that load."""
+    from .estimate.serving import curve
+
+    pts = curve(s)
+    if not pts:
+        return []
+    top = max(p.aggregate_decode_tps for p in pts) or 1.0
+    out = [f"{'users':>5}  {'t/s in all':<{width + 9}} {'each':>6}  first token"]
+    for p in pts:
+        bar = text_bar(p.aggregate_decode_tps / top, width).replace("░", " ")
+        first = "—" if p.ttft_s is None else f"{p.ttft_s:.2f} s"
+        out.append(
+            f"{p.users:>5}  {bar} {p.aggregate_decode_tps:>8,.0f} {p.per_sequence_decode_tps:>6.1f}  {first:>11}"
+        )
     return out
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from .build import Build, apple_limit, gpu_from_device
 from .catalog.types import Arch, Catalog, Model
 from .estimate import Estimate, EstimateError, estimate
+from .estimate.serving import Serving, serving
 from .units import GiB
 
 GPU_COUNTS = (1, 2, 3, 4, 6, 8)
@@ -24,6 +25,7 @@ class PlanResult:
     estimate: Estimate
     price_usd: float | None  # None: the catalogue lists no purchase price for this configuration
     kind: str  # single GPU | multi-GPU | Mac | unified | multi-node
+    serving: Serving | None = None  # when planned for several users at once (plan --users)
 
     @property
     def price_kind(self) -> str:
@@ -45,10 +47,12 @@ class PlanResult:
 
 
 def _per_tps(usd: float | None, p: PlanResult) -> float | None:
+    """Price per decode t/s: of one user, or with users planned for, of all of them together."""
     s = p.estimate.speed
-    if usd is None or s is None or s.decode_expected <= 0:
+    tps = p.serving.point.aggregate_decode_tps if p.serving and p.serving.point else (s.decode_expected if s else 0)
+    if usd is None or tps <= 0:
         return None
-    return usd / s.decode_expected
+    return usd / tps
 
 
 def _key(catalog: Catalog) -> int:
@@ -128,12 +132,14 @@ def cheapest_builds(
     limit: int = 10,
     max_gpus: int = 8,
     one_per_kind: bool = False,
+    users: int = 0,
 ) -> list[PlanResult]:
     """The cheapest builds that hold the model fully in GPU (or unified) memory and decode at least
     `target_tps` (expected value), cheapest first: the price/speed Pareto front, so a dearer build is
     offered only when it is faster than every cheaper one (2x..8x of a card that all decode at the same
     speed are one offer). Builds priced per cloud hour follow, on their own front; builds with no
-    listed price come last, each device once."""
+    listed price come last, each device once. `users`: serve that many at once, each with `ctx` tokens,
+    each at least `target_tps` (serving.py); the front is then on the speed each user gets."""
     need = _weights_floor(model, quant)
     out: list[PlanResult] = []
     kinds: set[str] = set()
@@ -153,11 +159,23 @@ def cheapest_builds(
             continue
         if e.status != "gpu" or e.speed is None or e.speed.decode_expected < target_tps:
             continue
-        if tier in fastest and not one_per_kind:
-            if e.speed.decode_expected <= fastest[tier] * 1.005:  # no faster than a cheaper offer
+        served = None
+        speed = e.speed.decode_expected
+        if users > 0:
+            try:
+                served = serving(model, quant, ctx, b, kv_type=kv_type, engine=engine, concurrency=users)
+            except EstimateError:
                 continue
-            fastest[tier] = e.speed.decode_expected
-        out.append(PlanResult(b, e, price, kind))
+            if served.point is None or served.point.users < users:
+                continue
+            speed = served.point.per_sequence_decode_tps
+            if speed < target_tps:
+                continue
+        if tier in fastest and not one_per_kind:
+            if speed <= fastest[tier] * 1.005:  # no faster than a cheaper offer
+                continue
+            fastest[tier] = speed
+        out.append(PlanResult(b, e, price, kind, served))
         kinds.add(kind)
         if tier == 2:
             unpriced.add((b.gpus[0].name, b.machines))
@@ -210,19 +228,30 @@ def preset_rows(
     """Each use-case preset's rows on a build, as the leaderboard computes them when the preset is
     picked: its own score and its own context (Long documents at 32K, not the view's 8K). `known`: rows
     already computed for (quant, ctx) and the view's score, reused where a preset asks the same."""
-    from .leaderboard import resolve_benchmark, rows
+    from .leaderboard import SERVING_USERS, resolve_benchmark, rows
     from .presets import PRESETS
+    from .query import parse_query
 
-    done: dict[tuple[str, int], list[object]] = {}
+    done: dict[tuple[str, int, int], list[object]] = {}
     first = next((r for r in known if hasattr(r, "benchmark")), None)
     if first is not None:
-        done[(str(getattr(first, "benchmark", "")), ctx)] = list(known)
+        done[(str(getattr(first, "benchmark", "")), ctx, 0)] = list(known)
     out: dict[str, list[object]] = {}
     for p in PRESETS:
-        key = (resolve_benchmark(catalog, p.benchmark), p.ctx or ctx)
+        key = (resolve_benchmark(catalog, p.benchmark), p.ctx or ctx, SERVING_USERS if p.sort == "throughput" else 0)
         if key not in done:
             done[key] = list(
-                rows(catalog, build, quant=quant, ctx=key[1], benchmark=key[0], kv_type=kv_type, engine=engine)
+                rows(
+                    catalog,
+                    build,
+                    quant=quant,
+                    ctx=key[1],
+                    benchmark=key[0],
+                    kv_type=kv_type,
+                    engine=engine,
+                    serving_users=key[2],
+                    serving_filter=parse_query(p.query).matches_row if key[2] else None,
+                )
             )
         out[p.key] = done[key]
     return out

@@ -34,6 +34,8 @@ MAX_ANSWER = 8_000_000  # bytes: the probe's answer is ~100 KB; more is a broken
 MAX_STDERR = 64_000
 MAX_FILES = 4096
 MAX_FILE_TEXT = 1_000_000
+MAX_HTTP = 256  # recorded server answers (addresses x paths)
+MAX_ANSWER_TEXT = 1_000_000  # characters of one recorded server answer
 _HOST = re.compile(r"^[A-Za-z0-9_.@:\[\]%+/-]{1,255}$")
 
 
@@ -199,6 +201,16 @@ def check_answer(data: Any, host: str) -> dict[str, Any]:
     smi = data.get("nvidia_smi", [127, ""])
     if not _is_result(smi):
         raise _bad(host, "'nvidia_smi' must be [exit code, output]")
+    apps = data.get("nvidia_smi_apps", [127, ""])
+    if not _is_result(apps):
+        raise _bad(host, "'nvidia_smi_apps' must be [exit code, output]")
+    http = data.get("http", {})
+    if not isinstance(http, dict) or len(http) > MAX_HTTP:
+        raise _bad(host, f"'http' must be an object of at most {MAX_HTTP} address: [status, answer] entries")
+    clean_http: dict[str, tuple[int, str]] = {}
+    for k, v in http.items():
+        if isinstance(k, str) and len(k) <= 400 and _is_result(v):
+            clean_http[k] = (int(v[0]), v[1][: MAX_ANSWER_TEXT + 1])
     platform = data.get("platform", "linux")
     if not isinstance(platform, str) or platform not in ("linux", "darwin", "win32", "cygwin", "freebsd"):
         platform = "linux"
@@ -210,6 +222,8 @@ def check_answer(data: Any, host: str) -> dict[str, Any]:
         "env": {k: v[:1000] for k, v in env.items() if isinstance(k, str) and isinstance(v, str)},
         "commands": clean_cmds,
         "nvidia_smi": (int(smi[0]), smi[1][:MAX_FILE_TEXT]),
+        "nvidia_smi_apps": (int(apps[0]), apps[1][:MAX_FILE_TEXT]),
+        "http": clean_http,
     }
 
 
@@ -260,13 +274,31 @@ def machine_from_raw(raw: dict[str, Any], catalog: Catalog, host: str) -> Detect
             env=env,
             platform=raw["platform"],
             run=replay,
+            http=_replay_http(raw["http"]),
         )
-        smi = raw["nvidia_smi"]
-        nvml = module_from_smi(smi[0], smi[1])
+        smi, apps = raw["nvidia_smi"], raw["nvidia_smi_apps"]
+        nvml = module_from_smi(smi[0], smi[1], apps[1] if apps[0] == 0 else "")
         m = detect(catalog, Probes(roots=roots, nvml=nvml))
     label = one_line(host, limit=120)
     m.build = replace(m.build, name=label, source=f"remote:{label}")
     return m
+
+
+def _replay_http(answers: dict[str, tuple[int, str]]) -> Any:
+    """The remote probe's recorded server answers as running.Fetch: what the remote asked, answered
+    as it was; what it did not record, unreachable (with the reason it recorded)."""
+    from .hardware.running import Unreachable
+
+    def fetch(url: str, path: str, timeout: float) -> tuple[int, bytes]:
+        got = answers.get(url + path)
+        if got is None:
+            raise Unreachable("not asked by the remote probe")
+        status, text = got
+        if status < 0:
+            raise Unreachable(one_line(text, limit=120) or "not reachable")
+        return status, text.encode("utf-8", "replace")
+
+    return fetch
 
 
 def probe_remote(host: str, catalog: Catalog, *, options: Sequence[str] = (), timeout: float = 20.0) -> DetectedMachine:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .build import Build
 from .estimate import Estimate
+from .estimate.serving import Serving, curve
 from .units import GB, GiB, fmt_ctx, fmt_tps
 
 FIT_SENTENCE = {
@@ -39,6 +40,8 @@ def estimate_text(e: Estimate, build: Build) -> str:
     lines.append(fit)
     if e.reason:
         lines.append(f"  {e.reason}")
+    if e.now is not None:
+        lines.append(f"  {e.now.sentence(e.status)}")
     for d in e.devices:
         if d.used_bytes:
             lines.append(
@@ -68,4 +71,31 @@ def estimate_text(e: Estimate, build: Build) -> str:
     lines += [f"  {k}: {v}" for k, v in e.basis.items()]
     if s is not None:
         lines += [f"  speed: {b}" for b in s.basis]
+    return "\n".join(lines)
+
+
+def serving_text(s: Serving) -> str:
+    """The Serving section of `llmtui estimate --concurrency N`."""
+    lines = [f"Serving ({s.engine}, {s.ctx:,} tokens of context per user, {s.depth:,} in context when decoding)"]
+    if s.point is None:
+        lines.append("  no user can be served: the model does not fit")
+        return "\n".join(lines)
+    p = s.point
+    lines.append(
+        f"  most users at once: {s.max_concurrent_sequences:,}"
+        + (f" (memory: {s.memory_limit:,})" if s.engine_cap else "")
+    )
+    ttft = "unknown" if p.ttft_s is None else f"{p.ttft_s:.2f} s"
+    lines.append(
+        f"  {p.users} users: {p.aggregate_decode_tps:,.1f} t/s in all, {p.per_sequence_decode_tps:.1f} t/s each; "
+        f"first token after {ttft} for a {s.prompt_tokens}-token prompt"
+    )
+    lines.append("  users   t/s in all   t/s each   first token")
+    for q in curve(s):
+        first = "—" if q.ttft_s is None else f"{q.ttft_s:.2f} s"
+        lines.append(
+            f"  {q.users:5}   {q.aggregate_decode_tps:10,.1f}   {q.per_sequence_decode_tps:8.1f}   {first:>11}"
+        )
+    lines += [f"  {n}" for n in s.notes]
+    lines += [f"  basis: {b}" for b in s.basis]
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from ..catalog.types import Model
 from ..units import GB
 from .engines import ENGINES, RUNTIME_CONTEXT, RUNTIME_CONTEXT_NOTE, Engine
 from .kv import CTX_PAD, KV_TYPES, kv_cache, pad
+from .now import NowFit, fit_now
 from .placement import Placement, _llama_compute, activation_bytes, build_slots, place_llamacpp, place_mlx, place_vllm
 from .quant import BEST_QUANT_ORDER, QUANTS, Quant
 from .speed import Speed, estimate_speed
@@ -87,6 +88,7 @@ class Estimate:
     basis: dict[str, str] = field(default_factory=dict)
     parallel: int = 1  # sequences served at once, sharing the context cells
     machines: int = 1  # machines the placement uses (fewer than the build's when fewer hold the model)
+    now: NowFit | None = None  # a detected machine: the fit with the memory free now, what to stop
 
     @property
     def fits(self) -> bool:
@@ -128,6 +130,7 @@ class Estimate:
                 "machines": self.machines,
                 "reason": self.reason,
                 "notes": list(self.notes),
+                "now": None if self.now is None else self.now.to_json(),
             },
             "speed": None
             if s is None
@@ -258,12 +261,21 @@ def _fewest_machines(
 
 
 def place(
-    model: Model, quant: str, ctx: int, build: Build, kv_type: str, engine: Engine, parallel: int = 1
+    model: Model,
+    quant: str,
+    ctx: int,
+    build: Build,
+    kv_type: str,
+    engine: Engine,
+    parallel: int = 1,
+    *,
+    now: bool = False,
 ) -> tuple[Placement, Weights]:
+    """Where the model goes: on usable memory, or (`now`) on the memory free at this moment."""
     a = model.arch
     w = model_weights(model, quant)[0]
     kv = kv_cache(a, ctx, kv_type, engine.name, parallel)
-    gpus, cpu = build_slots(build, engine)
+    gpus, cpu = build_slots(build, engine, now=now)
     if engine.name == "vllm":
         return place_vllm(a, w, kv, gpus, build, engine), w
     if engine.name == "mlx":
@@ -315,9 +327,11 @@ def estimate(
     with_max_ctx: bool = True,
     with_speed: bool = True,
     parallel: int = 1,
+    with_now: bool = False,
 ) -> Estimate:
     """`parallel`: sequences served at once (llama-server -np, vLLM max-num-seqs) sharing `ctx` cells;
-    each adds its own recurrent state (and window of a sliding-window layer)."""
+    each adds its own recurrent state (and window of a sliding-window layer). `with_now`: on a
+    detected machine, also the fit with the memory free now and which holder to stop (Estimate.now)."""
     eng = ENGINES.get(engine)
     if eng is None:
         raise EstimateError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
@@ -371,6 +385,11 @@ def estimate(
             prompt_tokens=min(prompt_tokens, ctx),
             active_params=model.active_params_b * 1e9,
         )
+    now_fit = None
+    if with_now:
+        now_fit = fit_now(
+            asked, p.status, lambda b: place(model, quant, ctx, b, kv_type, eng, parallel, now=True)[0].status
+        )
     max_ctx = None
     if with_max_ctx:
         max_ctx = max_context(model, quant, asked, kv_type, eng, p.status if p.status != "none" else "cpu")
@@ -409,6 +428,7 @@ def estimate(
         machines=build.machines,
         basis=basis,
         parallel=parallel,
+        now=now_fit,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from ..build import Build
+from ..build import GPU, Build
 from ..catalog.types import Arch
 from ..units import MiB
 from .engines import (
@@ -85,30 +85,41 @@ class Placement:
 # --- Devices of a build ---------------------------------------------------------------------------
 
 
-def ram_usable(build: Build) -> tuple[int, str]:
-    if build.ram_available_bytes is not None:
-        return build.ram_available_bytes, "available RAM as detected (cgroup limit applied)"
+def ram_usable(build: Build, *, now: bool = False) -> tuple[int, str]:
+    """Host RAM a model may use: the RAM (a container's limit where detection found one) less what the
+    system keeps, 10% and at least 2 GiB. `now`: no more than what is available at this moment."""
     reserve = max(OS_RESERVE_RAM_MIN, int(build.ram_bytes * OS_RESERVE_RAM_FRACTION))
-    return max(0, build.ram_bytes - reserve), "RAM less 10% (at least 2 GiB) for the system"
+    usable, note = max(0, build.ram_bytes - reserve), "RAM less 10% (at least 2 GiB) for the system"
+    if now and build.ram_available_bytes is not None and build.ram_available_bytes < usable:
+        return build.ram_available_bytes, "RAM available now (other programs hold the rest)"
+    return usable, note
 
 
-def build_slots(build: Build, engine: Engine) -> tuple[list[Slot], Slot | None]:
+def gpu_usable(g: GPU, engine: Engine, *, now: bool = False) -> tuple[int, str]:
+    """GPU memory a model may use, before the engine's margin: the whole memory of an idle GPU (vLLM:
+    its gpu_memory_utilization share; Apple: Metal's working-set limit; unified memory less what the
+    system keeps). `now`: no more than what is free at this moment, as detection measured it."""
+    if engine.memory_fraction < 1.0:
+        base, note = int(g.memory_bytes * engine.memory_fraction), engine.margin_note
+    elif g.usable_bytes is not None:
+        base, note = g.usable_bytes, g.usable_note
+    elif g.unified:
+        base, note = g.memory_bytes - OS_RESERVE_UNIFIED, "unified memory less 4 GiB for the system"
+    else:
+        base, note = g.memory_bytes, "total memory (an idle GPU)"
+    if now and g.free_bytes is not None and g.free_bytes < base:
+        base, note = g.free_bytes, "free now (other processes hold the rest)"
+    return base, note
+
+
+def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[list[Slot], Slot | None]:
+    """The devices of a build as placement sees them. Fit is judged on usable memory (what an idle
+    machine offers, less documented headroom), so it does not change from run to run; `now` judges
+    it on what is free at this moment instead (a shared GPU server)."""
     gpus: list[Slot] = []
     for m in range(build.machines):
         for g in build.gpus:
-            if engine.memory_fraction < 1.0:
-                base = int(g.memory_bytes * engine.memory_fraction)
-                note = engine.margin_note
-                if g.free_bytes is not None and g.free_bytes < base:
-                    base, note = g.free_bytes, "free memory as detected (less than vLLM's 0.9 share)"
-            elif g.usable_bytes is not None:
-                base, note = g.usable_bytes, g.usable_note
-            elif g.free_bytes is not None:
-                base, note = g.free_bytes, "free memory as detected"
-            elif g.unified:
-                base, note = g.memory_bytes - OS_RESERVE_UNIFIED, "unified memory less 4 GiB for the system"
-            else:
-                base, note = g.memory_bytes, "total memory"
+            base, note = gpu_usable(g, engine, now=now)
             usable = max(0, base - engine.margin_bytes)
             if engine.margin_bytes:
                 note += f", less {engine.margin_bytes // MiB} MiB margin"
@@ -118,7 +129,7 @@ def build_slots(build: Build, engine: Engine) -> tuple[list[Slot], Slot | None]:
             )
     cpu: Slot | None = None
     if engine.layer_offload and not build.unified and build.ram_bytes:
-        usable, note = ram_usable(build)
+        usable, note = ram_usable(build, now=now)
         cpu = Slot(
             "CPU RAM",
             "cpu",

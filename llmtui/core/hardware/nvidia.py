@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
-from .types import DetectedGPU, SourceResult
+from .types import DetectedGPU, GpuProcess, SourceResult
+
+MAX_PROCESSES = 256  # per GPU: more is a broken or hostile answer
 
 # NVML return codes (nvml.h) -> what the user should do.
 INIT_ADVICE = {
@@ -230,9 +232,43 @@ def _device(nvml: Any, call: Callable[..., Any], i: int) -> DetectedGPU:
         d.mig = "enabled"
         d.extra["migs"] = _migs(nvml, call, handle, d, notes)
         raw["mig"] = [{"uuid": m.uuid, "total": m.total_bytes} for m in d.extra["migs"]]
+    d.extra["processes"] = _processes(nvml, call, handle, d)
+    raw["processes"] = [p.to_json() for p in d.extra["processes"]]
     d.extra["notes"] = notes
     d.extra["raw"] = raw
     return d
+
+
+def _processes(nvml: Any, call: Callable[..., Any], handle: Any, d: DetectedGPU) -> list[GpuProcess]:
+    """The processes holding memory on this GPU, with NVML's process names. A GPU or driver that does
+    not list them (NotSupported, no permission) gives none; a process without a readable name keeps
+    its pid."""
+    out: list[GpuProcess] = []
+    seen: set[tuple[int, str]] = set()
+    for kind, fn_name in (
+        ("compute", "nvmlDeviceGetComputeRunningProcesses"),
+        ("graphics", "nvmlDeviceGetGraphicsRunningProcesses"),
+    ):
+        fn = getattr(nvml, fn_name, None)
+        got = call(fn, handle, what=f"{kind} processes") if fn is not None else None
+        if not isinstance(got, list | tuple):
+            continue
+        for p in got[:MAX_PROCESSES]:
+            pid = getattr(p, "pid", None)
+            if not isinstance(pid, int) or isinstance(pid, bool) or not 0 < pid < 1 << 31 or (pid, kind) in seen:
+                continue
+            seen.add((pid, kind))
+            used = getattr(p, "usedGpuMemory", None)
+            ok = isinstance(used, int) and not isinstance(used, bool) and 0 <= used < 1 << 50
+            out.append(GpuProcess(pid, d.index, d.name, used if ok else None, kind=kind))
+    name_of = getattr(nvml, "nvmlSystemGetProcessName", None)
+    names: dict[int, str] = {}
+    for p in out:
+        if name_of is not None and p.pid not in names:
+            got = call(name_of, p.pid, what="process name")
+            names[p.pid] = _text(got) if isinstance(got, bytes | str) else ""
+        p.name = names.get(p.pid, "")
+    return out
 
 
 def _migs(nvml: Any, call: Callable[..., Any], handle: Any, parent: DetectedGPU, notes: list[str]) -> list[DetectedGPU]:

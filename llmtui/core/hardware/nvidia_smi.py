@@ -53,10 +53,26 @@ def parse_rows(text: str) -> list[dict[str, str]]:
     return rows
 
 
-def module_from_smi(code: int, text: str) -> types.ModuleType:
+APP_FIELDS = ("gpu_uuid", "pid", "process_name", "used_memory")
+
+
+def parse_apps(text: str) -> list[dict[str, str]]:
+    """`nvidia-smi --query-compute-apps=gpu_uuid,pid,process_name,used_memory` rows (at most 1024)."""
+    rows = []
+    for rec in csv.reader(io.StringIO(text[:1_000_000])):
+        if len(rec) == len(APP_FIELDS) and rec[1].strip().isdigit() and len(rec[1].strip()) <= 10:
+            rows.append({k: v.strip() for k, v in zip(APP_FIELDS, rec, strict=True)})
+        if len(rows) >= 1024:
+            break
+    return rows
+
+
+def module_from_smi(code: int, text: str, apps_text: str = "") -> types.ModuleType:
     """A pynvml stand-in. Exit 127 (no nvidia-smi) looks like NVML's 'library not found', any other
-    failure like 'unknown error' (nvidia-smi prints the real reason, which doctor shows raw)."""
+    failure like 'unknown error' (nvidia-smi prints the real reason, which doctor shows raw).
+    `apps_text`: the compute-apps query's output, for the processes that hold GPU memory."""
     rows = parse_rows(text) if code == 0 else []
+    apps = parse_apps(apps_text)
     m = types.ModuleType("pynvml")
     m.NVMLError = SmiError  # type: ignore[attr-defined]
     m.NVML_CLOCK_MEM = 2  # type: ignore[attr-defined]
@@ -120,4 +136,23 @@ def module_from_smi(code: int, text: str) -> types.ModuleType:
     m.nvmlDeviceGetPowerManagementLimit = power  # type: ignore[attr-defined]
     m.nvmlDeviceGetMaxClockInfo = clock  # type: ignore[attr-defined]
     m.nvmlDeviceGetMigMode = not_supported  # type: ignore[attr-defined]
+
+    def processes(h: int) -> list[Any]:
+        uuid = row(h)["uuid"]
+        out = []
+        for a in apps:
+            if a["gpu_uuid"] == uuid:
+                mib = _num(a["used_memory"])
+                used = None if mib is None else int(mib * MiB)
+                out.append(types.SimpleNamespace(pid=int(a["pid"]), usedGpuMemory=used))
+        return out
+
+    def process_name(pid: int) -> str:
+        for a in apps:
+            if int(a["pid"]) == pid:
+                return a["process_name"]
+        raise SmiError(6)
+
+    m.nvmlDeviceGetComputeRunningProcesses = processes  # type: ignore[attr-defined]
+    m.nvmlSystemGetProcessName = process_name  # type: ignore[attr-defined]
     return m

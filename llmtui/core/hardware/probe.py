@@ -23,7 +23,7 @@ from .host import probe_host
 from .match import enrich
 from .nvidia import probe_nvidia
 from .roots import Roots
-from .types import DetectedGPU, HostInfo, SourceResult
+from .types import DetectedGPU, GpuProcess, HostInfo, SourceResult
 
 if TYPE_CHECKING:
     from .running import RunningModel
@@ -62,11 +62,13 @@ class DetectedMachine:
     info: dict[str, str]
     seconds: float
     running: list[RunningModel] = field(default_factory=list)  # models inference servers hold now
+    processes: list[GpuProcess] = field(default_factory=list)  # what holds GPU memory now (NVML)
 
     def to_json(self) -> dict[str, Any]:
         h = self.host
         return {
             "running": [m.to_json() for m in self.running],
+            "gpu_processes": [p.to_json() for p in self.processes],
             "devices": [
                 {
                     "name": g.name,
@@ -176,7 +178,7 @@ def detect(catalog: Catalog, probes: Probes | None = None) -> DetectedMachine:
         jobs["nvidia"] = lambda: probe_nvidia(nvml, r.env)  # type: ignore[arg-type]
     from .running import probe_servers  # urllib: imported only when detection runs
 
-    jobs["servers"] = lambda: probe_servers(r.env)
+    jobs["servers"] = lambda: probe_servers(r.env, r.http)
     results: dict[str, SourceResult] = {}
     threads = []
     for name, fn in jobs.items():  # run the sources side by side, each with its own timeout
@@ -187,7 +189,7 @@ def detect(catalog: Catalog, probes: Probes | None = None) -> DetectedMachine:
         th.join(p.timeout + 1.0)
     for name in jobs:
         results.setdefault(name, SourceResult(name, ok=False, warnings=[f"{name} probe did not finish"]))
-    return _assemble(catalog, results, time.perf_counter() - t0)
+    return _assemble(catalog, results, time.perf_counter() - t0, r)
 
 
 MAX_DETECTED_GPUS = 64
@@ -259,7 +261,9 @@ def _sanitize(gpus: list[DetectedGPU], host: HostInfo, warnings: list[str]) -> l
     return gpus
 
 
-def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float) -> DetectedMachine:
+def _assemble(
+    catalog: Catalog, results: dict[str, SourceResult], seconds: float, roots: Roots | None = None
+) -> DetectedMachine:
     warnings: list[str] = []
     for res in results.values():
         warnings.extend(res.warnings)
@@ -289,6 +293,7 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
         if not g.placeholder:
             enrich(catalog, g, g.extra.get("parent_total") if g.mig else None)
     build_gpus = []
+    nvml_index: list[int | None] = []  # the NVML index of each build GPU (processes name GPUs by it)
     for g in gpus:
         if g.placeholder:
             continue
@@ -318,12 +323,20 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
                 bandwidth_source=g.bandwidth_source,
             )
         )
+        nvml_index.append(g.index if g.vendor == "NVIDIA" and not g.mig and not g.unified else None)
     unified = [g for g in build_gpus if g.unified]
     ram_total = host.ram_total_bytes or 0
     if unified and unified[0].vendor == "Apple":
         ram_total = unified[0].memory_bytes
     if host.container and host.cgroup_memory_limit:
         warnings.append(f"running in a container limited to {host.cgroup_memory_limit / GiB:.1f} GiB of RAM")
+    from .holders import attribute, holders, with_commands
+
+    servers = results.get("servers")
+    running = list(servers.raw.get("running", [])) if servers is not None else []
+    processes = [p for g in gpus for p in g.extra.get("processes", [])]
+    processes = with_commands(processes, roots or Roots())
+    running = attribute(running, processes)
     build = Build(
         name="this machine",
         gpus=tuple(build_gpus),
@@ -332,6 +345,7 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
         cpu_name=host.cpu_name,
         cpu_cores=host.usable_cores or host.logical_cores or 0,
         source="detected",
+        holders=holders(processes, running, nvml_index),
     )
     info = dict(nv.info) if nv is not None else {}
     info.update(results["apple"].info)
@@ -339,6 +353,4 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
 
     info = {one_line(k, limit=60): one_line(v, limit=200) for k, v in info.items()}
     warnings = [one_line(w, limit=400) for w in warnings]
-    servers = results.get("servers")
-    running = list(servers.raw.get("running", [])) if servers is not None else []
-    return DetectedMachine(build, gpus, host, warnings, list(results.values()), info, seconds, running)
+    return DetectedMachine(build, gpus, host, warnings, list(results.values()), info, seconds, running, processes)

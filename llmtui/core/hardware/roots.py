@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 Runner = Callable[[list[str], float], "tuple[int, str]"]
 
@@ -32,6 +33,7 @@ class Roots:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     platform: str = sys.platform
     run: Runner = run_command
+    http: Any = None  # running.Fetch: None asks over the network; a remote probe's answers are replayed
 
     def read(self, path: Path) -> str | None:
         try:

@@ -34,6 +34,30 @@ class DetectedGPU:
 
 
 @dataclass(slots=True)
+class GpuProcess:
+    """A process holding GPU memory (NVML's compute and graphics process lists)."""
+
+    pid: int
+    gpu_index: int  # NVML index of the GPU
+    gpu_name: str
+    used_bytes: int | None  # None: NVML does not say (a container without the host's PID namespace)
+    name: str = ""  # process name as NVML reports it
+    command: str = ""  # its command line, secrets removed ("" when not readable)
+    kind: str = "compute"  # compute | graphics
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pid": self.pid,
+            "gpu_index": self.gpu_index,
+            "gpu": self.gpu_name,
+            "memory_bytes": self.used_bytes,
+            "name": self.name,
+            "command": self.command,
+            "kind": self.kind,
+        }
+
+
+@dataclass(slots=True)
 class HostInfo:
     cpu_name: str = ""
     physical_cores: int | None = None

@@ -19,6 +19,7 @@ from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, KV_NOTES, QUANTS, engine_kv, engine_quant, engine_quants
 from ...core.leaderboard import (
     DESCENDING,
+    SERVING_USERS,
     SORT_KEYS,
     Row,
     benchmark_choices,
@@ -221,6 +222,8 @@ class MainScreen(Screen[None]):
             kv_type=st.kv_type,
             engine=st.engine,
             with_best=False,
+            serving_users=SERVING_USERS if st.sort == "throughput" else 0,
+            serving_filter=_query_filter(st.full_query()),
         )
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._first_rows, first, st)
@@ -435,12 +438,17 @@ class MainScreen(Screen[None]):
             "ctx": "context length",
             "license": "license",
             "best": "best fit",
+            "throughput": f"decode t/s of {SERVING_USERS} users at once (per dollar: the same order on one build)",
         }
         self._choose("Sort by", [(k, labels[k]) for k in SORT_KEYS], self.state.sort, self.set_sort)
 
     def set_sort(self, key: str) -> None:
+        was = self.state.sort
         self.state.sort = key
         self.state.reverse = False
+        if "throughput" in (key, was) and key != was:
+            self.recompute()  # the rows carry the serving figures only when ranked by them
+            return
         self.refilter()
 
     @on(Leaderboard.SortClicked)
@@ -582,6 +590,14 @@ def _filtered(text: str, all_rows: list[Row], pending: bool) -> tuple[list[Row],
     if pending and q is not None and q.needs_rows:
         shown = [r for r in all_rows if q.matches_model(r.model)]
     return shown, error, pending
+
+
+def _query_filter(text: str) -> Any:
+    """The query's row test, so the costly serving figures are computed only for the rows it shows."""
+    try:
+        return parse_query(text).matches_row
+    except QueryError:
+        return None
 
 
 def _default_desc(key: str) -> bool:

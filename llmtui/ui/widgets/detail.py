@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...core.detail import ModelDetail
-from ...core.output import FIT_LABEL, fmt_gib, stacked_bar
+from ...core.output import FIT_LABEL, fmt_gib, serving_curve_lines, stacked_bar
 from ...core.report import FIT_SENTENCE
 from ...core.units import GB, fmt_ctx, fmt_params, fmt_tps
 
@@ -82,6 +82,8 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         fit.append(f" · largest context for this fit: {fmt_ctx(e.max_ctx)}")
     if e.reason:
         fit.append(f"\n{e.reason}", style=style)
+    if e.now is not None:
+        fit.append(f"\n{e.now.sentence(e.status)}", style="" if e.now.status == e.status else "yellow")
     parts.append(fit)
 
     mem = e.memory
@@ -136,6 +138,18 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         else:
             sp.append("\nprefill unknown (device FLOPS not in the catalogue)", style="dim")
         parts.append(sp)
+
+    sv = d.serving
+    if sv is not None and sv.point is not None:
+        most = f"most at once: {sv.max_concurrent_sequences:,}" + (
+            f" (vLLM max-num-seqs; memory {sv.memory_limit:,})" if sv.engine_cap else ""
+        )
+        parts.append(Text(f"\nUsers at once ({fmt_ctx(sv.ctx)} each, {sv.engine}; {most})", style="bold underline"))
+        curve_text = Text()
+        for i, line in enumerate(serving_curve_lines(sv, width=max(8, min(24, bar - 4)))):
+            curve_text.append(line + "\n", style="dim" if i == 0 else "")
+        parts.append(curve_text)
+        parts.append(Text(f"first token for a {sv.prompt_tokens}-token prompt arriving under that load", style="dim"))
 
     qt = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold")
     cols: list[tuple[str, str]] = [("quant", "left"), ("mem GiB", "right"), ("fit", "left"), ("t/s", "right")]
