@@ -650,8 +650,6 @@ GGUF_FILE_TYPES = {
     38: "MXFP4",
 }  # fmt: skip  (llama_ftype values, include/llama.h)
 
-GGUF_ARCH = {"deepseek2": "deepseek2", "gpt-oss": "gpt-oss", "qwen3moe": "qwen3moe", "glm4moe": "glm4moe"}
-
 
 def model_from_gguf(path: Path) -> tuple[Model, str | None, int]:
     """(model, quant name from general.file_type or None, file size in bytes) from a GGUF header."""
@@ -676,65 +674,38 @@ def model_from_gguf(path: Path) -> tuple[Model, str | None, int]:
         raise ImportError_(f"{path}: not a GGUF file ({e})") from None
 
     def field(key: str) -> Any:
+        """A header value: a number, a string, or a list for an array (None when absent)."""
         f = reader.fields.get(key)
         if f is None or not f.data:
             return None
+        kinds = [ty.name for ty in (f.types or [])]
+        if kinds and kinds[0] == "ARRAY":
+            if len(kinds) > 1 and kinds[1] == "STRING":
+                return None  # token lists and the like: not architecture
+            return [f.parts[i].tolist()[0] for i in f.data]
         part = f.parts[f.data[0]]
-        if f.types and f.types[0].name == "STRING":
+        if kinds and kinds[0] == "STRING":
             return one_line(bytes(part).decode("utf-8", "replace"), limit=200)
         return part.tolist()[0] if hasattr(part, "tolist") else part
 
+    from .gguf_header import HeaderError, arch_from_header
+
     arch_name = field("general.architecture")
-    if not arch_name:
+    if not isinstance(arch_name, str) or not arch_name:
         raise ImportError_(f"{path}: the GGUF header has no general.architecture")
-    pre = f"{arch_name}."
-
-    def hp(key: str, default: Any = None) -> Any:
-        v = field(pre + key)
-        return default if v is None else v
-
-    layers, hidden, heads = hp("block_count"), hp("embedding_length"), hp("attention.head_count")
-    if not (layers and hidden and heads):
-        raise ImportError_(f"{path}: the GGUF header lacks block_count, embedding_length or head_count")
+    tensors = {t.name: tuple(int(x) for x in t.shape) for t in reader.tensors}
+    try:
+        a = arch_from_header(arch_name, field, tensors)
+    except HeaderError as e:
+        raise ImportError_(f"{path}: {e}") from None
     tokens = reader.fields.get("tokenizer.ggml.tokens")
-    vocab = len(tokens.data) if tokens is not None else hp("vocab_size", 32000)
-    tensor_names = {t.name for t in reader.tensors}
-    a: dict[str, Any] = {
-        "type": GGUF_ARCH.get(arch_name, arch_name),
-        "layers": int(layers),
-        "hidden": int(hidden),
-        "heads": int(heads),
-        "kv_heads": int(hp("attention.head_count_kv", heads)),
-        "head_dim": int(hp("attention.key_length", hidden // heads)),
-        "ffn": int(hp("feed_forward_length", 0) or 0),
-        "vocab": int(vocab),
-        "max_ctx": int(hp("context_length", 4096)),
-        "tied_embeddings": "output.weight" not in tensor_names,
-        "qkv_bias": "blk.0.attn_q.bias" in tensor_names,
-        "source": str(p),
-    }
-    experts = int(hp("expert_count", 0) or 0)
-    if experts > 1:
-        a["experts"] = experts
-        a["experts_per_token"] = int(hp("expert_used_count", 2))
-        a["expert_ffn"] = int(hp("expert_feed_forward_length", a["ffn"]) or a["ffn"])
-        shared = int(hp("expert_shared_count", 0) or 0)
-        if shared:
-            a["shared_experts"] = shared
-        dense = int(hp("leading_dense_block_count", 0) or 0)
-        if dense:
-            a["dense_layers"] = dense
-    if hp("attention.kv_lora_rank"):
-        a["kv_lora_rank"] = int(hp("attention.kv_lora_rank"))
-        a["q_lora_rank"] = int(hp("attention.q_lora_rank", 0) or 0)
-        a["qk_rope_dim"] = int(hp("rope.dimension_count", 64))
-        a["qk_nope_dim"] = max(1, a["head_dim"] - a["qk_rope_dim"])
-        a["v_head_dim"] = int(hp("attention.value_length", a["qk_nope_dim"]))
-        a["kv_heads"] = a["heads"]
-    window = hp("attention.sliding_window")
-    if window:
-        a["sliding_window"] = int(window)
-        a["full_attn_every"] = {"gemma2": 2, "gemma3": 6, "gpt-oss": 2, "cohere2": 4}.get(arch_name, 0)
+    if tokens is not None:
+        a["vocab"] = len(tokens.data)
+    if not a.get("vocab"):
+        a["vocab"] = 32000
+    if any(t.tensor_type.name == "MXFP4" for t in reader.tensors if "_exps." in t.name) and a["type"] != "gpt-oss":
+        a["experts_mxfp4"] = True  # experts shipped as MXFP4 stay so in every quant of the file
+    a["source"] = str(p)
     name = field("general.name") or one_line(p.stem)
     quant = GGUF_FILE_TYPES.get(int(field("general.file_type") or -1))
     basename = field("general.basename")

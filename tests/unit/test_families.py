@@ -253,3 +253,19 @@ def test_minimax_m3_indexer_cache() -> None:
     a = model_from_config(CONFIGS / "MiniMaxAI__MiniMax-M3.json").arch
     kv = kv_cache(a, 8192)
     assert kv.total == 60 * 8192 * 4 * 256 * 2 + 57 * 8192 * 256 * 2
+
+
+def test_vllm_hybrid_cache_pads_states_to_one_page() -> None:
+    """vLLM's hybrid manager (docs/design/hybrid_kv_cache_manager.md, case 4) on Qwen3.5-27B: an attention
+    layer caches 4 KV heads x 256 x (K + V) x 2 B = 4096 B a token; a Gated DeltaNet state is
+    (3 x (2 x 2048 + 6144) + 128 x 6144) values x 2 B (bf16) = 1,634,304 B, so the block grows to 400
+    tokens (16 x 25) and each state takes one 400-token page."""
+    a = model_from_config(CONFIGS / "Qwen__Qwen3.5-27B.json").arch
+    kv = kv_cache(a, 8192, "f16", "vllm", n_seq=2)
+    page = 400 * 4096
+    assert kv.state_bytes == 48 * page * 2  # one page per recurrent layer and sequence
+    pages = -(-8192 // 400) + 1  # the two sequences share the context, each ending mid-page
+    assert kv.total - kv.state_bytes == 16 * pages * page
+    assert "pages of 400 tokens" in kv.basis
+    dense = model_from_config(CONFIGS / "Qwen__Qwen3-32B.json").arch  # no recurrent layers: vLLM's plain blocks
+    assert kv_cache(dense, 8192, "f16", "vllm").total == 8192 * 64 * 8 * 128 * 2 * 2

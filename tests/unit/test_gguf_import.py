@@ -64,3 +64,52 @@ def test_not_a_gguf(tmp_path: Path) -> None:
     p.write_bytes(b"definitely not a gguf file" * 10)
     with pytest.raises(ImportError_, match="not a GGUF file"):
         model_from_gguf(p)
+
+
+def _layouts() -> list[tuple[str, object]]:
+    """Every architecture the estimator lays out: the catalogue's, the kept official configs', and
+    the synthetic layout configs'."""
+    from dataclasses import replace
+
+    from llmtui.core.catalog import load_catalog
+    from llmtui.core.importers import model_from_config
+
+    configs = Path(__file__).resolve().parents[1] / "fixtures" / "configs"
+    seen: dict[object, str] = {}
+    for m in load_catalog(use_cache=False).models:
+        seen.setdefault(m.arch, m.id)
+    for path in [*sorted(configs.glob("*.json")), *sorted((configs / "synthetic").glob("*.json"))]:
+        try:
+            a = model_from_config(path).arch
+        except ImportError_:
+            continue
+        seen.setdefault(replace(a, source=""), path.stem)
+    return [(mid, arch) for arch, mid in seen.items()]
+
+
+def test_every_layout_round_trips_through_its_gguf_header(tmp_path: Path) -> None:
+    """Each architecture written as the GGUF header llama.cpp loads (tests/oracle/gguf_layout.py, the
+    oracles' writer) reads back as the same tensors, the same KV cache and the same recurrent state."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "oracle"))
+    from gguf_layout import write_gguf  # type: ignore[import-not-found]
+
+    from llmtui.core.estimate import kv_cache
+    from llmtui.core.estimate.tensors import model_tensors
+
+    layouts = _layouts()
+    families = set()
+    for mid, arch in layouts:
+        path = tmp_path / "m.gguf"
+        write_gguf(arch, path)  # type: ignore[arg-type]
+        got = model_from_gguf(path)[0].arch
+        want = {(t.gguf_name(), t.shape) for t in model_tensors(arch)}  # type: ignore[arg-type]
+        have = {(t.gguf_name(), t.shape) for t in model_tensors(got)}
+        assert have == want, (mid, sorted(want - have)[:3], sorted(have - want)[:3])
+        for n_seq in (1, 3):
+            a, b = kv_cache(arch, 8192, n_seq=n_seq), kv_cache(got, 8192, n_seq=n_seq)  # type: ignore[arg-type]
+            assert (a.total, a.state_bytes) == (b.total, b.state_bytes), (mid, n_seq)
+        families.add(got.type)
+        path.unlink()
+    assert len(layouts) > 150 and len(families) >= 40

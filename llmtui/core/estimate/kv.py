@@ -153,6 +153,8 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     KV cache: llama-server's default); each sequence has its own recurrent state."""
     if kv_type not in KV_TYPES:
         raise ValueError(f"unknown KV cache type '{kv_type}' (use one of {', '.join(KV_TYPES)})")
+    if engine == "vllm" and a.recurrent and not a.compress_kinds:
+        return _vllm_hybrid(a, ctx, kv_type, n_seq)
     per_value = KV_TYPES[kv_type]
     per_layer = []
     state = 0
@@ -206,3 +208,46 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     return KVCache(
         tuple(per_layer), pad(ctx, CTX_PAD.get(engine, 256)), kv_type, basis, (0, *accumulate(per_layer)), state
     )
+
+
+VLLM_BLOCK = 16  # vLLM's default block of tokens (and the alignment it grows hybrid blocks by)
+VLLM_STATE_BYTES = 2  # mamba_cache_dtype / mamba_ssm_cache_dtype "auto": the model's bf16
+
+
+def _vllm_hybrid(a: Arch, ctx: int, kv_type: str, n_seq: int) -> KVCache:
+    """vLLM's hybrid KV cache manager (docs/design/hybrid_kv_cache_manager.md, case 4): one memory pool
+    of equal pages. The attention block grows (in steps of 16 tokens) until one layer's block holds a
+    recurrent layer's state; each state is padded to that page; layers are grouped by type in groups of
+    the smaller type's count, the last group padded. Per sequence: one page per recurrent layer, and
+    ceil(context / block) pages per attention layer (windowed ones: their window)."""
+    per_value = KV_TYPES[kv_type]
+    attn = [i for i in range(a.layers) if a.has_kv(i)]
+    rec = [i for i in range(a.layers) if state_values(a, i)]
+    token = max((layer_values(a, i) * per_value for i in attn), default=0.0)  # bytes per token, one layer
+    state = max((state_values(a, i) * VLLM_STATE_BYTES for i in rec), default=0)
+    block = VLLM_BLOCK
+    if token and state > block * token:
+        block = VLLM_BLOCK * -(-int(state) // int(VLLM_BLOCK * token))
+    page = block * token if token else state
+    group = max(1, min(len(attn), len(rec)) if attn and rec else len(attn) or len(rec))
+
+    def padded(n: int) -> float:  # a type's layers fill whole groups
+        return -(-n // group) * group / n if n else 0.0
+
+    pages = -(-pad(ctx, VLLM_BLOCK) // block) + n_seq - 1  # the sequences share ctx; each ends mid-page
+    per_layer = [0] * a.layers
+    for i in attn:
+        n = -(-(a.sliding_window + block) // block) * n_seq if a.is_swa_layer(i) else pages
+        per_layer[i] += int(min(n, pages) * page * padded(len(attn)))
+    for i in rec:
+        per_layer[i] += int(page * n_seq * padded(len(rec)))
+    state_total = sum(int(page * n_seq * padded(len(rec))) for _ in rec)
+    basis = (
+        f"vLLM hybrid KV cache: pages of {block} tokens x {len(attn)} attention layers"
+        f" ({kv_type} = {per_value:g} B/value; {pages} pages at this context);"
+        f" {len(rec)} recurrent layers keep one page each ({state / 2**20:.2f} MiB bf16 state, padded to"
+        f" {page / 2**20:.2f} MiB); layers grouped {group} at a time"
+    )
+    if n_seq > 1:
+        basis += f"; {n_seq} sequences share the context, each with its own state"
+    return KVCache(tuple(per_layer), pad(ctx, VLLM_BLOCK), kv_type, basis, (0, *accumulate(per_layer)), state_total)
