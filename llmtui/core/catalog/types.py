@@ -21,10 +21,12 @@ class Arch:
     ffn: int
     vocab: int
     max_ctx: int
-    source: str = ""
+    # where the facts come from, and a note on the context: not part of the shape, so two models of one
+    # architecture (a fine-tune and its base) are equal and share every cached weight and KV table
+    source: str = field(default="", compare=False)
     tied_embeddings: bool = False
     qkv_bias: bool = False
-    ctx_note: str = ""
+    ctx_note: str = field(default="", compare=False)
     # Mixture of experts
     experts: int = 0
     experts_per_token: int = 0
