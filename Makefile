@@ -28,7 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py
 
 calibrate: $(STAMP)
-	$(BIN)/python tests/bench/calibrate.py
+	$(BIN)/python tests/bench/calibrate.py --write
 
 screenshots: $(STAMP)
 	$(BIN)/python assets/make_screenshots.py

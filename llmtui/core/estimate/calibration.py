@@ -1,52 +1,294 @@
-"""Speed calibration: what fraction of its bandwidth (and FLOPS) each backend reaches, fitted to
-published measurements in data/reference/speed_points.toml by tests/bench/calibrate.py.
+"""The speed model's coefficients, fitted by `make calibrate` (tests/bench/calibrate.py) to published
+llama-bench runs in data/reference/speed_points*.toml. speed.py says what each term is.
 
-decode seconds per token = sum over devices of bytes_read / (bandwidth * efficiency)
-                           + layers * per_layer_us
-prefill tokens/s         = prefill_efficiency * FLOPS / (2 * active parameters)
+A coefficient is looked up by its most specific key that the fit saw: ("bw", "CUDA", "NVIDIA HBM")
+falls back to ("bw", "CUDA"), then to ("bw",). The fit shrinks every level towards the one above it,
+so a backend or device class with few runs stays near its parent. Units: "bw", "cpu_bw", "attn",
+"pp*" are multiples of the physical time (1/efficiency); counts ("layer", "moe", "sync", "allreduce",
+"cpu_layer", "hop", "pp_layer") are microseconds each; "cpu_param" is nanoseconds per parameter.
 
-Re-run `make calibrate` after adding measurements; it prints the constants to paste here and the
-error of each point.
+Re-run `make calibrate` after adding measurements: it prints the tables to paste here, every point's
+error and the leave-one-source-out cross-validation the README quotes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+# Floors: a device cannot beat its own bandwidth; a fixed cost cannot be negative. Prompt processing
+# is held at or below the dense FP16 FLOPS the catalogue records: llama.cpp's INT8 kernels can beat
+# that on NVIDIA cards, but without the floor the cross-validated prefill error grew (41.5% -> 45.3%).
+FLOOR = {"bw": 1.0, "cpu_bw": 1.0, "attn": 0.0, "pp": 1.0, "pp_cpu": 1.0, "pp_pcie": 0.0}
 
 
-@dataclass(frozen=True, slots=True)
-class Backend:
-    name: str
-    bw_efficiency: float  # share of the memory bandwidth a decode step reaches
-    per_layer_us: float  # fixed cost per layer per token (kernel launches, synchronisation)
-    prefill_efficiency: float  # share of the dense FP16 FLOPS prompt processing reaches
-    low: float  # range around the expected value, from the spread of the fit's residuals
-    high: float
-    points: int  # measurements the fit used (0: not calibrated, the values are assumptions)
-    moe_layer_us: float = 0.0  # extra cost of a MoE layer (routing, one kernel per active expert)
+@dataclass(frozen=True)
+class Table:
+    values: dict[str, float]
+    counts: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def calibrated(self) -> bool:
-        return self.points > 0
+    def _find(self, key: tuple[str, ...]) -> str | None:
+        for n in range(len(key), 0, -1):
+            k = "/".join(key[:n])
+            if k in self.values:
+                return k
+        return None
+
+    def coef(self, key: tuple[str, ...]) -> float:
+        k = self._find(key)
+        value = self.values[k] if k is not None else DEFAULTS.get(key[0], 0.0)
+        return max(FLOOR.get(key[0], 0.0), value)
+
+    def points(self, key: tuple[str, ...]) -> int:
+        k = self._find(key)
+        return self.counts.get(k, 0) if k is not None else 0
 
 
-# Fitted by `python tests/bench/calibrate.py` on the llama.cpp measurements of 2025 and later in
-# data/reference/speed_points.toml (85 points; median |error| 7.3% in-sample, worst 62%; ROCm grew from 4
-# to 19 points when the Radeon AI PRO R9700 and Instinct MI50 joined the catalogue and "Ryzen AI Max+ 395"
-# parsed as one device). Vulkan runs on NVIDIA
-# and AMD cards are fitted with their vendor's backend. Metal prefill has no FLOPS figures to fit
-# against (the catalogue lacks most Apple GPU FLOPS), so its prefill_efficiency is an assumption.
-BACKENDS: dict[str, Backend] = {
-    "CUDA": Backend("CUDA", 0.88, 42.3, 0.98, 0.87, 1.15, 45, 32.7),
-    "Metal": Backend("Metal", 0.828, 158.0, 0.5, 0.74, 1.11, 21, 65.8),
-    "ROCm": Backend("ROCm", 0.893, 99.6, 0.23, 0.81, 1.13, 19, 0.0),
-    # No current measurements in the reference data: assumptions, shown as "uncalibrated".
-    "SYCL": Backend("SYCL", 0.6, 60.0, 0.4, 0.6, 1.3, 0),
-    "CPU": Backend("CPU", 0.6, 10.0, 0.5, 0.6, 1.3, 0),
+def range_for(ranges: dict[str, tuple[float, float]], regime: str, backend: str) -> tuple[float, float]:
+    """The calibrated range for a regime on a backend ("gpu/CUDA"), else for the regime ("gpu")."""
+    return ranges.get(f"{regime}/{backend}") or ranges.get(regime) or ranges.get("gpu") or (1.0, 1.0)
+
+
+# Used only where neither the key nor any of its parents was fitted (assumptions).
+DEFAULTS = {"bw": 1.3, "cpu_bw": 2.0, "layer": 40.0, "pp": 2.0, "pp_cpu": 4.0, "allreduce": 15.0}
+
+# --- fitted by tests/bench/calibrate.py (`make calibrate` rewrites this block) ---
+# 410 llama-bench runs from 44 sources (data/reference/speed_points*.toml)
+DECODE = Table(
+    {
+        "allreduce": 24.33,
+        "attn": 2.182,
+        "attn/CUDA": 8.743,
+        "attn/Metal": 0,
+        "attn/ROCm": 0,
+        "attn/SYCL": 0,
+        "attn/Vulkan": 0,
+        "bw": 1.132,
+        "bw/CUDA": 1.09,
+        "bw/CUDA/NVIDIA GDDR": 1,
+        "bw/CUDA/NVIDIA HBM": 1.439,
+        "bw/CUDA/NVIDIA unified": 1.116,
+        "bw/Metal": 1.144,
+        "bw/Metal/Apple Max": 1.276,
+        "bw/Metal/Apple Pro": 1.101,
+        "bw/Metal/Apple Ultra": 1.119,
+        "bw/Metal/Apple base": 1.201,
+        "bw/ROCm": 1.125,
+        "bw/ROCm/AMD GDDR": 1.113,
+        "bw/ROCm/AMD HBM": 1.159,
+        "bw/ROCm/AMD unified": 1.115,
+        "bw/SYCL": 1.149,
+        "bw/SYCL/Intel GDDR": 1.166,
+        "bw/Vulkan": 1.15,
+        "bw/Vulkan/AMD GDDR": 1.15,
+        "bw/Vulkan/AMD unified": 1.142,
+        "bw/Vulkan/Intel GDDR": 1.514,
+        "bw/Vulkan/NVIDIA GDDR": 1.113,
+        "bwcap": 0.01052,
+        "bwcap/CUDA": 0,
+        "bwcap/Metal": 0.2729,
+        "bwcap/ROCm": 0.03789,
+        "bwcap/SYCL": 0.03862,
+        "bwcap/Vulkan": 0.00866,
+        "compute": 5.924,
+        "compute/CUDA": 6.742,
+        "compute/Metal": 5.511,
+        "compute/ROCm": 10.25,
+        "compute/SYCL": 9.15,
+        "compute/Vulkan": 4.743,
+        "cpu_bw": 1.367,
+        "cpu_bw/desktop": 1.367,
+        "cpu_bw/lpddr": 1.365,
+        "cpu_layer": 0,
+        "cpu_param": 0.002616,
+        "hop": 0,
+        "layer": 53.73,
+        "layer/CUDA": 43.6,
+        "layer/Metal": 81.87,
+        "layer/ROCm": 67.23,
+        "layer/SYCL": 77.04,
+        "layer/Vulkan": 42.5,
+        "moe": 47.01,
+        "moe/CUDA": 39.66,
+        "moe/Metal": 56.8,
+        "moe/ROCm": 51.61,
+        "moe/SYCL": 69.6,
+        "moe/Vulkan": 38.18,
+        "recurrent": 190,
+        "recurrent/CUDA": 170.8,
+        "recurrent/Metal": 206.7,
+        "recurrent/ROCm": 197.8,
+        "recurrent/SYCL": 220.9,
+        "recurrent/Vulkan": 176.2,
+        "sync": 619.2,
+        "sync/CUDA": 570.1,
+        "sync/ROCm": 991.9,
+        "sync/SYCL": 871.8,
+        "sync/Vulkan": 644,
+    },
+    {
+        "allreduce": 2,
+        "attn": 394,
+        "attn/CUDA": 85,
+        "attn/Metal": 98,
+        "attn/ROCm": 74,
+        "attn/SYCL": 66,
+        "attn/Vulkan": 71,
+        "bw": 408,
+        "bw/CUDA": 99,
+        "bw/CUDA/NVIDIA GDDR": 65,
+        "bw/CUDA/NVIDIA HBM": 20,
+        "bw/CUDA/NVIDIA unified": 14,
+        "bw/Metal": 98,
+        "bw/Metal/Apple Max": 35,
+        "bw/Metal/Apple Pro": 6,
+        "bw/Metal/Apple Ultra": 8,
+        "bw/Metal/Apple base": 49,
+        "bw/ROCm": 74,
+        "bw/ROCm/AMD GDDR": 35,
+        "bw/ROCm/AMD HBM": 8,
+        "bw/ROCm/AMD unified": 31,
+        "bw/SYCL": 66,
+        "bw/SYCL/Intel GDDR": 66,
+        "bw/Vulkan": 71,
+        "bw/Vulkan/AMD GDDR": 3,
+        "bw/Vulkan/AMD unified": 41,
+        "bw/Vulkan/Intel GDDR": 18,
+        "bw/Vulkan/NVIDIA GDDR": 9,
+        "bwcap": 408,
+        "bwcap/CUDA": 99,
+        "bwcap/Metal": 98,
+        "bwcap/ROCm": 74,
+        "bwcap/SYCL": 66,
+        "bwcap/Vulkan": 71,
+        "compute": 394,
+        "compute/CUDA": 85,
+        "compute/Metal": 98,
+        "compute/ROCm": 74,
+        "compute/SYCL": 66,
+        "compute/Vulkan": 71,
+        "cpu_bw": 24,
+        "cpu_bw/desktop": 23,
+        "cpu_bw/lpddr": 1,
+        "cpu_layer": 9,
+        "cpu_param": 24,
+        "hop": 22,
+        "layer": 408,
+        "layer/CUDA": 99,
+        "layer/Metal": 98,
+        "layer/ROCm": 74,
+        "layer/SYCL": 66,
+        "layer/Vulkan": 71,
+        "moe": 154,
+        "moe/CUDA": 58,
+        "moe/Metal": 10,
+        "moe/ROCm": 38,
+        "moe/SYCL": 18,
+        "moe/Vulkan": 30,
+        "recurrent": 82,
+        "recurrent/CUDA": 27,
+        "recurrent/Metal": 8,
+        "recurrent/ROCm": 11,
+        "recurrent/SYCL": 27,
+        "recurrent/Vulkan": 9,
+        "sync": 47,
+        "sync/CUDA": 21,
+        "sync/ROCm": 21,
+        "sync/SYCL": 4,
+        "sync/Vulkan": 1,
+    },
+)
+PREFILL = Table(
+    {
+        "pp": 1.363,
+        "pp/CUDA": 1.151,
+        "pp/CUDA/NVIDIA GDDR": 1,
+        "pp/CUDA/NVIDIA HBM": 3.145,
+        "pp/Metal": 1.507,
+        "pp/Metal/Apple Max": 1.598,
+        "pp/Metal/Apple Pro": 1.394,
+        "pp/Metal/Apple Ultra": 1.451,
+        "pp/Metal/Apple base": 1.89,
+        "pp/ROCm": 2.028,
+        "pp/ROCm/AMD GDDR": 2.458,
+        "pp/ROCm/AMD HBM": 2.062,
+        "pp/ROCm/AMD unified": 2.343,
+        "pp/SYCL": 1.374,
+        "pp/SYCL/Intel GDDR": 1.385,
+        "pp/Vulkan": 1,
+        "pp/Vulkan/AMD GDDR": 1.762,
+        "pp/Vulkan/AMD unified": 2.899,
+        "pp/Vulkan/Intel GDDR": 4.657,
+        "pp/Vulkan/NVIDIA GDDR": 1,
+        "pp_attn": 8.127,
+        "pp_attn/CUDA": 4.927,
+        "pp_attn/Metal": 0,
+        "pp_attn/ROCm": 15.34,
+        "pp_attn/SYCL": 57.52,
+        "pp_attn/Vulkan": 11.11,
+        "pp_cpu": 3.328,
+        "pp_layer": 590.4,
+        "pp_layer/CUDA": 513.5,
+        "pp_layer/Metal": 1484,
+        "pp_layer/ROCm": 551.7,
+        "pp_layer/SYCL": 897.4,
+        "pp_layer/Vulkan": 1174,
+        "pp_pcie": 1.244,
+        "pp_read": 2.663,
+        "pp_read/CUDA": 1.78,
+        "pp_read/Metal": 4.401,
+        "pp_read/ROCm": 2.406,
+        "pp_read/SYCL": 14.42,
+        "pp_read/Vulkan": 2.79,
+    },
+    {
+        "pp": 347,
+        "pp/CUDA": 58,
+        "pp/CUDA/NVIDIA GDDR": 38,
+        "pp/CUDA/NVIDIA HBM": 20,
+        "pp/Metal": 93,
+        "pp/Metal/Apple Max": 35,
+        "pp/Metal/Apple Pro": 6,
+        "pp/Metal/Apple Ultra": 3,
+        "pp/Metal/Apple base": 49,
+        "pp/ROCm": 65,
+        "pp/ROCm/AMD GDDR": 30,
+        "pp/ROCm/AMD HBM": 6,
+        "pp/ROCm/AMD unified": 29,
+        "pp/SYCL": 66,
+        "pp/SYCL/Intel GDDR": 66,
+        "pp/Vulkan": 65,
+        "pp/Vulkan/AMD GDDR": 3,
+        "pp/Vulkan/AMD unified": 41,
+        "pp/Vulkan/Intel GDDR": 18,
+        "pp/Vulkan/NVIDIA GDDR": 3,
+        "pp_attn": 347,
+        "pp_attn/CUDA": 58,
+        "pp_attn/Metal": 93,
+        "pp_attn/ROCm": 65,
+        "pp_attn/SYCL": 66,
+        "pp_attn/Vulkan": 65,
+        "pp_cpu": 2,
+        "pp_layer": 347,
+        "pp_layer/CUDA": 58,
+        "pp_layer/Metal": 93,
+        "pp_layer/ROCm": 65,
+        "pp_layer/SYCL": 66,
+        "pp_layer/Vulkan": 65,
+        "pp_pcie": 22,
+        "pp_read": 347,
+        "pp_read/CUDA": 58,
+        "pp_read/Metal": 93,
+        "pp_read/ROCm": 65,
+        "pp_read/SYCL": 66,
+        "pp_read/Vulkan": 65,
+    },
+)
+# measured/expected decode at the 5th and 95th percentile, each run predicted without its own source
+RANGES: dict[str, tuple[float, float]] = {
+    "gpu": (0.42, 1.38),
+    "multi-gpu": (0.42, 1.3),
+    "offload": (0.4, 1.63),
+    "cpu": (0.42, 1.44),
 }
-
-VENDOR_BACKEND = {"NVIDIA": "CUDA", "AMD": "ROCm", "Apple": "Metal", "Intel": "SYCL", "CPU": "CPU"}
-
-
-def backend_for(vendor: str) -> Backend:
-    return BACKENDS[VENDOR_BACKEND.get(vendor, "CPU")]
+RANGE_POINTS: dict[str, int] = {"gpu": 337, "multi-gpu": 49, "offload": 22, "cpu": 410}
+# --- end of fitted tables ---
