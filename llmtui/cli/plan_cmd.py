@@ -32,6 +32,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             engine=engine,
             limit=args.limit,
             max_gpus=args.max_gpus,
+            backend=args.backend or "",
         )
     except EstimateError as e:
         fail(str(e))

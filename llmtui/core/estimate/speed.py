@@ -299,8 +299,8 @@ def _term_text(t: Term, s: Slot) -> str:
     if root in ("bw", "cpu_bw"):
         what = " ".join(t.key[1:]) if root == "bw" else f"{t.key[1]} RAM"
         return f"{t.value * s.bandwidth_gbs:.2f} GB at {s.bandwidth_gbs:g} GB/s x {1 / c:.2f} ({what}; {fit})"
-    if root == "bwcap":
-        return f"the same bytes at {1 / c:.1f} TB/s, {t.key[1]}'s ceiling ({fit})"
+    if root == "bwcap":  # a ceiling far above any device's bandwidth changes nothing worth a word
+        return "" if c < 0.05 else f"the same bytes at {1 / c:.1f} TB/s, {t.key[1]}'s ceiling ({fit})"
     if root == "compute":
         return f"{t.value * s.tflops * 1e3:.1f} GFLOP at {s.tflops:g} TFLOPS x {1 / c:.2f} ({fit})"
     if root == "attn":

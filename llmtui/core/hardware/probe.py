@@ -112,6 +112,9 @@ class DetectedMachine:
             "driver": self.info,
             "warnings": self.warnings,
             "build": self.build.describe(),
+            "ram_bandwidth_gbs": self.build.ram_bandwidth_gbs,
+            "ram_bandwidth_basis": self.build.ram_bandwidth_note,
+            "assumptions": self.build.assumptions(),
             "seconds": round(self.seconds, 3),
         }
 
@@ -259,6 +262,11 @@ def _sanitize(gpus: list[DetectedGPU], host: HostInfo, warnings: list[str]) -> l
     return gpus
 
 
+def _memory_type(catalog: Catalog, catalog_id: str) -> str:
+    d = catalog.device(catalog_id) if catalog_id else None
+    return d.memory_type if d is not None else ""
+
+
 def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float) -> DetectedMachine:
     warnings: list[str] = []
     for res in results.values():
@@ -316,6 +324,7 @@ def _assemble(catalog: Catalog, results: dict[str, SourceResult], seconds: float
                 usable_note=note,
                 power_w=g.power_limit_w or 0.0,
                 bandwidth_source=g.bandwidth_source,
+                memory_type=_memory_type(catalog, g.catalog_id),
             )
         )
     unified = [g for g in build_gpus if g.unified]
