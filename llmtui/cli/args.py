@@ -311,6 +311,24 @@ def build_parser() -> Parser:
     se.add_argument("--engine", default="llama.cpp", help="llama.cpp (default), ollama, vllm, mlx")
     add_format(se, markdown=True)
 
+    bn = sub.add_parser(
+        "bench",
+        help="measure this machine with llama-bench (or read its output) and calibrate its estimates",
+    )
+    bsrc = bn.add_mutually_exclusive_group()
+    bsrc.add_argument("--file", metavar="PATH", help="llama-bench output to read (-o json, jsonl, csv or md)")
+    bsrc.add_argument("--gguf", metavar="PATH", help="a model file to run llama-bench on (llama-bench on PATH)")
+    bn.add_argument(
+        "--model", metavar="ID", help="the catalogue model the runs are of (when the file name does not say)"
+    )
+    bn.add_argument(
+        "--save-profile", type=text_arg, metavar="NAME", help="the profile to store it in (default: 'this machine')"
+    )
+    bn.add_argument("--no-save", action="store_true", help="compare only, store nothing")
+    bn.add_argument("--timeout", type=seconds_arg, default=300.0, help="seconds llama-bench may run (default 300)")
+    add_hardware(bn)
+    add_format(bn)
+
     sub.add_parser("paths", help="where llmtui reads and writes")
     return p
 

@@ -96,7 +96,9 @@ def _base_build(args: argparse.Namespace, cat: Catalog) -> Build:
     machine = detect(cat)
     for w in machine.warnings:
         warn(w)
-    return machine.build
+    from ..core.profiles import with_saved_calibration
+
+    return with_saved_calibration(machine.build, cat)
 
 
 def engine_options(

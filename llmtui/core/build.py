@@ -153,7 +153,10 @@ class Build:
             out.append(f"FLOPS of {names} unknown: no prompt-processing estimate")
         if self.calibration is not None:
             c = self.calibration
-            out.append(f"speeds scaled by {c.describe()}, {BACKENDS.get(c.backend, c.backend)}")
+            out.append(
+                f"speeds scaled to this machine's llama-bench runs on {BACKENDS.get(c.backend, c.backend)}"
+                f" ({c.runs} run{'s' if c.runs != 1 else ''}, {c.date})"
+            )
         return out
 
     @property

@@ -496,3 +496,53 @@ def export_profile(name: str, catalog: Catalog, target: Path, directory: Path | 
     except WriteError as e:
         raise ProfileError(str(e)) from None
     return Path(target)
+
+
+# --- This machine's calibration (`llmtui bench`) ----------------------------------------------------------------
+
+THIS_MACHINE = "this machine"
+
+
+def save_calibration(
+    name: str,
+    build: Build,
+    calibration: Any,
+    catalog: Catalog,
+    *,
+    engine: str = "llama.cpp",
+    directory: Path | None = None,
+) -> Path:
+    """Store `llmtui bench`'s calibration in profile `name`: the profile's own build when it exists
+    and describes the same hardware, else a new profile of `build`. Refuses to attach it to a profile
+    of other hardware."""
+    d = directory or profiles_dir()
+    with _lock(d):
+        try:
+            existing: Profile | None = load_profile(name, catalog, d)
+        except ProfileError:
+            existing = None
+        if existing is not None:
+            if existing.build.describe(ram=False) != build.describe(ram=False):
+                raise ProfileError(
+                    f"profile '{name}' describes {existing.build.describe()}, not {build.describe()}; "
+                    "give another --save-profile name"
+                )
+            p = replace(existing, build=replace(existing.build, calibration=calibration))
+            return _save(p, catalog, overwrite=True, directory=d)
+        p = Profile(check_name(name), replace(build, name=name, calibration=calibration), engine=engine)
+        return _save(p, catalog, overwrite=False, directory=d)
+
+
+def with_saved_calibration(build: Build, catalog: Catalog, directory: Path | None = None) -> Build:
+    """A detected build with the calibration `llmtui bench` saved for this machine, when the profile
+    'this machine' describes the same hardware."""
+    if build.source != "detected" or build.calibration is not None:
+        return build
+    try:
+        p = load_profile(THIS_MACHINE, catalog, directory)
+    except ProfileError:
+        return build
+    c = p.build.calibration
+    if c is None or p.build.describe(ram=False) != build.describe(ram=False):
+        return build
+    return replace(build, calibration=c)
