@@ -29,6 +29,7 @@ bench: $(STAMP)
 
 calibrate: $(STAMP)
 	$(BIN)/python tests/bench/calibrate.py --write
+	$(BIN)/ruff format llmtui/core/estimate/calibration.py
 
 screenshots: $(STAMP)
 	$(BIN)/python assets/make_screenshots.py
