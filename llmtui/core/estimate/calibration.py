@@ -3,9 +3,11 @@ llama-bench runs in data/reference/speed_points*.toml. speed.py says what each t
 
 A coefficient is looked up by its most specific key that the fit saw: ("bw", "CUDA", "NVIDIA HBM")
 falls back to ("bw", "CUDA"), then to ("bw",). The fit shrinks every level towards the one above it,
-so a backend or device class with few runs stays near its parent. Units: "bw", "cpu_bw", "attn",
-"pp*" are multiples of the physical time (1/efficiency); counts ("layer", "moe", "sync", "allreduce",
-"cpu_layer", "hop", "pp_layer") are microseconds each; "cpu_param" is nanoseconds per parameter.
+so a backend or device class with few runs stays near its parent. Units: "bw", "cpu_bw", "compute",
+"attn" and the "pp*" keys are multiples of the physical time (1/efficiency); "bwcap" is seconds per
+TB read (1/the backend's read ceiling in TB/s); counts ("layer", "moe", "recurrent", "sync",
+"allreduce", "cpu_layer", "hop", "pp_layer") are microseconds each; "cpu_param" is nanoseconds per
+parameter the CPU computes.
 
 Re-run `make calibrate` after adding measurements: it prints the tables to paste here, every point's
 error and the leave-one-source-out cross-validation the README quotes.
