@@ -9,8 +9,9 @@ TB read (1/the backend's read ceiling in TB/s); counts ("layer", "moe", "recurre
 "allreduce", "cpu_layer", "hop", "pp_layer") are microseconds each; "cpu_param" is nanoseconds per
 parameter the CPU computes.
 
-Re-run `make calibrate` after adding measurements: it prints the tables to paste here, every point's
-error and the leave-one-source-out cross-validation the README quotes.
+Re-run `make calibrate` after adding measurements: it rewrites the block of fitted tables below and
+prints every run's error and the leave-one-source-out cross-validation the README quotes (a test
+fails while either differs from what the data gives).
 """
 
 from __future__ import annotations
