@@ -176,7 +176,7 @@ def decode_terms(
             terms.append(Term(("recurrent", b), recurrent * US, s.name))
         if s.tflops > 0:
             share = weights / max(1.0, w.read_per_token(include_output=True))
-            terms.append(Term(("compute", b), 2 * active_params * share / (s.tflops * 1e12), s.name))
+            terms.append(Term(("compute", b, c), 2 * active_params * share / (s.tflops * 1e12), s.name))
         if s.tflops > 0 and depth > 0:
             flops = _attn_flops(a, s.layers, depth) / len(stage)
             terms.append(Term(("attn", b), flops / (s.tflops * 1e12), s.name))
