@@ -281,6 +281,8 @@ def estimate_speed(
     low = expected * lo
     high = min(roofline, expected * hi)
     basis.insert(0, f"decode with {depth} tokens in context; roofline {roofline:.1f} t/s from bandwidth alone")
+    if p.engine not in ("llama.cpp", "ollama"):
+        basis.insert(1, f"coefficients fitted to llama.cpp runs, applied to {p.engine} as an assumption")
     prefill, ttft = _prefill(a, w, p, active_params, prompt_tokens, basis, build)
     return Speed(low, expected, high, roofline, prefill, ttft, depth, tuple(basis), prompt_tokens, calibrated, kind)
 
