@@ -28,7 +28,8 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py
 
 calibrate: $(STAMP)
-	$(BIN)/python tests/bench/calibrate.py
+	$(BIN)/python tests/bench/calibrate.py --write
+	$(BIN)/ruff format llmtui/core/estimate/calibration.py
 
 screenshots: $(STAMP)
 	$(BIN)/python assets/make_screenshots.py

@@ -25,6 +25,7 @@ COMMANDS = {
     "catalog": "overlay_cmd:cmd_catalog",
     "scores": "scores_cmd:cmd_scores",
     "seed": "seed_cmd:cmd_seed",
+    "bench": "bench_cmd:cmd_bench",
 }
 
 

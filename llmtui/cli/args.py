@@ -96,6 +96,35 @@ def add_hardware(p: argparse.ArgumentParser) -> None:
         "--wired-limit-mb", type=_whole(0, 64_000_000), default=0, metavar="MB", help="Apple: iogpu.wired_limit_mb"
     )
     g.add_argument("--profile", type=text_arg, metavar="NAME", help="a saved build profile")
+    add_knobs(g)
+
+
+def add_knobs(g: Any) -> None:
+    """What an estimate otherwise assumes about the machine: its llama.cpp backend, its RAM, a GPU the
+    catalogue lacks."""
+    g.add_argument(
+        "--backend",
+        choices=["cuda", "rocm", "vulkan", "metal", "sycl", "cpu"],
+        help="the llama.cpp backend (default: each GPU's usual one: CUDA, ROCm, Metal, SYCL)",
+    )
+    g.add_argument(
+        "--ram-bandwidth",
+        type=_real(1, 20_000, "a bandwidth in GB/s"),
+        metavar="GBS",
+        help="host RAM bandwidth in GB/s (default: the RAM platform's, else dual-channel DDR5-5600 assumed)",
+    )
+    g.add_argument(
+        "--ram-platform",
+        type=text_arg,
+        metavar="NAME",
+        help='a RAM platform from the catalogue: "DDR5-6000", "EPYC 9004", "8-channel DDR5-4800"',
+    )
+    g.add_argument(
+        "--custom-gpu",
+        type=text_arg,
+        metavar="SPEC",
+        help="a GPU by its numbers, added to the build: memory=24GB,bandwidth=936[,fp16=71][,vendor=nvidia][,count=2]",
+    )
 
 
 def add_estimate_opts(p: argparse.ArgumentParser) -> None:
@@ -243,6 +272,11 @@ def build_parser() -> Parser:
         metavar="N",
         help="serve N users at once, each with --ctx tokens, each at --target-tps (default: one user)",
     )
+    pl2.add_argument(
+        "--backend",
+        choices=["cuda", "rocm", "vulkan", "metal", "sycl"],
+        help="only builds this llama.cpp backend drives, estimated on it (default: each GPU's usual one)",
+    )
     pl2.add_argument("--limit", type=positive_int, default=10, help="at most N builds (default 10)")
     pl2.add_argument("--max-gpus", type=_whole(1, 64), default=8, help="GPUs per machine to consider (default 8)")
     add_format(pl2, markdown=True)
@@ -290,6 +324,24 @@ def build_parser() -> Parser:
     se = sub.add_parser("seed", help="the seed article's hardware table next to llmtui's figures, its errors named")
     se.add_argument("--engine", default="llama.cpp", help="llama.cpp (default), ollama, vllm, mlx")
     add_format(se, markdown=True)
+
+    bn = sub.add_parser(
+        "bench",
+        help="measure this machine with llama-bench (or read its output) and calibrate its estimates",
+    )
+    bsrc = bn.add_mutually_exclusive_group()
+    bsrc.add_argument("--file", metavar="PATH", help="llama-bench output to read (-o json, jsonl, csv or md)")
+    bsrc.add_argument("--gguf", metavar="PATH", help="a model file to run llama-bench on (llama-bench on PATH)")
+    bn.add_argument(
+        "--model", metavar="ID", help="the catalogue model the runs are of (when the file name does not say)"
+    )
+    bn.add_argument(
+        "--save-profile", type=text_arg, metavar="NAME", help="the profile to store it in (default: 'this machine')"
+    )
+    bn.add_argument("--no-save", action="store_true", help="compare only, store nothing")
+    bn.add_argument("--timeout", type=seconds_arg, default=300.0, help="seconds llama-bench may run (default 300)")
+    add_hardware(bn)
+    add_format(bn)
 
     sub.add_parser("paths", help="where llmtui reads and writes")
     return p

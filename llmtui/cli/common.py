@@ -40,12 +40,30 @@ def catalog() -> Catalog:
 
 
 def has_hardware_options(args: argparse.Namespace) -> bool:
-    return bool(args.gpu or args.mac or args.ram or getattr(args, "profile", None))
+    return bool(args.gpu or args.mac or args.ram or getattr(args, "profile", None) or getattr(args, "custom_gpu", None))
 
 
 def resolve_build(args: argparse.Namespace, cat: Catalog) -> Build:
-    """--profile, else --gpu/--mac/--ram, else this machine as detected."""
-    from ..core.build import BuildError, planned_build
+    """--profile, else --gpu/--mac/--ram/--custom-gpu, else this machine as detected; then the knobs
+    (--backend, --ram-bandwidth, --ram-platform, --custom-gpu) on top."""
+    from ..core.build import BuildError, with_knobs
+
+    build = _base_build(args, cat)
+    try:
+        return with_knobs(
+            build,
+            cat,
+            backend=getattr(args, "backend", None),
+            ram_bandwidth=getattr(args, "ram_bandwidth", None),
+            platform=getattr(args, "ram_platform", None),
+            custom_gpu=getattr(args, "custom_gpu", None),
+        )
+    except BuildError as e:
+        fail(str(e))
+
+
+def _base_build(args: argparse.Namespace, cat: Catalog) -> Build:
+    from ..core.build import Build, BuildError, planned_build
 
     if getattr(args, "profile", None):
         if args.gpu or args.mac or args.ram:
@@ -69,6 +87,8 @@ def resolve_build(args: argparse.Namespace, cat: Catalog) -> Build:
             )
         except BuildError as e:
             fail(str(e))
+    if getattr(args, "custom_gpu", None):  # a GPU by numbers alone: no host RAM unless --ram says so
+        return Build("", ram_bytes=0, machines=args.machines, network=args.network, source="planned")
     if args.machines != 1:
         fail("--machines needs the machine described with --gpu, --mac or --ram")
     from ..core.hardware import detect
@@ -76,7 +96,9 @@ def resolve_build(args: argparse.Namespace, cat: Catalog) -> Build:
     machine = detect(cat)
     for w in machine.warnings:
         warn(w)
-    return machine.build
+    from ..core.profiles import with_saved_calibration
+
+    return with_saved_calibration(machine.build, cat)
 
 
 def engine_options(

@@ -59,6 +59,8 @@ def detect_text(m: Any) -> str:
     for w in m.warnings:
         lines.append(f"warning: {w}")
     lines.append(f"Build: {m.build.describe()} (detected in {m.seconds:.2f} s)")
+    for a in m.build.assumptions():
+        lines.append(f"Assumed: {a}")
     return "\n".join(lines)
 
 

@@ -97,6 +97,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     if served is not None:
         data["serving"] = served.to_json()
     data["build"] = build.describe()
+    data["assumptions"] = build.assumptions()
     if gguf_size is not None:
         data["memory"]["actual_file_bytes"] = gguf_size
     if launch is not None:
@@ -137,6 +138,10 @@ def _launch(args: argparse.Namespace, model: Any, build: Any, e: Any, served: An
 
 
 BATCH_KEYS = {
+    "backend",
+    "ram_bandwidth",
+    "ram_platform",
+    "custom_gpu",
     "model",
     "config",
     "quant",
@@ -152,7 +157,20 @@ BATCH_KEYS = {
     "prompt_tokens",
     "depth",
 }
-TEXT_KEYS = ("model", "config", "quant", "kv_quant", "engine", "gpu", "mac", "profile", "network")
+TEXT_KEYS = (
+    "model",
+    "config",
+    "quant",
+    "kv_quant",
+    "engine",
+    "gpu",
+    "mac",
+    "profile",
+    "network",
+    "backend",
+    "ram_platform",
+    "custom_gpu",
+)
 
 
 def _text(req: dict[str, Any], key: str, default: str | None = None) -> str | None:
@@ -190,6 +208,7 @@ def _batch_request(req: Any) -> dict[str, Any]:
     return out
 
 
+KNOB_KEYS = ("backend", "ram_bandwidth", "ram_platform", "custom_gpu")
 MAX_LINE = 1_000_000  # bytes of one --batch line
 
 
@@ -232,7 +251,7 @@ def _batch(args: argparse.Namespace) -> int:
     """One JSON result (or {"error": ...}) per input line, in order; bad lines never stop the rest."""
     from ..core.boundary import InputError
     from ..core.boundary.reader import decode, loads_json
-    from ..core.build import BuildError, planned_build
+    from ..core.build import BuildError, planned_build, with_knobs
     from ..core.estimate import EstimateError, estimate
     from ..core.importers import ImportError_, model_from_config
 
@@ -240,7 +259,7 @@ def _batch(args: argparse.Namespace) -> int:
     builds: dict[tuple[Any, ...], Any] = {}
 
     def build_for(req: dict[str, Any]) -> Any:
-        key = tuple(str(req.get(k)) for k in ("gpu", "mac", "ram", "machines", "profile", "network"))
+        key = tuple(str(req.get(k)) for k in ("gpu", "mac", "ram", "machines", "profile", "network", *KNOB_KEYS))
         if key not in builds:
             if req.get("profile"):
                 from ..core.profiles import ProfileError, load_profile
@@ -260,6 +279,15 @@ def _batch(args: argparse.Namespace) -> int:
                 )
             else:
                 builds[key] = resolve_build(args, cat)
+            if any(req.get(k) is not None for k in KNOB_KEYS):
+                builds[key] = with_knobs(
+                    builds[key],
+                    cat,
+                    backend=req.get("backend"),
+                    ram_bandwidth=req.get("ram_bandwidth"),
+                    platform=req.get("ram_platform"),
+                    custom_gpu=req.get("custom_gpu"),
+                )
         return builds[key]
 
     def one(n: int, line: bytes) -> dict[str, Any]:

@@ -41,6 +41,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             limit=args.limit,
             max_gpus=args.max_gpus,
             users=args.users,
+            backend=args.backend or "",
         )
     except EstimateError as e:
         fail(str(e))

@@ -26,6 +26,27 @@ NETWORKS: dict[str, tuple[float, float, str]] = {
 
 # Host memory bandwidth when nothing better is known: dual-channel DDR5-5600 (2 x 8 B x 5600 MT/s).
 DEFAULT_RAM_BANDWIDTH_GBS = 89.6
+DEFAULT_RAM_NOTE = "assumed dual-channel DDR5-5600"
+
+# llama.cpp backends a build can run (--backend); "" means each GPU's usual one.
+BACKENDS: dict[str, str] = {
+    "cuda": "CUDA",
+    "rocm": "ROCm",
+    "vulkan": "Vulkan",
+    "metal": "Metal",
+    "sycl": "SYCL",
+    "cpu": "CPU",
+}
+VENDOR_BACKEND = {"NVIDIA": "cuda", "AMD": "rocm", "Apple": "metal", "Intel": "sycl"}
+# Which vendors' GPUs a backend drives (Vulkan: any but Apple's; CPU: none, everything runs on the host).
+BACKEND_VENDORS = {
+    "cuda": {"NVIDIA"},
+    "rocm": {"AMD"},
+    "metal": {"Apple"},
+    "sycl": {"Intel"},
+    "vulkan": {"NVIDIA", "AMD", "Intel", "Other"},
+    "cpu": set(),
+}
 
 
 class BuildError(ValueError):
@@ -53,6 +74,25 @@ class GPU:
     hourly_usd: float | None = None  # the cheapest cloud price per GPU-hour
     hourly_note: str = ""
     bandwidth_source: str = ""
+    memory_type: str = ""  # GDDR6X, HBM3, LPDDR5X ... (the catalogue's; "" unknown)
+    custom: bool = False  # described by numbers (--custom-gpu), not a catalogue device
+
+
+@dataclass(frozen=True, slots=True)
+class MachineCalibration:
+    """What `llmtui bench` measured on this machine: the median of measured / expected speed over its
+    runs, per backend, and when. Estimates for the build scale by it and say so."""
+
+    backend: str  # cuda | rocm | ... (the runs' backend)
+    decode_factor: float  # measured decode / the model's expected decode, median over the runs
+    prefill_factor: float | None  # the same for prompt processing; None when no run measured it
+    runs: int
+    date: str  # YYYY-MM-DD
+    spread: float = 0.0  # the runs' largest relative deviation from the median (0.05 = 5%)
+    source: str = ""  # "llama-bench" or the file read
+
+    def describe(self) -> str:
+        return f"calibrated on this machine ({self.runs} run{'s' if self.runs != 1 else ''}, {self.date})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +116,7 @@ class Build:
     ram_bytes: int = 0  # host RAM per machine (for unified machines: the same memory as the GPU's)
     ram_available_bytes: int | None = None  # measured available RAM (detected machines only)
     ram_bandwidth_gbs: float = DEFAULT_RAM_BANDWIDTH_GBS
-    ram_bandwidth_note: str = "assumed dual-channel DDR5-5600"
+    ram_bandwidth_note: str = DEFAULT_RAM_NOTE
     cpu_name: str = ""
     cpu_cores: int = 0
     machines: int = 1
@@ -85,6 +125,62 @@ class Build:
     wired_limit_mb: int = 0  # Apple: iogpu.wired_limit_mb (0 = the macOS default)
     holders: tuple[Holder, ...] = ()  # detected only: what holds GPU memory now (servers, processes)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    backend: str = ""  # cuda | rocm | vulkan | metal | sycl | cpu; "" = each GPU's usual backend
+    ram_platform: str = ""  # catalogue id of the RAM platform (kind "cpu"), when known or chosen
+    ram_class: str = ""  # desktop | server | lpddr: how the CPU side is calibrated ("" = from the bandwidth)
+    calibration: MachineCalibration | None = None  # from `llmtui bench`, for this backend
+
+    @property
+    def ram_assumed(self) -> bool:
+        return self.ram_bandwidth_note.startswith("assumed")
+
+    def backend_for(self, vendor: str) -> str:
+        """The backend key a GPU of `vendor` runs on in this build."""
+        if self.backend:
+            return self.backend
+        return VENDOR_BACKEND.get(vendor, "vulkan")
+
+    @property
+    def backend_label(self) -> str:
+        if self.backend:
+            return BACKENDS[self.backend]
+        names = sorted({BACKENDS[self.backend_for(g.vendor)] for g in self.gpus})
+        return " + ".join(names) if names else "CPU"
+
+    def assumptions(self) -> list[str]:
+        """Everything an estimate for this build takes for granted about it, each in one sentence."""
+        out: list[str] = []
+        if not self.unified and (self.ram_bytes or not self.gpus) and self.ram_assumed:
+            out.append(
+                f"host RAM bandwidth {self.ram_bandwidth_gbs:g} GB/s: {self.ram_bandwidth_note}"
+                " (--ram-bandwidth or --ram-platform to change)"
+            )
+        if not self.backend:
+            usual = ", ".join(f"{BACKENDS[VENDOR_BACKEND.get(v, 'vulkan')]} for {v}" for v in self.vendors)
+            if usual:
+                out.append(f"llama.cpp backend: {usual}, the usual one (--backend to change)")
+        for g in self.gpus:
+            if g.custom:
+                out.append(f"{g.name}: described by numbers, no catalogue entry")
+                break
+        if self.gpus and any(not g.fp16_tflops for g in self.gpus):
+            names = ", ".join(sorted({g.name for g in self.gpus if not g.fp16_tflops}))
+            out.append(f"FLOPS of {names} unknown: no prompt-processing estimate")
+        if self.calibration is not None:
+            c = self.calibration
+            out.append(
+                f"speeds scaled to this machine's llama-bench runs on {BACKENDS.get(c.backend, c.backend)}"
+                f" ({c.runs} run{'s' if c.runs != 1 else ''}, {c.date})"
+            )
+        return out
+
+    @property
+    def vendors(self) -> list[str]:
+        seen: list[str] = []
+        for g in self.gpus:
+            if g.vendor not in seen:
+                seen.append(g.vendor)
+        return seen
 
     @property
     def unified(self) -> bool:
@@ -211,6 +307,7 @@ def gpu_from_device(d: Device, memory_gib: float | None = None) -> GPU:
         hourly_usd=hourly.usd if hourly else None,
         hourly_note=f"{hourly.detail or 'cloud'} {hourly.date}" if hourly else "",
         bandwidth_source=f"catalogue: {d.id}",
+        memory_type=d.memory_type,
     )
 
 
@@ -403,3 +500,130 @@ def planned_build(
         wired_limit_mb=wired_limit_mb,
         source="planned",
     )
+
+
+# --- Knobs: the backend, the host's RAM, a GPU described by numbers ---------------------------------
+
+
+def _platform_class(memory_type: str, bandwidth_gbs: float) -> str:
+    if memory_type.upper().startswith("LPDDR"):
+        return "lpddr"
+    return "server" if bandwidth_gbs >= 150 else "desktop"
+
+
+def ram_class(build: Build) -> str:
+    """desktop | server | lpddr: which calibrated share of its bandwidth the host's RAM reaches.
+    A unified-memory machine's CPU reads the same LPDDR as its GPU."""
+    if build.ram_class:
+        return build.ram_class
+    if build.unified:
+        return "lpddr"
+    return _platform_class("", build.ram_bandwidth_gbs)
+
+
+def check_backend(build: Build, backend: str) -> None:
+    if backend not in BACKENDS:
+        raise BuildError(f"unknown backend '{backend}' (use one of {', '.join(BACKENDS)})")
+    if backend == "cpu":
+        return
+    for g in build.gpus:
+        vendor = g.vendor if g.vendor in ("NVIDIA", "AMD", "Intel", "Apple") else "Other"
+        if vendor not in BACKEND_VENDORS[backend]:
+            fits = [k for k, v in BACKEND_VENDORS.items() if vendor in v] + ["cpu"]
+            raise BuildError(f"--backend {backend} does not drive {g.name} ({g.vendor}); use {' or '.join(fits)}")
+
+
+def ram_platform(catalog: Catalog, text: str) -> Device:
+    d = catalog.device(text.strip()) if isinstance(text, str) else None
+    if d is None or d.kind != "cpu":
+        raise BuildError(f"unknown RAM platform '{text}'{_closest(catalog, str(text), {'cpu'})}")
+    return d
+
+
+_CUSTOM_KEYS = ("memory", "bandwidth", "fp16", "vendor", "name", "count")
+
+
+def parse_custom_gpu(spec: str) -> list[GPU]:
+    """'memory=24GB,bandwidth=936,fp16=71,vendor=nvidia,count=2': a GPU by its numbers (memory as sold,
+    bandwidth in GB/s, dense FP16 TFLOPS), for hardware the catalogue lacks."""
+    from .boundary import InputError
+    from .boundary.numbers import number, ram_bytes, whole
+
+    if not isinstance(spec, str) or not spec.strip():
+        raise BuildError("--custom-gpu is empty; write it like memory=24GB,bandwidth=936,fp16=71")
+    fields: dict[str, str] = {}
+    for part in spec.split(","):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if not sep or key not in _CUSTOM_KEYS:
+            raise BuildError(
+                f"--custom-gpu: '{part.strip()[:40]}' is not one of {', '.join(k + '=...' for k in _CUSTOM_KEYS)}"
+            )
+        fields[key] = value.strip()
+    for need in ("memory", "bandwidth"):
+        if need not in fields:
+            raise BuildError(f"--custom-gpu needs {need}=... (memory=24GB,bandwidth=936)")
+    vendors = {"nvidia": "NVIDIA", "amd": "AMD", "intel": "Intel", "other": "Other"}
+    vendor = vendors.get(fields.get("vendor", "other").lower())
+    if vendor is None:
+        raise BuildError(f"--custom-gpu: vendor must be one of {', '.join(vendors)}")
+    try:
+        mem = ram_bytes(fields["memory"], "--custom-gpu memory")
+        bw = number(fields["bandwidth"], "--custom-gpu bandwidth", lo=1, hi=100_000, what="a bandwidth in GB/s")
+        fp16 = number(fields.get("fp16", "0"), "--custom-gpu fp16", lo=0, hi=100_000, what="dense FP16 TFLOPS")
+        count = whole(fields.get("count", "1"), "--custom-gpu count", lo=1, hi=MAX_GPUS)
+    except InputError as e:
+        raise BuildError(str(e)) from None
+    from .boundary.text import one_line
+
+    label = one_line(fields.get("name", ""), limit=40) or f"custom GPU ({mem / GiB:g} GB, {bw:g} GB/s)"
+    g = GPU(label, vendor, mem, bw, fp16_tflops=fp16, custom=True, bandwidth_source="given (--custom-gpu)")
+    return [g] * count
+
+
+def with_knobs(
+    build: Build,
+    catalog: Catalog,
+    *,
+    backend: str | None = None,
+    ram_bandwidth: object = None,
+    platform: str | None = None,
+    custom_gpu: str | None = None,
+) -> Build:
+    """The build with the user's knobs applied: extra GPUs by numbers, the host's RAM platform or its
+    bandwidth in GB/s, the llama.cpp backend. One function for the CLI, profiles and the planner."""
+    from .boundary import InputError
+    from .boundary.numbers import number
+
+    b = build
+    if custom_gpu:
+        extra = parse_custom_gpu(custom_gpu)
+        if b.unified:
+            raise BuildError("--custom-gpu cannot join a unified-memory machine")
+        b = replace(b, gpus=b.gpus + tuple(extra))
+        if len(b.gpus) > MAX_GPUS:
+            raise BuildError(f"{len(b.gpus)} GPUs in one machine is more than llmtui plans for ({MAX_GPUS})")
+    if platform:
+        d = ram_platform(catalog, platform)
+        b = replace(
+            b,
+            ram_bandwidth_gbs=d.bandwidth_gbs,
+            ram_bandwidth_note=f"{d.name} (catalogue peak)",
+            ram_platform=d.id,
+            ram_class=_platform_class(
+                d.memory_type if d.memory_type.upper().startswith("LPDDR") else "", d.bandwidth_gbs
+            ),
+        )
+    if ram_bandwidth is not None:
+        try:
+            gbs = number(ram_bandwidth, "--ram-bandwidth", lo=1, hi=20_000, what="a bandwidth in GB/s", example="96")
+        except InputError as e:
+            raise BuildError(str(e)) from None
+        b = replace(b, ram_bandwidth_gbs=gbs, ram_bandwidth_note="given (--ram-bandwidth)", ram_platform="")
+    if backend:
+        key = backend.strip().lower()
+        check_backend(b, key)
+        b = replace(b, backend=key)
+        if b.calibration is not None and b.calibration.backend != key:
+            b = replace(b, calibration=None)
+    return b

@@ -325,7 +325,7 @@ def process_text(p: GpuProcess) -> str:
 
 @dataclass(frozen=True, slots=True)
 class HwLine:
-    kind: str  # gpu | ram | cpu | run (a model a server holds) | warn
+    kind: str  # gpu | ram | cpu | run (a model a server holds) | warn | assume (what estimates take for granted)
     label: str
     used_bytes: int | None = None
     total_bytes: int | None = None
@@ -385,7 +385,7 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
             HwLine("cpu", "CPU", detail=f"{h.cpu_name or 'unknown CPU'} · {cores}" + (f" · {flags}" if flags else ""))
         )
         out.extend(HwLine("warn", "!", detail=w) for w in machine.warnings)
-        return out
+        return out + assumption_lines(build)
     groups: dict[str, tuple[int, GPU]] = {}
     for bg in build.gpus:
         n, _ = groups.get(bg.name, (0, bg))
@@ -414,7 +414,13 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
         )
     if build.machines > 1:
         out.append(HwLine("cpu", "Machines", detail=f"{build.machines} identical machines over {build.network}"))
-    return out
+    return out + assumption_lines(build)
+
+
+def assumption_lines(build: Build) -> list[HwLine]:
+    """What estimates for this build take for granted, as one line for the hardware pane."""
+    said = build.assumptions()
+    return [HwLine("assume", "Assumed", detail=" · ".join(said))] if said else []
 
 
 def serving_curve_lines(s: Serving, width: int = 24) -> list[str]:

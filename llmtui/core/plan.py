@@ -133,13 +133,19 @@ def cheapest_builds(
     max_gpus: int = 8,
     one_per_kind: bool = False,
     users: int = 0,
+    backend: str = "",
 ) -> list[PlanResult]:
     """The cheapest builds that hold the model fully in GPU (or unified) memory and decode at least
     `target_tps` (expected value), cheapest first: the price/speed Pareto front, so a dearer build is
     offered only when it is faster than every cheaper one (2x..8x of a card that all decode at the same
     speed are one offer). Builds priced per cloud hour follow, on their own front; builds with no
     listed price come last, each device once. `users`: serve that many at once, each with `ctx` tokens,
-    each at least `target_tps` (serving.py); the front is then on the speed each user gets."""
+    each at least `target_tps` (serving.py); the front is then on the speed each user gets. `backend`
+    (cuda, rocm, vulkan, ...) keeps the builds it drives and estimates them on it."""
+    from dataclasses import replace
+
+    from .build import BuildError, check_backend
+
     need = _weights_floor(model, quant)
     out: list[PlanResult] = []
     kinds: set[str] = set()
@@ -153,6 +159,12 @@ def cheapest_builds(
             continue
         if b.gpu_memory_bytes < need:
             continue  # cannot hold the weights: skip without estimating
+        if backend:
+            try:
+                check_backend(b, backend)
+            except BuildError:
+                continue  # a build this backend does not drive
+            b = replace(b, backend=backend)
         try:
             e = estimate(model, quant, ctx, b, kv_type=kv_type, engine=engine, with_max_ctx=False)
         except EstimateError:

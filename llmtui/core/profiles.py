@@ -75,6 +75,10 @@ def _gpu_table(g: GPU, count: int) -> dict[str, Any]:
         t["fp16_tflops"] = g.fp16_tflops
     if g.unified:
         t["unified"] = True
+    if g.memory_type and not g.catalog_id:
+        t["memory_type"] = g.memory_type
+    if g.custom:
+        t["custom"] = True
     if g.free_bytes is not None:
         t["free_gib"] = round(g.free_bytes / GiB, 6)
     if g.usable_bytes is not None:
@@ -94,13 +98,20 @@ def profile_to_dict(p: Profile) -> dict[str, Any]:
     if b.ram_available_bytes is not None:
         machine["ram_available_gib"] = round(b.ram_available_bytes / GiB, 6)
     machine["ram_bandwidth_gbs"] = b.ram_bandwidth_gbs
+    machine["ram_bandwidth_basis"] = b.ram_bandwidth_note
+    if b.ram_platform:
+        machine["ram_platform"] = b.ram_platform
+    if b.ram_class:
+        machine["ram_class"] = b.ram_class
+    if b.backend:
+        machine["backend"] = b.backend
     if b.cpu_name:
         machine["cpu"] = b.cpu_name
     if b.cpu_cores:
         machine["cpu_cores"] = b.cpu_cores
     if b.wired_limit_mb:
         machine["wired_limit_mb"] = b.wired_limit_mb
-    return {
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "name": p.name,
         "created": p.created or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -109,9 +120,21 @@ def profile_to_dict(p: Profile) -> dict[str, Any]:
         "machine": machine,
         "gpus": [_gpu_table(g, n) for g, n in b.grouped()],
     }
+    c = b.calibration
+    if c is not None:
+        doc["calibration"] = {
+            "backend": c.backend,
+            "decode_factor": c.decode_factor,
+            "runs": c.runs,
+            "date": c.date,
+            "spread": c.spread,
+            "source": c.source,
+            **({"prefill_factor": c.prefill_factor} if c.prefill_factor else {}),
+        }
+    return doc
 
 
-WHOLE = frozenset({"count", "machines", "cpu_cores", "wired_limit_mb"})
+WHOLE = frozenset({"count", "machines", "cpu_cores", "wired_limit_mb", "runs"})
 
 
 def _num(
@@ -177,6 +200,7 @@ def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Prof
     wired = _num(machine, "wired_limit_mb", f"{where}: [machine]", lo=0, hi=64_000_000)
     if not gpus and not ram:
         raise ProfileError(f"{where}: describes no hardware (no [[gpus]] and no ram_gib)")
+    knobs = _knobs(doc, machine, where)
     build = Build(
         name=name,
         gpus=tuple(gpus),
@@ -190,6 +214,16 @@ def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Prof
         source=f"profile:{name}",
         **({"ram_bandwidth_gbs": bw, "ram_bandwidth_note": "from the profile"} if bw else {}),  # type: ignore[arg-type]
     )
+    if bw and machine.get("ram_bandwidth_basis"):
+        build = replace(build, ram_bandwidth_note=_str(machine, "ram_bandwidth_basis", f"{where}: [machine]"))
+    build = replace(build, **knobs)
+    if build.backend:
+        from .build import BuildError, check_backend
+
+        try:
+            check_backend(build, build.backend)
+        except BuildError as e:
+            raise ProfileError(f"{where}: [machine] {e}") from None
     engine = _str(doc, "engine", where, "llama.cpp")
     from .estimate import find_engine
 
@@ -198,6 +232,46 @@ def profile_from_dict(doc: dict[str, Any], catalog: Catalog, where: str) -> Prof
     return Profile(
         name=name, build=build, engine=engine, created=_str(doc, "created", where), origin=_str(doc, "source", where)
     )
+
+
+def _knobs(doc: dict[str, Any], machine: dict[str, Any], where: str) -> dict[str, Any]:
+    """The profile's backend, RAM platform and class, and `llmtui bench`'s calibration, checked."""
+    from .build import BACKENDS, MachineCalibration
+
+    w = f"{where}: [machine]"
+    out: dict[str, Any] = {}
+    backend = _str(machine, "backend", w)
+    if backend and backend not in BACKENDS:
+        raise ProfileError(f"{w} backend '{backend}' is not one of {', '.join(BACKENDS)}")
+    out["backend"] = backend
+    out["ram_platform"] = _str(machine, "ram_platform", w)
+    ram_class = _str(machine, "ram_class", w)
+    if ram_class and ram_class not in ("desktop", "server", "lpddr"):
+        raise ProfileError(f"{w} ram_class '{ram_class}' is not desktop, server or lpddr")
+    out["ram_class"] = ram_class
+    cal = doc.get("calibration")
+    if cal is None:
+        return out
+    wc = f"{where}: [calibration]"
+    if not isinstance(cal, dict):
+        raise ProfileError(f"{wc} must be a table")
+    cb = _str(cal, "backend", wc)
+    if cb not in BACKENDS:
+        raise ProfileError(f"{wc} backend '{cb}' is not one of {', '.join(BACKENDS)}")
+    date = _str(cal, "date", wc)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise ProfileError(f"{wc} date '{date}' is not like 2026-12-01")
+    prefill = _num(cal, "prefill_factor", wc, lo=0.01, hi=100)
+    out["calibration"] = MachineCalibration(
+        backend=cb,
+        decode_factor=float(_num(cal, "decode_factor", wc, lo=0.01, hi=100, required=True) or 1.0),
+        prefill_factor=prefill,
+        runs=int(_num(cal, "runs", wc, lo=1, hi=100_000, required=True) or 1),
+        date=date,
+        spread=float(_num(cal, "spread", wc, lo=0, hi=10) or 0.0),
+        source=_str(cal, "source", wc),
+    )
+    return out
 
 
 def _gpu_from_table(t: dict[str, Any], catalog: Catalog, w: str) -> GPU:
@@ -236,6 +310,8 @@ def _gpu_from_table(t: dict[str, Any], catalog: Catalog, w: str) -> GPU:
         power_w=_num(t, "power_w", w, hi=100000) or (dev.power_w if dev else 0.0),
         price_usd=_num(t, "price_usd", w, hi=1e8),
         price_note=_str(t, "price_basis", w),
+        memory_type=_str(t, "memory_type", w, dev.memory_type if dev else ""),
+        custom=t.get("custom") is True,
     )
 
 
@@ -420,3 +496,53 @@ def export_profile(name: str, catalog: Catalog, target: Path, directory: Path | 
     except WriteError as e:
         raise ProfileError(str(e)) from None
     return Path(target)
+
+
+# --- This machine's calibration (`llmtui bench`) ----------------------------------------------------------------
+
+THIS_MACHINE = "this machine"
+
+
+def save_calibration(
+    name: str,
+    build: Build,
+    calibration: Any,
+    catalog: Catalog,
+    *,
+    engine: str = "llama.cpp",
+    directory: Path | None = None,
+) -> Path:
+    """Store `llmtui bench`'s calibration in profile `name`: the profile's own build when it exists
+    and describes the same hardware, else a new profile of `build`. Refuses to attach it to a profile
+    of other hardware."""
+    d = directory or profiles_dir()
+    with _lock(d):
+        try:
+            existing: Profile | None = load_profile(name, catalog, d)
+        except ProfileError:
+            existing = None
+        if existing is not None:
+            if existing.build.describe(ram=False) != build.describe(ram=False):
+                raise ProfileError(
+                    f"profile '{name}' describes {existing.build.describe()}, not {build.describe()}; "
+                    "give another --save-profile name"
+                )
+            p = replace(existing, build=replace(existing.build, calibration=calibration))
+            return _save(p, catalog, overwrite=True, directory=d)
+        p = Profile(check_name(name), replace(build, name=name, calibration=calibration), engine=engine)
+        return _save(p, catalog, overwrite=False, directory=d)
+
+
+def with_saved_calibration(build: Build, catalog: Catalog, directory: Path | None = None) -> Build:
+    """A detected build with the calibration `llmtui bench` saved for this machine, when the profile
+    'this machine' describes the same hardware."""
+    if build.source != "detected" or build.calibration is not None:
+        return build
+    try:
+        p = load_profile(THIS_MACHINE, catalog, directory)
+    except ProfileError:
+        return build
+    c = p.build.calibration
+    if c is None or p.build.describe(ram=False) != build.describe(ram=False):
+        return build
+    return replace(build, calibration=c)

@@ -25,6 +25,7 @@ def estimate_text(e: Estimate, build: Build) -> str:
     lines = [
         f"{m.name} · {e.quant} · {fmt_ctx(e.ctx)} context · {e.engine}",
         f"Build: {build.describe()}",
+        *(f"  assumed: {a}" for a in build.assumptions()),
         "",
         "Memory                          GiB",
         f"  weights                   {_gib(mem.weights_bytes)}   (file {mem.file_bytes / GB:.2f} GB)",

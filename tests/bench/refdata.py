@@ -32,6 +32,12 @@ MODEL_ALIASES = {
     "qwen/qwen3-235b-a22b": "qwen3-235b-a22b",
     "mistralai/mistral-small-24b-base-2501": "mistral-small-24b-instruct-2501",
     "cohereforai/c4ai-command-r-v01": "command-r-v01",
+    # fine-tunes and post-trained siblings that keep their parent's config.json shape (model cards)
+    "microsoft/phi-4-mini-reasoning": "phi-4-mini-instruct",  # "same architecture as Phi-4-mini"
+    "microsoft/phi-4-reasoning-plus": "phi-4-reasoning",  # phi-4-reasoning with more RL
+    "mistralai/devstral-small-2505": "devstral-small-2507",  # both from Mistral-Small-3.1, text only
+    "qwen/qwen3-next-80b-a3b-instruct": "qwen3-next-80b-a3b-thinking",  # the release's two variants
+    "meta-llama/llama-3.1-8b-instruct": "llama-3.1-8b-instruct",
 }
 
 

@@ -214,3 +214,41 @@ async def test_enter_and_escape_leave_a_box_so_the_keys_work(catalog: Catalog) -
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is not planner
+
+
+async def test_planner_knobs_backend_ram_bandwidth_and_a_custom_gpu(catalog: Catalog) -> None:
+    """The planner's knobs reach the build it estimates: a GPU typed as numbers, the host RAM's
+    bandwidth, the backend (b); what is still assumed is said under the composer."""
+    app = cpu_only(catalog)
+    async with app.run_test(size=(140, 45)) as pilot:
+        planner = await open_planner(pilot)
+        meta = planner.query_one("#plan-meta", Static)
+        assert "assumed: host RAM bandwidth 89.6 GB/s" in shown_text(meta)
+        box = planner.query_one("#custom", Input)
+        box.focus()
+        box.value = "memory=24GB,bandwidth=936,fp16=71,vendor=nvidia"
+        await pilot.press("enter")
+        await settle(pilot)
+        b = planner.draft.build()
+        assert [(g.name, g.bandwidth_gbs, g.custom) for g in b.gpus] == [("custom GPU (24 GB, 936 GB/s)", 936.0, True)]
+        rambw = planner.query_one("#rambw", Input)
+        rambw.focus()
+        rambw.value = "120"
+        await pilot.press("enter")
+        await settle(pilot)
+        b = planner.draft.build()
+        assert b.ram_bandwidth_gbs == 120 and not b.ram_assumed
+        assert "assumed: host RAM" not in shown_text(meta)
+        await pilot.press("b")
+        await pilot.pause()
+        picker = pilot.app.screen
+        assert isinstance(picker, ChoiceScreen)
+        picker._close("rocm")  # ROCm does not drive an NVIDIA card: refused, said, unchanged
+        await settle(pilot)
+        assert planner.draft.backend == "" and "does not drive" in shown_text(planner.query_one("#plan-error", Static))
+        await pilot.press("b")
+        await pilot.pause()
+        pilot.app.screen._close("vulkan")  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert planner.draft.build().backend == "vulkan"
+        assert "backend Vulkan (b)" in shown_text(meta)

@@ -144,6 +144,8 @@ class Estimate:
                 "prefill_tps": None if s.prefill_tps is None else round(s.prefill_tps, 1),
                 "ttft_s": None if s.ttft_s is None else round(s.ttft_s, 3),
                 "depth": s.depth,
+                "range_regime": s.regime,
+                "calibrated": s.calibrated or None,
                 "basis": list(s.basis),
             },
             "basis": self.basis,

@@ -8,10 +8,11 @@ MLX: one Apple GPU. Several machines: a layer split (llama.cpp RPC, exo) or vLLM
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from ..build import GPU, Build
+from ..build import GPU, Build, ram_class
 from ..catalog.types import Arch
 from ..units import MiB
 from .engines import (
@@ -45,6 +46,8 @@ class Slot:
     bandwidth_gbs: float
     tflops: float
     unified: bool = False
+    backend: str = "cpu"  # the llama.cpp backend that runs this device (cuda, rocm, vulkan, metal, sycl, cpu)
+    device_class: str = ""  # vendor and memory kind, as the speed calibration groups devices
     # filled by the placement
     layers: range = range(0)
     weights_bytes: int = 0
@@ -112,10 +115,26 @@ def gpu_usable(g: GPU, engine: Engine, *, now: bool = False) -> tuple[int, str]:
     return base, note
 
 
+def device_class(vendor: str, name: str, memory_type: str, unified: bool) -> str:
+    """'NVIDIA GDDR', 'NVIDIA HBM', 'AMD unified', 'Apple Max' ...: what the speed calibration fits
+    an efficiency for (with the backend), besides the backend alone."""
+    if vendor == "Apple":  # by tier: how much of its bandwidth a chip's GPU reaches depends on its size
+        m = re.search(r"\bM\d\s+(Pro|Max|Ultra)\b", name)
+        return f"Apple {m.group(1)}" if m else "Apple base"
+    v = vendor if vendor in ("NVIDIA", "AMD", "Intel") else "Other"
+    if unified or memory_type.upper().startswith("LPDDR"):
+        return f"{v} unified"
+    if memory_type.upper().startswith("HBM"):
+        return f"{v} HBM"
+    return f"{v} GDDR"
+
+
 def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[list[Slot], Slot | None]:
     """The devices of a build as placement sees them. Fit is judged on usable memory (what an idle
     machine offers, less documented headroom), so it does not change from run to run; `now` judges
     it on what is free at this moment instead (a shared GPU server)."""
+    if build.backend == "cpu" and engine.layer_offload:
+        return [], _cpu_only_slot(build, now=now)
     gpus: list[Slot] = []
     for m in range(build.machines):
         for g in build.gpus:
@@ -125,7 +144,20 @@ def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[lis
                 note += f", less {engine.margin_bytes // MiB} MiB margin"
             label = g.name if build.machines == 1 else f"{g.name} (machine {m + 1})"
             gpus.append(
-                Slot(label, "gpu", m, g.vendor, g.memory_bytes, usable, note, g.bandwidth_gbs, g.fp16_tflops, g.unified)
+                Slot(
+                    label,
+                    "gpu",
+                    m,
+                    g.vendor,
+                    g.memory_bytes,
+                    usable,
+                    note,
+                    g.bandwidth_gbs,
+                    g.fp16_tflops,
+                    g.unified,
+                    backend=build.backend_for(g.vendor),
+                    device_class=device_class(g.vendor, g.name, g.memory_type, g.unified),
+                )
             )
     cpu: Slot | None = None
     if engine.layer_offload and not build.unified and build.ram_bytes:
@@ -140,8 +172,44 @@ def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[lis
             note,
             build.ram_bandwidth_gbs,
             cpu_tflops(build),
+            device_class=f"CPU {ram_class(build)}",
         )
     return gpus, cpu
+
+
+def _cpu_only_slot(build: Build, *, now: bool = False) -> Slot | None:
+    """--backend cpu: llama.cpp built for the CPU alone. On a unified-memory machine the CPU reads the
+    same memory as the GPU would, at the same peak bandwidth."""
+    if build.unified and build.gpus:
+        g = build.gpus[0]
+        usable = g.usable_bytes if g.usable_bytes is not None else max(0, g.memory_bytes - OS_RESERVE_UNIFIED)
+        return Slot(
+            "CPU (unified memory)",
+            "cpu",
+            0,
+            "CPU",
+            g.memory_bytes,
+            usable,
+            "unified memory as the GPU would use it",
+            g.bandwidth_gbs,
+            cpu_tflops(build),
+            device_class="CPU lpddr",
+        )
+    if not build.ram_bytes:
+        return None
+    usable, note = ram_usable(build, now=now)
+    return Slot(
+        "CPU RAM",
+        "cpu",
+        0,
+        "CPU",
+        build.ram_bytes,
+        usable,
+        note,
+        build.ram_bandwidth_gbs,
+        cpu_tflops(build),
+        device_class=f"CPU {ram_class(build)}",
+    )
 
 
 def cpu_tflops(build: Build) -> float:
@@ -337,6 +405,57 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
     _reset(slots)
     where = "GPU memory and RAM" if cpu is not None and gpus else ("RAM" if cpu is not None else "GPU memory")
     return Placement("none", slots, engine.name, reason=f"the model does not fit in {where}")
+
+
+def place_llamacpp_flags(
+    a: Arch,
+    w: Weights,
+    kv: KVCache,
+    gpus: list[Slot],
+    cpu: Slot | None,
+    engine: Engine,
+    *,
+    n_gpu_layers: int,
+    n_cpu_moe: int = 0,
+    split_mode: str = "layer",
+) -> Placement:
+    """Where llama.cpp puts the model for given -ngl / --n-cpu-moe / -sm flags, whether or not our memory
+    estimate says it fits (a measured run proves it did): for published measurements and `llmtui bench`.
+    -ngl above the layer count also puts the output layer on the GPU; --n-cpu-moe N keeps the experts of
+    the first N layers in RAM; -sm tensor (or row) shards every layer over all GPUs."""
+    n = a.layers
+    slots = [*gpus, *([cpu] if cpu else [])]
+    _reset(slots)
+    k = max(0, min(n_gpu_layers, n)) if gpus else 0
+    moe_upto = min(max(0, n_cpu_moe), n) if cpu is not None else 0
+    if cpu is None and (k < n or moe_upto):
+        return Placement("none", slots, engine.name, reason="the flags put layers on a CPU this build lacks")
+    if k:
+        _split_layers(a, w, kv, gpus, n - k, n, moe_upto, cpu, with_output=n_gpu_layers > n)
+    if cpu is not None:
+        if k < n:
+            _assign_range(cpu, 0, n - k, w, kv, 0, None)
+        if n_gpu_layers <= n or not gpus:
+            cpu.weights_bytes += w.output_bytes
+            cpu.holds_output = True
+        cpu.weights_bytes += w.embd_bytes
+        cpu.holds_embd = True
+        if cpu.layers or cpu.holds_output or cpu.expert_bytes:
+            cpu.compute_bytes = _cpu_compute(a, cpu.holds_output)
+    status = "cpu" if not k else ("gpu" if k == n and not (cpu and cpu.expert_bytes) else "gpu+cpu")
+    tp = len(gpus) if split_mode in ("tensor", "row") and len(gpus) > 1 and k == n else 1
+    p = Placement(status, slots, engine.name, n_gpu_layers=n_gpu_layers, n_cpu_moe=moe_upto, tp=tp)
+    p.tensor_split = _norm_split(tuple(len(g.layers) for g in gpus))
+    if tp > 1:
+        # every GPU holds a slice of every layer: equal shares, read at once
+        for g in gpus:
+            g.layers = range(0, n)
+            g.weights_bytes = int((w.total - w.embd_bytes) / tp)
+            g.expert_bytes = int(w.expert_bytes / tp)
+            g.kv_bytes = int(kv.total / tp)
+        gpus[-1].holds_output = True
+        p.notes.append(f"-sm {split_mode}: every layer sharded over {tp} GPUs")
+    return p
 
 
 def _partial(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot, k: int) -> bool:

@@ -46,8 +46,9 @@ VLLM_MAX_BATCHED_TOKENS = (8192, 2048)
 # compute of its tokens. llama.cpp: 1, its own prefill measurements calibrate that rate (not checked at
 # large batch: the DGX Spark reference points have no FLOPS figure). vLLM: fitted by
 # `python tests/bench/serving_check.py --fit` to the vLLM points of data/reference/serving_points.toml
-# (each source alone gives nearly the same value; see the README's Benchmarks).
-COMPUTE_SHARE = {"vllm": 0.34}
+# (fitted on each source alone: 2.09 and 1.68; both together: 1.93; see the README's Benchmarks). Above 1:
+# vLLM's serving step computes faster than the llama.cpp-fitted prefill rate of the speed model.
+COMPUTE_SHARE = {"vllm": 1.93}
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,7 @@ def serving(
         engine=engine,
         parallel=n,
         depth=0,
-        prompt_tokens=1,
+        prompt_tokens=LLAMA_N_BATCH,  # a whole batch: prefill's per-batch weight reads spread over it
         with_max_ctx=False,
     )
     if served.speed is None or empty.speed is None:

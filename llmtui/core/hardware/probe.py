@@ -114,6 +114,9 @@ class DetectedMachine:
             "driver": self.info,
             "warnings": self.warnings,
             "build": self.build.describe(),
+            "ram_bandwidth_gbs": self.build.ram_bandwidth_gbs,
+            "ram_bandwidth_basis": self.build.ram_bandwidth_note,
+            "assumptions": self.build.assumptions(),
             "seconds": round(self.seconds, 3),
         }
 
@@ -261,6 +264,11 @@ def _sanitize(gpus: list[DetectedGPU], host: HostInfo, warnings: list[str]) -> l
     return gpus
 
 
+def _memory_type(catalog: Catalog, catalog_id: str) -> str:
+    d = catalog.device(catalog_id) if catalog_id else None
+    return d.memory_type if d is not None else ""
+
+
 def _assemble(
     catalog: Catalog, results: dict[str, SourceResult], seconds: float, roots: Roots | None = None
 ) -> DetectedMachine:
@@ -321,6 +329,7 @@ def _assemble(
                 usable_note=note,
                 power_w=g.power_limit_w or 0.0,
                 bandwidth_source=g.bandwidth_source,
+                memory_type=_memory_type(catalog, g.catalog_id),
             )
         )
         nvml_index.append(g.index if g.vendor == "NVIDIA" and not g.mig and not g.unified else None)

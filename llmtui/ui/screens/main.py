@@ -174,8 +174,11 @@ class MainScreen(Screen[None]):
     def _detected(self, machine: Any) -> None:
         if self.state.build is not None and self.state.build.source != "detected":
             return  # the user switched to a profile meanwhile
+        from ...core.profiles import with_saved_calibration
+
         first = self.state.build is None
         old = self.state.build
+        machine.build = with_saved_calibration(machine.build, self.catalog)  # `llmtui bench` measured it
         self.state.build = machine.build
         self.state.machine = machine
         self.state.build_title = "this machine"

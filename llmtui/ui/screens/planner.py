@@ -17,7 +17,21 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ...core.build import GPU, NETWORKS, Build, BuildError, apple_limit, gpu_from_device, parse_ram
+from ...core.build import (
+    BACKENDS,
+    DEFAULT_RAM_BANDWIDTH_GBS,
+    DEFAULT_RAM_NOTE,
+    GPU,
+    NETWORKS,
+    Build,
+    BuildError,
+    MachineCalibration,
+    apple_limit,
+    check_backend,
+    gpu_from_device,
+    parse_custom_gpu,
+    parse_ram,
+)
 from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, EstimateError, engine_kv, engine_quant, estimate
 from ...core.leaderboard import rows
@@ -43,11 +57,26 @@ class Draft:
     wired_limit_mb: int = 0
     ram_available: int | None = None
     name: str = "planned"
+    backend: str = ""  # "" = each GPU's usual one
+    ram_bandwidth: float = DEFAULT_RAM_BANDWIDTH_GBS
+    ram_note: str = DEFAULT_RAM_NOTE
+    calibration: MachineCalibration | None = None
 
     @classmethod
     def from_build(cls, b: Build, engine: str) -> Draft:
         return cls(
-            b.grouped(), b.ram_bytes, b.machines, b.network, engine, b.wired_limit_mb, b.ram_available_bytes, b.name
+            b.grouped(),
+            b.ram_bytes,
+            b.machines,
+            b.network,
+            engine,
+            b.wired_limit_mb,
+            b.ram_available_bytes,
+            b.name,
+            b.backend,
+            b.ram_bandwidth_gbs,
+            b.ram_bandwidth_note,
+            b.calibration,
         )
 
     def build(self) -> Build:
@@ -68,6 +97,10 @@ class Draft:
             network=self.network,
             wired_limit_mb=self.wired_limit_mb,
             source="planned",
+            backend=self.backend,
+            ram_bandwidth_gbs=self.ram_bandwidth,
+            ram_bandwidth_note=self.ram_note,
+            calibration=self.calibration if self.calibration and self.calibration.backend == self.backend else None,
         )
 
 
@@ -91,6 +124,7 @@ class PlannerScreen(Screen[None]):
         Binding("minus", "count(-1)", "-1"),
         Binding("n", "network", "Network", show=False),
         Binding("e", "engine", "Engine", show=False),
+        Binding("b", "backend", "Backend", show=False),
         Binding("t", "this_machine", "This machine", show=False),
         Binding("l", "load", "Load profile"),
         Binding("S", "save", "Save profile"),
@@ -130,6 +164,12 @@ class PlannerScreen(Screen[None]):
                 with Horizontal(classes="field"):
                     yield Label("Mac wired MB")
                     yield Input(id="wired", placeholder="0 = macOS default", type="integer", compact=True)
+                with Horizontal(classes="field"):
+                    yield Label("RAM GB/s")
+                    yield Input(id="rambw", placeholder="host RAM bandwidth", compact=True)
+                with Horizontal(classes="field"):
+                    yield Label("Custom GPU")
+                    yield Input(id="custom", placeholder="memory=24GB,bandwidth=936,fp16=71", compact=True)
                 yield Static("", id="plan-error", markup=False)
                 yield Static("", id="plan-meta")
             yield VerticalScroll(Static("computing…", id="plan-results", markup=False), id="results")
@@ -139,6 +179,7 @@ class PlannerScreen(Screen[None]):
         self.query_one("#ram", Input).value = _ram_text(self.draft.ram_bytes)
         self.query_one("#machines", Input).value = str(self.draft.machines)
         self.query_one("#wired", Input).value = str(self.draft.wired_limit_mb)
+        self.query_one("#rambw", Input).value = f"{self.draft.ram_bandwidth:g}"
         self._redraw_lines()
         self.query_one("#lines", OptionList).focus()
         self.set_class(self.size.width < 120, "-narrow")
@@ -163,10 +204,12 @@ class PlannerScreen(Screen[None]):
         self._sync_ram_box()
         b = self.draft.build()
         eng = ENGINES[self.draft.engine]
+        backend = BACKENDS[self.draft.backend] if self.draft.backend else f"{b.backend_label} (usual)"
+        said = b.assumptions()
         self.query_one("#plan-meta", Static).update(
             Text(
-                f"\nengine {eng.label} (e) · network {NETWORKS[self.draft.network][2]} (n)\n"
-                f"t: start from this machine · l: load a profile",
+                f"\nengine {eng.label} (e) · backend {backend} (b) · network {NETWORKS[self.draft.network][2]} (n)\n"
+                f"t: start from this machine · l: load a profile" + ("".join(f"\nassumed: {a}" for a in said)),
                 style="dim",
             )
         )
@@ -288,6 +331,23 @@ class PlannerScreen(Screen[None]):
                 if n != self.draft.machines:
                     self.draft.machines = n
                     self._changed()
+            elif field == "rambw":
+                from ...core.boundary.numbers import number
+
+                gbs = number(value or f"{DEFAULT_RAM_BANDWIDTH_GBS:g}", "RAM bandwidth", lo=1, hi=20_000)
+                if gbs != self.draft.ram_bandwidth:
+                    self.draft.ram_bandwidth = gbs
+                    self.draft.ram_note = "given in the planner" if value else DEFAULT_RAM_NOTE
+                    self._changed()
+                event.input.value = f"{gbs:g}"
+            elif field == "custom":
+                if value:
+                    extra = parse_custom_gpu(value)
+                    if any(g.unified for g, _ in self.draft.lines):
+                        raise BuildError("a custom GPU cannot join a unified-memory machine")
+                    self.draft.lines.append((extra[0], len(extra)))
+                    event.input.value = ""
+                    self._changed(select=len(self.draft.lines) - 1)
             elif field == "wired":
                 limit = self.draft.build().ram_bytes // (1 << 20)
                 mb = whole(value or "0", "wired limit (MB)", lo=0, hi=limit or 64_000_000)
@@ -300,6 +360,8 @@ class PlannerScreen(Screen[None]):
                 "ram": _ram_text(self.draft.ram_bytes),
                 "machines": str(self.draft.machines),
                 "wired": str(self.draft.wired_limit_mb),
+                "rambw": f"{self.draft.ram_bandwidth:g}",
+                "custom": value,
             }[field]
             return  # the box keeps the focus, to be corrected
         if isinstance(event, Input.Submitted):  # enter leaves the box: the planner's keys work again
@@ -313,6 +375,24 @@ class PlannerScreen(Screen[None]):
         if key:
             self.draft.network = key
             self._changed()
+
+    def action_backend(self) -> None:
+        opts = [("usual", "each GPU's usual backend")] + [(k, v) for k, v in BACKENDS.items()]
+        current = self.draft.backend or "usual"
+        self.app.push_screen(ChoiceScreen("llama.cpp backend", opts, current), self._set_backend)
+
+    def _set_backend(self, key: str | None) -> None:
+        if not key:
+            return
+        key = "" if key == "usual" else key
+        if key:
+            try:
+                check_backend(self.draft.build(), key)
+            except BuildError as e:
+                self._error(str(e))
+                return
+        self.draft.backend = key
+        self._changed()
 
     def action_engine(self) -> None:
         opts = [(e.name, e.label) for e in ENGINES.values()]
