@@ -9,7 +9,7 @@ from typing import Any
 
 from .build import Build
 from .catalog.types import Catalog, Model, Score
-from .estimate import STATUS_ORDER, EstimateError, best_quant, estimate
+from .estimate import QUANTS, STATUS_ORDER, EstimateError, best_quant, estimate
 from .quality import QuantLoss, adjusted, quant_loss
 
 SEED_COMPOSITE = "Composite (seed)"
@@ -69,8 +69,7 @@ class Row:
 
 def benchmarks(catalog: Catalog) -> list[str]:
     """Column keys in the catalogue (benchmark and version), the most widely reported first."""
-    counts = Counter(s.key for m in catalog.models for s in m.scores)
-    return [b for b, _ in counts.most_common()]
+    return [b for b, _ in catalog.score_keys().most_common()]
 
 
 def benchmark_choices(catalog: Catalog) -> list[tuple[str, str]]:
@@ -90,7 +89,7 @@ def resolve_benchmark(catalog: Catalog, name: str) -> str:
     when no model has it. The version-less column (scores whose source states no version) is picked by
     its key from the score menu."""
     want = name.lower()
-    stated = Counter(s.key for m in catalog.models for s in m.scores if s.benchmark.lower() == want and s.version)
+    stated = catalog.stated_versions(want)
     if stated:  # a bare name means a stated version, never the "version not stated" column
         return stated.most_common(1)[0][0]
     lowered = {k.lower(): k for k in benchmarks(catalog)}
@@ -140,6 +139,15 @@ def serving_tps(
     except EstimateError:
         return None
     return s.point.aggregate_decode_tps if s.point is not None else None
+
+
+def estimate_key(model: Model, quant: str) -> tuple[object, ...]:
+    """What a row's figures depend on besides the build and the settings: two models with the same
+    key (a fine-tune and its base, a model listed twice) get the same memory, fit and speed, so the
+    leaderboard estimates them once. The repo counts only for a published-only mix (UD-*), which is
+    sized from the repo's published file."""
+    published = quant in QUANTS and QUANTS[quant].published
+    return (model.arch, model.active_params_b, model.files, model.hf_repo.lower() if published else "")
 
 
 def model_row(
@@ -197,35 +205,48 @@ def rows(
     serving_users: int = 0,
     serving_filter: Callable[[Row], bool] | None = None,
 ) -> list[Row]:
-    """Every model estimated for the build. with_best=False leaves the best-quant search (the
-    costly part) for with_best_quants(), so a screen can show the rest first. serving_users: also the
-    aggregate decode of that many users at once (Row.serving_tps, the "throughput" sort), for the rows
-    that fit and pass serving_filter (the view's query: the figure costs ~8 ms a model)."""
+    """Every model estimated for the build; models that share an estimate_key are estimated once.
+    with_best=False leaves the best-quant search (the costly part) for with_best_quants(), so a
+    screen can show the rest first. serving_users: also the aggregate decode of that many users at
+    once (Row.serving_tps, the "throughput" sort), for the rows that fit and pass serving_filter (the
+    view's query: the figure costs ~8 ms a model)."""
     bench = resolve_benchmark(catalog, benchmark) if benchmark else default_benchmark(catalog)
-    return [
-        model_row(
-            m,
-            build,
-            quant=quant,
-            ctx=ctx,
-            benchmark=bench,
-            kv_type=kv_type,
-            engine=engine,
-            with_best=with_best,
-            serving_users=serving_users,
-            serving_filter=serving_filter,
-        )
-        for m in (models if models is not None else catalog.models)
-    ]
+    done: dict[tuple[object, ...], Row] = {}
+    served: dict[tuple[object, ...], float | None] = {}
+    out = []
+    for m in models if models is not None else catalog.models:
+        key = estimate_key(m, quant)
+        first = done.get(key)
+        if first is None:
+            first = done[key] = model_row(
+                m, build, quant=quant, ctx=ctx, benchmark=bench, kv_type=kv_type, engine=engine, with_best=with_best
+            )
+            row = first
+        else:
+            row = replace(first, model=m, score=m.score(bench))
+        fits = row.status in STATUS_ORDER and row.status != "none"
+        if serving_users and fits and (serving_filter is None or serving_filter(row)):
+            if key not in served:
+                served[key] = serving_tps(
+                    m, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, users=serving_users
+                )
+            row = replace(row, serving_tps=served[key])
+        out.append(row)
+    return out
 
 
 def with_best_quants(
     rows_: list[Row], build: Build, *, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp"
 ) -> list[Row]:
+    """Fill in the best quant of the rows the first pass left pending (once per estimate_key)."""
+    found: dict[tuple[object, ...], tuple[str | None, str]] = {}
     out = []
     for r in rows_:
         if r.best_status == PENDING and r.status != "n/a":
-            bq, bstatus = best_quant(r.model, ctx, build, kv_type=kv_type, engine=engine)
+            key = estimate_key(r.model, r.quant)
+            if key not in found:
+                found[key] = best_quant(r.model, ctx, build, kv_type=kv_type, engine=engine)
+            bq, bstatus = found[key]
             r = replace(r, best_quant=bq, best_status=bstatus)
         out.append(r)
     return out

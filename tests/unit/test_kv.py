@@ -53,3 +53,17 @@ def test_sliding_window_layers_hold_window_plus_ubatch(catalog: Catalog) -> None
     expected = full_layers * 32768 * per_cell_layer + (a.layers - full_layers) * 1536 * per_cell_layer
     assert kv_cache(a, 32768, "f16").total == expected
     assert full_layers == a.layers // 6
+
+
+def test_range_reads_equal_the_layer_by_layer_sums(catalog: Catalog) -> None:
+    """read_over (running sums, what the speed model uses) equals read_values and state_values summed
+    layer by layer, for every catalogue architecture, at depths inside and beyond a window."""
+    from llmtui.core.estimate.kv import read_over, read_values, state_values
+
+    for m in catalog.models:
+        a = m.arch
+        for layers in (range(a.layers), range(0, a.layers // 2), range(a.layers // 3, a.layers)):
+            for depth in (0, 100, 5000, 100_000):
+                kv, state = read_over(a, layers, depth)
+                assert kv == pytest.approx(sum(read_values(a, i, depth) for i in layers)), (m.id, layers, depth)
+                assert state == sum(state_values(a, i) for i in layers), m.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 ATTENTION_KINDS = "AS*P"  # layer kinds with a KV cache
@@ -325,6 +326,8 @@ class Catalog:
         self.reindex()
 
     def reindex(self) -> None:
+        self._score_keys: Counter[str] | None = None  # computed on first use (score_keys)
+        self._stated: dict[str, Counter[str]] | None = None
         self._model_index = {m.id.lower(): m for m in self.models}
         for m in self.models:  # repos and names never shadow an id
             self._model_index.setdefault(m.hf_repo.lower(), m)
@@ -333,6 +336,24 @@ class Catalog:
         for d in self.devices:
             for key in (d.id, d.name, *d.aliases):
                 self._device_index.setdefault(_norm(key), d)
+
+    def score_keys(self) -> Counter[str]:
+        """How many models report each score column (Score.key); kept until reindex()."""
+        if self._score_keys is None:
+            self._score_keys = Counter(s.key for m in self.models for s in m.scores)
+        return self._score_keys
+
+    def stated_versions(self, benchmark: str) -> Counter[str]:
+        """The column keys of a benchmark's scores that state a version, with how many models report
+        each; kept until reindex()."""
+        if self._stated is None:
+            stated: dict[str, Counter[str]] = {}
+            for m in self.models:
+                for sc in m.scores:
+                    if sc.version:
+                        stated.setdefault(sc.benchmark.lower(), Counter())[sc.key] += 1
+            self._stated = stated
+        return self._stated.get(benchmark.lower(), Counter())
 
     def model(self, key: str) -> Model | None:
         """A model by catalogue id, Hugging Face repo id or display name, case-insensitive."""

@@ -129,6 +129,35 @@ def _dsv4_values(a: Arch, i: int, ctx: int, engine: str, n_seq: int) -> int:
     return values * n_seq
 
 
+@lru_cache(maxsize=4096)
+def _read_table(a: Arch) -> tuple[tuple[int, bool], ...]:
+    """Per layer: the values a token of its cache holds (0: no attention) and whether it is windowed."""
+    return tuple((_values(a, i) if a.attends(i) else 0, a.is_swa_layer(i)) for i in range(a.layers))
+
+
+@lru_cache(maxsize=4096)
+def _read_prefix(a: Arch) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """Running sums over the layers of the values a token caches in full-context layers, in windowed
+    layers, and of the recurrent state values (index i: layers 0..i-1)."""
+    full, window, state = [0], [0], [0]
+    for i, (values, windowed) in enumerate(_read_table(a)):
+        full.append(full[-1] + (0 if windowed else values))
+        window.append(window[-1] + (values if windowed else 0))
+        state.append(state[-1] + state_values(a, i))
+    return tuple(full), tuple(window), tuple(state)
+
+
+def read_over(a: Arch, layers: range, depth: int) -> tuple[float, int]:
+    """(KV values read, recurrent-state values read) to decode one token at `depth` over a range of
+    layers: read_values and state_values summed, from running sums (DeepSeek V4 layer by layer)."""
+    if a.compress_kinds or layers.step != 1 or layers.stop > a.layers:
+        return sum(read_values(a, i, depth) for i in layers), sum(state_values(a, i) for i in layers)
+    full, window, state = _read_prefix(a)
+    lo, hi = layers.start, max(layers.start, layers.stop)
+    kv = (full[hi] - full[lo]) * depth + (window[hi] - window[lo]) * min(depth, a.sliding_window)
+    return kv, state[hi] - state[lo]
+
+
 def read_values(a: Arch, i: int, depth: int) -> float:
     """KV values layer i reads to decode one token at `depth` (windowed layers read their window;
     DeepSeek V4 its window, its indexer keys and the compressed entries it attends to)."""
@@ -143,8 +172,9 @@ def read_values(a: Arch, i: int, depth: int) -> float:
         elif c == "H":
             values += depth / DSV4_HCA * a.head_dim
         return values
-    cells = min(depth, a.sliding_window) if a.is_swa_layer(i) else depth
-    return cells * _values(a, i)  # a layer sharing an earlier layer's cache reads it all the same
+    values, windowed = _read_table(a)[i] if i < a.layers else (_values(a, i), a.is_swa_layer(i))
+    cells = min(depth, a.sliding_window) if windowed else depth
+    return cells * values  # a layer sharing an earlier layer's cache reads it all the same
 
 
 @lru_cache(maxsize=16384)

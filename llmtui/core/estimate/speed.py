@@ -29,7 +29,7 @@ from itertools import pairwise
 from ..build import BACKENDS, NETWORKS, Build
 from ..catalog.types import RECURRENT_KINDS, Arch
 from . import calibration as cal
-from .kv import KV_TYPES, STATE_BYTES, UBATCH, read_values, state_values
+from .kv import KV_TYPES, STATE_BYTES, UBATCH, read_over, read_values, state_values
 from .placement import Placement, Slot
 from .weights import Weights
 
@@ -64,21 +64,23 @@ class Term:
 
 def _kv_read(a: Arch, layers: Iterable[int], depth: int, kv_type: str) -> float:
     """KV bytes read per decoded token (attention layers), plus the recurrent state (other layers)."""
-    per_value = KV_TYPES[kv_type]
-    total = 0.0
-    for i in layers:
-        total += read_values(a, i, depth) * per_value + state_values(a, i) * STATE_BYTES
-    return total
+    kv, state = read_over(a, layers, depth) if isinstance(layers, range) else _loop_read(a, layers, depth)
+    return kv * KV_TYPES[kv_type] + state * STATE_BYTES
+
+
+def _loop_read(a: Arch, layers: Iterable[int], depth: int) -> tuple[float, int]:
+    return sum(read_values(a, i, depth) for i in layers), sum(state_values(a, i) for i in layers)
 
 
 def _attn_flops(a: Arch, layers: Iterable[int], cells: float) -> float:
     """FLOPs of attention for one query token over `cells` cached tokens: QK^T and AV for every query
     head (a GQA group reads one KV head; MLA's latent serves every head)."""
-    total = 0.0
-    for i in layers:
-        group = a.heads if a.is_mla else max(1, a.heads // max(1, a.kv_heads))
-        total += 2.0 * group * read_values(a, i, int(cells))  # windows, shared caches, DeepSeek V4's kinds
-    return total
+    group = a.heads if a.is_mla else max(1, a.heads // max(1, a.kv_heads))
+    if isinstance(layers, range):
+        kv = read_over(a, layers, int(cells))[0]
+    else:
+        kv = sum(read_values(a, i, int(cells)) for i in layers)
+    return 2.0 * group * kv  # windows, shared caches, DeepSeek V4's kinds: as read_values counts them
 
 
 def _slot_read(a: Arch, w: Weights, p: Placement, s: Slot, depth: int, kv_type: str) -> tuple[float, float]:
