@@ -66,7 +66,11 @@ def _command(args: Any) -> int:
     from ..core.files import WriteError
 
     try:
-        return int(func(args))
+        code = int(func(args))
+        from ..core.estimate import cache
+
+        cache.flush()  # weights computed by this command, for the next one
+        return code
     except CliError as e:
         sys.stderr.write(f"llmtui {args.command}: {e}\n")
         return e.code
@@ -90,13 +94,10 @@ def open_app(profile: str | None) -> int:
         return exitcodes.USAGE
     # Start detecting the hardware before the UI toolkit is imported: both take about as long.
     from ..core.catalog import load_catalog
-    from ..core.estimate import cache
     from ..core.hardware import DetectionJob
 
     catalog = load_catalog()
     job = DetectionJob(catalog) if profile is None else None
-    if cache.load((m.arch for m in catalog.models), "Q4_K_M") < len(catalog.models):
-        cache.save((m.arch for m in catalog.models), "Q4_K_M")  # once, for the next start
     from ..ui.app import run_app
 
     return run_app(profile=profile, catalog=catalog, detection=job)

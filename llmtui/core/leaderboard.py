@@ -10,6 +10,7 @@ from typing import Any
 from .build import Build
 from .catalog.types import Catalog, Model, Score
 from .estimate import QUANTS, STATUS_ORDER, EstimateError, best_quant, estimate
+from .estimate import cache as weights_cache
 from .quality import QuantLoss, adjusted, quant_loss
 
 SEED_COMPOSITE = "Composite (seed)"
@@ -232,6 +233,7 @@ def rows(
                 )
             row = replace(row, serving_tps=served[key])
         out.append(row)
+    weights_cache.flush()  # the weights computed here, for the next start
     return out
 
 
@@ -249,6 +251,7 @@ def with_best_quants(
             bq, bstatus = found[key]
             r = replace(r, best_quant=bq, best_status=bstatus)
         out.append(r)
+    weights_cache.flush()
     return out
 
 

@@ -29,13 +29,10 @@ def run_llmtui() -> None:
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
     # as `llmtui` does (cli.open_app): catalogue, detection started, then the UI toolkit
     from llmtui.core.catalog import load_catalog
-    from llmtui.core.estimate import cache
     from llmtui.core.hardware import DetectionJob
 
     catalog = load_catalog()
     job = DetectionJob(catalog)
-    if cache.load((m.arch for m in catalog.models), "Q4_K_M") < len(catalog.models):
-        cache.save((m.arch for m in catalog.models), "Q4_K_M")
     from llmtui.ui.app import LlmtuiApp
     from llmtui.ui.screens import main as main_screen
 

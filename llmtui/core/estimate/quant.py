@@ -32,6 +32,7 @@ from .tensors import (
     nextn_tensors,
     template_for,
     template_key,
+    template_keys,
 )
 
 
@@ -420,11 +421,11 @@ def tensor_bytes(t: Tensor, type_name: str) -> int:
 LAYER_DEPENDENT = (ATTN_V, ATTN_QKV, ATTN_KV_B, FFN_DOWN, FFN_GATE, FFN_UP)
 
 
+@lru_cache(maxsize=4096)
 def count_attn_v(arch: Arch) -> int:
     """Tensors llama.cpp counts as attn_v-like (n_attention_wv), MTP layers included."""
-    n = 0
-    for i in range(arch.layers):
-        n += sum(1 for t in template_for(arch, template_key(arch, i)) if t.category in _ATTN_V_LIKE)
+    per_key = {k: sum(1 for t in template_for(arch, k) if t.category in _ATTN_V_LIKE) for k in set(template_keys(arch))}
+    n = sum(per_key[k] for k in template_keys(arch))
     return n + sum(1 for t in nextn_tensors(arch) if t.category in _ATTN_V_LIKE)
 
 
@@ -438,8 +439,7 @@ def layer_bytes_by_type(
     glob = [(t, mixer.pick(t)) for t in global_tensors(arch)]
     layers: list[list[tuple[Tensor, str]]] = []
     memo: dict[tuple[object, int], str] = {}
-    for i in range(arch.layers):
-        key = template_key(arch, i)
+    for i, key in enumerate(template_keys(arch)):
         out = []
         for k, t in enumerate(template_for(arch, key)):
             if t.category in LAYER_DEPENDENT:

@@ -527,6 +527,12 @@ def template_key(a: Arch, i: int) -> TemplateKey:
     )
 
 
+@lru_cache(maxsize=4096)
+def template_keys(a: Arch) -> tuple[TemplateKey, ...]:
+    """template_key of every layer, in order."""
+    return tuple(template_key(a, i) for i in range(a.layers))
+
+
 @lru_cache(maxsize=2048)
 def template_for(a: Arch, key: TemplateKey) -> tuple[Tensor, ...]:
     """The tensors of the first layer with this template key; their `layer` is that layer's index."""

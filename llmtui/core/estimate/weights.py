@@ -8,7 +8,7 @@ from itertools import accumulate
 
 from ..catalog.types import Arch
 from .quant import QUANTS, gguf_tensor_types, layer_bytes_by_type, tensor_bytes
-from .tensors import EMBD, OUTPUT, Tensor, global_tensors, model_tensors, nextn_tensors, template_for, template_key
+from .tensors import EMBD, OUTPUT, Tensor, global_tensors, model_tensors, nextn_tensors, template_for, template_keys
 
 # GGUF metadata besides tensors is mostly the tokenizer: each token's string with an 8-byte length
 # prefix, its type (and score) and, for BPE vocabularies, about two merges per token. An approximation
@@ -74,24 +74,41 @@ _primed: dict[tuple[Arch, str], Weights] = {}
 
 
 def prime(arch: Arch, quant: str, w: Weights) -> None:
-    """Seed the cache with a result computed earlier (estimate.cache keeps them on disk)."""
+    """Seed the cache with a result computed earlier."""
     _primed[(arch, quant)] = w
 
 
 def weights(arch: Arch, quant: str) -> Weights:
     """Weight bytes from layer templates: the quant rules run once per template tensor and per
-    layer only where llama.cpp's choice depends on the layer (equal to weights_reference)."""
+    layer only where llama.cpp's choice depends on the layer (equal to weights_reference). Each
+    (architecture, quant) is computed once and kept on disk for the next start (estimate.cache)."""
     w = _primed.get((arch, quant))
     if w is not None:
         return w
     if QUANTS[quant].published:
         raise ValueError(f"{quant} has no rule: size it from a published file (estimate.api.model_weights)")
-    return _weights(arch, quant)
+    return _stored_or_computed(arch, quant)
 
 
 def clear_cache() -> None:
+    """Forget every computed and stored result (the disk cache's file stays)."""
+    from . import cache
+
     _primed.clear()
     _weights.cache_clear()
+    _stored_or_computed.cache_clear()
+    cache.reset()
+
+
+@lru_cache(maxsize=8192)
+def _stored_or_computed(arch: Arch, quant: str) -> Weights:
+    from . import cache
+
+    w = cache.lookup(arch, quant)
+    if w is None:
+        w = _weights(arch, quant)
+        cache.remember(arch, quant, w)
+    return w
 
 
 @lru_cache(maxsize=8192)
@@ -101,16 +118,23 @@ def _weights(arch: Arch, quant: str) -> Weights:
         glob, per_layer, nextn = layer_bytes_by_type(arch, quant)
         glob_sizes = [float(tensor_bytes(t, ty)) for t, ty in glob]
         extra = float(sum(tensor_bytes(t, ty) for t, ty in nextn))
-        layer = [float(sum(tensor_bytes(t, ty) for t, ty in lst)) for lst in per_layer]
-        layer_exp = [float(sum(tensor_bytes(t, ty) for t, ty in lst if t.expert)) for lst in per_layer]
+        sized: dict[tuple[object, ...], tuple[float, float]] = {}  # layers of one template and types: one sum
+        layer, layer_exp = [], []
+        for key, lst in zip(template_keys(arch), per_layer, strict=True):
+            k = (key, *(ty for _, ty in lst))
+            if k not in sized:
+                total = float(sum(tensor_bytes(t, ty) for t, ty in lst))
+                sized[k] = (total, float(sum(tensor_bytes(t, ty) for t, ty in lst if t.expert)))
+            layer.append(sized[k][0])
+            layer_exp.append(sized[k][1])
     else:
         tied = arch.tied_embeddings
         glob = [(t, "") for t in global_tensors(arch)]
         glob_sizes = [_st_bytes(t, quant, q.family, tied) for t in global_tensors(arch)]
-        keys = [template_key(arch, i) for i in range(arch.layers)]
-        sized = {k: [(t, _st_bytes(t, quant, q.family, tied)) for t in template_for(arch, k)] for k in set(keys)}
-        layer = [sum(b for _, b in sized[k]) for k in keys]
-        layer_exp = [sum(b for t, b in sized[k] if t.expert) for k in keys]
+        keys = list(template_keys(arch))
+        sized_st = {k: [(t, _st_bytes(t, quant, q.family, tied)) for t in template_for(arch, k)] for k in set(keys)}
+        layer = [sum(b for _, b in sized_st[k]) for k in keys]
+        layer_exp = [sum(b for t, b in sized_st[k] if t.expert) for k in keys]
         extra = sum(_st_bytes(t, quant, q.family, tied) for t in nextn_tensors(arch))
     embd = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.category == EMBD)
     tok = sum(b for (t, _), b in zip(glob, glob_sizes, strict=True) if t.name == "token_embd.weight")
