@@ -31,7 +31,6 @@ from .tensors import (
     model_tensors,
     nextn_tensors,
     template_for,
-    template_key,
     template_keys,
 )
 
