@@ -199,3 +199,21 @@ def test_hostile_profile_replays_nothing(tmp_path: Path, capsys: pytest.CaptureF
         out, err = capsys.readouterr()
         assert not raw_escapes(out + err), (argv, out)
         assert "[/] GPU" in out
+
+
+def test_depth_counts_every_branch() -> None:
+    """The nesting cap sees the deepest branch wherever it is: first, last, under an object, behind
+    thousands of flat values; and the count stops just past the cap."""
+    from llmtui.core.boundary.reader import depth_of
+
+    assert depth_of(5) == 0 and depth_of([]) == 1 and depth_of({"a": 1}) == 1
+    assert depth_of([list(range(10_000)), {"x": [[[]]]}]) == 5
+    assert depth_of({"a": [1] * 10_000 + [[{"b": [[]]}]]}) == 6
+    deep: list[object] = []
+    cur = deep
+    for _ in range(10_000):
+        nxt: list[object] = []
+        cur.append(nxt)
+        cur = nxt
+    assert depth_of(deep, cap=16) == 17
+    assert depth_of([deep], cap=16) == 17

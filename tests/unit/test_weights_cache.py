@@ -45,9 +45,32 @@ def test_a_cache_of_another_estimator_or_a_damaged_one_is_not_read(
     monkeypatch.setattr(cache, "_digest", own)
     clear_cache()
     doc = json.loads(path.read_text())
-    doc["data"][cache._arch_key(a)]["Q4_K_M"]["L"] = [[1, 0, 3]]  # not this architecture's layer count
+    doc["data"][cache._arch_key(a)]["Q4_K_M"]["L"] = [1, 0, 3]  # not this architecture's layer count
     path.write_text(json.dumps(doc))
     assert a.layers != 3 and cache.lookup(a, "Q4_K_M") is None
     Path(path).write_text("{not json")
     clear_cache()
     assert cache.lookup(a, "Q4_K_M") is None and weights(a, "Q4_K_M").total > 0
+
+
+def test_the_file_keeps_a_bounded_number_of_architectures_this_runs_first(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user catalogue of thousands must not grow the file (read on every start) without end: past
+    MAX_ARCHS the architectures this run used stay, and of the rest the most recently stored."""
+    archs = list({m.arch for m in catalog.models})[:9]
+    assert len(archs) == 9
+    monkeypatch.setattr(cache, "MAX_ARCHS", 6)
+    for a in archs[:6]:
+        weights(a, "Q4_K_M")
+    cache.flush()
+    clear_cache()  # a new run that uses three other architectures and one of the stored ones
+    for a in (*archs[6:], archs[0]):
+        weights(a, "Q4_K_M")
+    cache.flush()
+    doc = json.loads((user_cache_dir() / cache.FILE).read_text())
+    kept = set(doc["data"])
+    assert len(kept) == 6
+    assert {cache._arch_key(a) for a in (*archs[6:], archs[0])} <= kept  # this run's
+    assert {cache._arch_key(a) for a in archs[4:6]} <= kept  # the latest stored before
+    assert not {cache._arch_key(a) for a in archs[1:4]} & kept

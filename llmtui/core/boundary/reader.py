@@ -90,17 +90,19 @@ def read_text(path: Path | str, *, what: str = "file", limit: int | None = None)
 
 
 def depth_of(obj: Any, cap: int = MAX_DEPTH) -> int:
-    """Nesting depth of arrays and objects, counted without recursion (stops counting past cap)."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(obj, 1)]
-    while stack:
-        x, d = stack.pop()
-        if isinstance(x, dict | list):
-            deepest = max(deepest, d)
-            if deepest > cap:
-                return deepest
-            stack.extend((v, d + 1) for v in (x.values() if isinstance(x, dict) else x))
-    return deepest
+    """Nesting depth of arrays and objects, counted level by level without recursion (stops counting
+    past cap). Only containers are carried to the next level, so a file of numbers costs one pass."""
+    level = [obj] if isinstance(obj, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > cap:
+            return depth
+        deeper: list[Any] = []
+        for x in level:
+            deeper += [v for v in (x.values() if isinstance(x, dict) else x) if isinstance(v, dict | list)]
+        level = deeper
+    return depth
 
 
 def _check_depth(obj: Any, where: str, cap: int) -> None:

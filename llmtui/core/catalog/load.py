@@ -177,7 +177,7 @@ def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, 
     user_devices = load_devices(_files(user_dir / "hardware"), "user", errors)
     merged = _merge_unique(models, user_models, "models", errors)
     catalog = Catalog(
-        models=with_user_scores(merged, load_scores(_files(user_dir / "scores"), errors)),
+        models=_shared_archs(with_user_scores(merged, load_scores(_files(user_dir / "scores"), errors))),
         devices=_merge_unique(devices, user_devices, "devices", errors),
         warnings=[str(e) for e in errors],
     )
@@ -185,6 +185,19 @@ def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, 
         _cache[key] = catalog
         _write_disk_cache(disk_key, catalog)
     return catalog
+
+
+def _shared_archs(models: list[Model]) -> list[Model]:
+    """Models with the same architecture (and its source) hold one Arch object, as the disk cache reads
+    them back: the estimator's caches then compare them by identity instead of field by field."""
+    from dataclasses import replace
+
+    seen: dict[tuple[Arch, str, str], Arch] = {}
+    out = []
+    for m in models:
+        a = seen.setdefault((m.arch, m.arch.source, m.arch.ctx_note), m.arch)
+        out.append(m if a is m.arch else replace(m, arch=a))
+    return out
 
 
 def _files(directory: Path) -> list[Path]:
@@ -207,30 +220,46 @@ def _read_disk_cache(key: object) -> Catalog | None:
     if not isinstance(data, dict):
         return None
     try:
+        archs = [Arch(**a) for a in data["archs"]]
+        scores = [tuple(Score(**s) for s in group) for group in data["scores"]]
         return Catalog(
-            models=[_model_from(d) for d in data["models"]],
+            models=[_model_from(d, archs, scores) for d in data["models"]],
             devices=[_device_from(d) for d in data["devices"]],
             warnings=[str(w) for w in data["warnings"]],
         )
-    except (KeyError, TypeError, ValueError, AttributeError):  # damaged: parse the TOML again
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):  # damaged: parse the TOML again
         return None
 
 
 def _write_disk_cache(key: object, catalog: Catalog) -> None:
+    """Each distinct architecture and score list is stored once and models refer to it by index: a
+    catalogue of fine-tunes and variants shares a few, and reads back sharing the same objects."""
     from .. import cache_file
 
+    archs: dict[tuple[Arch, str, str], int] = {}  # source and ctx_note do not take part in Arch's ==
+    scores: dict[tuple[Score, ...], int] = {}
+    models = []
+    for m in catalog.models:
+        d = asdict(m)
+        d["arch"] = archs.setdefault((m.arch, m.arch.source, m.arch.ctx_note), len(archs))
+        d["scores"] = scores.setdefault(m.scores, len(scores))
+        models.append(d)
     data = {
-        "models": [asdict(m) for m in catalog.models],
+        "archs": [asdict(a) for a, _, _ in archs],
+        "scores": [[asdict(s) for s in group] for group in scores],
+        "models": models,
         "devices": [asdict(d) for d in catalog.devices],
         "warnings": catalog.warnings,
     }
     cache_file.write(CACHE, key, data)
 
 
-def _model_from(d: dict[str, Any]) -> Model:
+def _model_from(d: dict[str, Any], archs: list[Arch], scores: list[tuple[Score, ...]]) -> Model:
     d = dict(d)
-    d["arch"] = Arch(**d["arch"])
-    d["scores"] = tuple(Score(**s) for s in d["scores"])
+    if not isinstance(d["arch"], int) or not isinstance(d["scores"], int):
+        raise TypeError("an index")
+    d["arch"] = archs[d["arch"]]
+    d["scores"] = scores[d["scores"]]
     d["files"] = tuple(ModelFile(**f) for f in d["files"])
     d["tags"] = tuple(d["tags"])
     return Model(**d)

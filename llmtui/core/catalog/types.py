@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 ATTENTION_KINDS = "AS*P"  # layer kinds with a KV cache
 RECURRENT_KINDS = "LKMCP"  # layer kinds with a fixed state per sequence
@@ -337,10 +338,26 @@ class Catalog:
             for key in (d.id, d.name, *d.aliases):
                 self._device_index.setdefault(_norm(key), d)
 
+    def _score_groups(self) -> list[tuple[tuple[Score, ...], int]]:
+        """Each distinct list of scores (models read from the cache share them) with how many models
+        hold it: the counts below walk a variant-heavy catalogue once per distinct list."""
+        groups: dict[int, list[Any]] = {}
+        for m in self.models:
+            g = groups.get(id(m.scores))
+            if g is None:
+                groups[id(m.scores)] = [m.scores, 1]
+            else:
+                g[1] += 1
+        return [(sc, n) for sc, n in groups.values()]
+
     def score_keys(self) -> Counter[str]:
         """How many models report each score column (Score.key); kept until reindex()."""
         if self._score_keys is None:
-            self._score_keys = Counter(s.key for m in self.models for s in m.scores)
+            keys: Counter[str] = Counter()
+            for scores, n in self._score_groups():
+                for sc in scores:
+                    keys[sc.key] += n
+            self._score_keys = keys
         return self._score_keys
 
     def stated_versions(self, benchmark: str) -> Counter[str]:
@@ -348,10 +365,10 @@ class Catalog:
         each; kept until reindex()."""
         if self._stated is None:
             stated: dict[str, Counter[str]] = {}
-            for m in self.models:
-                for sc in m.scores:
+            for scores, n in self._score_groups():
+                for sc in scores:
                     if sc.version:
-                        stated.setdefault(sc.benchmark.lower(), Counter())[sc.key] += 1
+                        stated.setdefault(sc.benchmark.lower(), Counter())[sc.key] += n
             self._stated = stated
         return self._stated.get(benchmark.lower(), Counter())
 

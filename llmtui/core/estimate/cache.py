@@ -4,8 +4,10 @@ every architecture and quant (about 1 ms each) on every start.
 
 Every (architecture, quant) the estimator computes is remembered; `flush()` writes the new ones once
 a command or the app's first leaderboard is done. An entry is stored compactly (each run of equal
-layers once) and keyed by the architecture's facts; the whole file is keyed by a digest of the
-estimator's own source (tensors, quant rules, weights), so a changed estimator never reads old sizes.
+layers once, as a flat list of numbers) under a digest of the architecture's facts; the whole file is
+keyed by a digest of the estimator's own source (tensors, quant rules, weights), so a changed estimator
+never reads old sizes. The file keeps at most MAX_ARCHS architectures: those used by the latest run
+first, then the most recently stored (a user's catalogue of thousands stays a file read in ~10 ms).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import fields
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -23,10 +25,11 @@ from ..catalog.types import Arch
 from .weights import Weights
 
 FILE = "weights.json"
-MAX_ENTRIES = 50_000  # about 5 MB of JSON: beyond that the oldest stay out
+MAX_ARCHS = 3000  # about 3 MB of JSON at every quant of each
 
 _table: dict[str, dict[str, Any]] | None = None  # arch key -> quant -> compact entry
 _new: dict[tuple[str, str], dict[str, Any]] = {}
+_used: set[str] = set()  # arch keys looked up by this run
 
 
 @lru_cache(maxsize=1)
@@ -42,12 +45,14 @@ def _digest() -> str:
     return h.hexdigest()[:16]
 
 
+_SKIP = ("source", "ctx_note")  # provenance, not shape
+
+
 @lru_cache(maxsize=8192)
 def _arch_key(a: Arch) -> str:
-    d = asdict(a)
-    d.pop("source", None)
-    d.pop("ctx_note", None)
-    return json.dumps(d, sort_keys=True, separators=(",", ":"))
+    facts = [(f.name, getattr(a, f.name)) for f in fields(a) if f.name not in _SKIP]
+    text = json.dumps(facts, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def _load() -> dict[str, dict[str, Any]]:
@@ -61,12 +66,12 @@ def _load() -> dict[str, dict[str, Any]]:
 
 
 def _compact(w: Weights) -> dict[str, Any]:
-    runs: list[list[int]] = []
+    runs: list[int] = []  # size, expert bytes, count; size, expert bytes, count; ...
     for size, experts in zip(w.layer_bytes, w.layer_expert_bytes, strict=True):
-        if runs and runs[-1][0] == size and runs[-1][1] == experts:
-            runs[-1][2] += 1
+        if runs and runs[-3] == size and runs[-2] == experts:
+            runs[-1] += 1
         else:
-            runs.append([size, experts, 1])
+            runs += [size, experts, 1]
     return {
         "e": w.embd_bytes,
         "o": w.output_bytes,
@@ -79,11 +84,11 @@ def _compact(w: Weights) -> dict[str, Any]:
 
 def _expand(quant: str, d: dict[str, Any], layers: int) -> Weights | None:
     try:
-        runs = d["L"]
-        sizes = tuple(int(s) for s, _, n in runs for _ in range(int(n)))
-        experts = tuple(int(e) for _, e, n in runs for _ in range(int(n)))
-        if len(sizes) != layers:
+        runs = [int(v) for v in d["L"]]
+        if len(runs) % 3 or sum(runs[2::3]) != layers or min(runs[2::3], default=1) < 1:
             return None
+        sizes = tuple(runs[i] for i in range(0, len(runs), 3) for _ in range(runs[i + 2]))
+        experts = tuple(runs[i + 1] for i in range(0, len(runs), 3) for _ in range(runs[i + 2]))
         return Weights(
             quant=quant,
             embd_bytes=int(d["e"]),
@@ -102,7 +107,9 @@ def _expand(quant: str, d: dict[str, Any], layers: int) -> Weights | None:
 
 def lookup(arch: Arch, quant: str) -> Weights | None:
     """The stored weights of this architecture at this quant, or None."""
-    entry = _load().get(_arch_key(arch), {}).get(quant)
+    key = _arch_key(arch)
+    _used.add(key)
+    entry = _load().get(key, {}).get(quant)
     return _expand(quant, entry, arch.layers) if isinstance(entry, dict) else None
 
 
@@ -119,9 +126,12 @@ def flush() -> None:
 
     table = dict(_load())
     for (key, quant), entry in _new.items():
-        table[key] = {**table.get(key, {}), quant: entry}
-    if sum(len(v) for v in table.values()) <= MAX_ENTRIES:
-        cache_file.write(FILE, _digest(), table)
+        table[key] = {**table.pop(key, {}), quant: entry}  # re-inserted: the newest last
+    if len(table) > MAX_ARCHS:  # this run's architectures stay; of the others, the latest stored
+        fresh = _used | {key for key, _ in _new}
+        order = [k for k in table if k not in fresh] + [k for k in table if k in fresh]
+        table = {k: table[k] for k in order[-MAX_ARCHS:]}
+    cache_file.write(FILE, _digest(), table)
     _new.clear()
     global _table
     _table = table
@@ -137,3 +147,4 @@ def reset() -> None:
     global _table
     _table = None
     _new.clear()
+    _used.clear()

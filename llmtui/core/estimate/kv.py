@@ -177,6 +177,17 @@ def read_values(a: Arch, i: int, depth: int) -> float:
     return cells * values  # a layer sharing an earlier layer's cache reads it all the same
 
 
+@lru_cache(maxsize=4096)
+def _layer_facts(a: Arch) -> tuple[tuple[bool, bool, int, int], ...]:
+    """Per layer, what does not depend on the context: whether it keeps its own KV cache, whether it is
+    windowed, the values a cell holds, and its recurrent-state values per sequence."""
+    out = []
+    for i in range(a.layers):
+        has_kv = a.has_kv(i)
+        out.append((has_kv, has_kv and a.is_swa_layer(i), _values(a, i) if has_kv else 0, state_values(a, i)))
+    return tuple(out)
+
+
 @lru_cache(maxsize=16384)
 def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp", n_seq: int = 1) -> KVCache:
     """The cache for one model at a context, for n_seq parallel sequences sharing the cells (a unified
@@ -188,15 +199,20 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     per_value = KV_TYPES[kv_type]
     per_layer = []
     state = 0
-    for i in range(a.layers):
-        s = state_values(a, i) * STATE_BYTES * n_seq
+    to = CTX_PAD.get(engine, 256)
+    full = pad(ctx, to)
+    window = pad(a.sliding_window * n_seq + (UBATCH if engine in ("llama.cpp", "ollama") else 0), to)
+    for i, (has_kv, swa, values_per_cell, state_per_seq) in enumerate(_layer_facts(a)):
+        s = state_per_seq * STATE_BYTES * n_seq
         state += s
         if a.compress_kinds:
             values = _dsv4_values(a, i, ctx, engine, n_seq)
+        elif has_kv:  # as layer_cells() * layer_values()
+            values = (min(full, window) if swa else full) * values_per_cell
         else:
-            values = layer_cells(a, i, ctx, engine, n_seq) * layer_values(a, i)
+            values = 0
         per_layer.append(int(values * per_value) + s)
-    attn = sum(1 for i in range(a.layers) if a.has_kv(i))
+    attn = sum(1 for f in _layer_facts(a) if f[0])
     if a.compress_kinds:
         n_csa, n_hca = a.compress_kinds.count("C"), a.compress_kinds.count("H")
         basis = (
@@ -227,10 +243,10 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     else:
         basis = f"2 x {a.kv_heads} KV heads x {a.head_dim} head dim x {attn} attention layers"
     if a.sliding_window:
-        windowed = sum(1 for i in range(a.layers) if a.is_swa_layer(i))
+        windowed = sum(1 for i in range(a.layers) if a.is_swa_layer(i))  # as stated: attending or not
         basis += f"; {windowed} windowed layers keep {a.sliding_window} tokens"
     basis += f"; {kv_type} = {per_value:g} B/value"
-    recurrent = sum(1 for i in range(a.layers) if state_values(a, i))
+    recurrent = sum(1 for f in _layer_facts(a) if f[3])
     if state:
         basis += f"; {recurrent} recurrent layers: {state / n_seq / 2**20:.1f} MiB f32 state per sequence"
     if n_seq > 1:
