@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -194,6 +194,50 @@ def cheapest_builds(
         if len(out) >= limit:
             break
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One row of "hardware needed per model": the memory the model takes at the quant and context,
+    and the cheapest build that runs it at READABLE_TPS (None: none in the catalogue)."""
+
+    model: Model
+    memory_bytes: int
+    plan: PlanResult | None
+
+
+def hardware_needed(
+    catalog: Catalog,
+    models: Sequence[Model] | None = None,
+    *,
+    quant: str = "Q4_K_M",
+    ctx: int = 8192,
+    kv_type: str = "f16",
+    engine: str = "llama.cpp",
+) -> Iterator[Need]:
+    """Each model (largest first) with its memory and cheapest readable build, as a stream a screen can
+    show as it comes; models sharing an estimate key (a fine-tune and its base) are planned once.
+    Models the estimator cannot size are left out."""
+    from .leaderboard import estimate_key
+
+    done: dict[tuple[object, ...], tuple[int, PlanResult | None] | None] = {}
+    for m in sorted(models if models is not None else catalog.models, key=lambda m: -m.params_b):
+        key = (*estimate_key(m, quant), m.params_b)
+        if key not in done:
+            try:
+                need = estimate(
+                    m, quant, ctx, Build("none"), kv_type=kv_type, engine=engine, with_max_ctx=False, with_speed=False
+                )
+            except EstimateError:
+                done[key] = None
+            else:
+                plans = cheapest_builds(
+                    m, catalog, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, limit=1, target_tps=READABLE_TPS
+                )
+                done[key] = (need.memory.total_bytes, plans[0] if plans else None)
+        found = done[key]
+        if found is not None:
+            yield Need(m, found[0], found[1])
 
 
 @lru_cache(maxsize=4096)
