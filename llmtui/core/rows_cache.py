@@ -1,0 +1,117 @@
+"""The last leaderboards the app computed, kept in the user's cache directory (JSON, through
+llmtui.core.cache_file): a start on the same machine with the same settings shows its rows, best
+quants included, without estimating anything.
+
+A leaderboard is read back only under the key it was stored with, which holds everything its rows
+depend on: llmtui's version and the files of its core and of the reference data the estimator reads
+(path, time, size), the catalogue's models as the estimator sees them (ids, architectures, active
+parameters, files), the build less its live readings (free memory, available RAM and what holds the
+GPUs: the leaderboard places on total memory), and the settings. Anything else means "not cached".
+Leaderboards with a serving figure (the throughput sort) are not kept: they depend on the query too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .build import Build
+from .catalog.types import Catalog
+from .leaderboard import PENDING, Row
+from .paths import bundled_data_dir
+
+FILE = "rows.json"
+KEEP = 8  # leaderboards kept (the builds and settings a user switches between)
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    core = Path(__file__).resolve().parent
+    paths = sorted(core.rglob("*.py")) + sorted((bundled_data_dir() / "reference").glob("gguf_sizes*.toml"))
+    h = hashlib.sha256()
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        h.update(f"{p.name}:{st.st_mtime_ns}:{st.st_size};".encode())
+    return h.hexdigest()[:24]
+
+
+def _catalog_digest(catalog: Catalog) -> str:
+    from .estimate.cache import _arch_key
+
+    h = hashlib.sha256()
+    for m in catalog.models:
+        h.update(f"{m.id}|{_arch_key(m.arch)}|{m.active_params_b!r}|{m.hf_repo}|{m.files!r}\n".encode())
+    return h.hexdigest()[:24]
+
+
+def _steady(build: Build) -> Build:
+    """The build without what changes from one second to the next."""
+    gpus = tuple(replace(g, free_bytes=None) for g in build.gpus)
+    return replace(build, gpus=gpus, ram_available_bytes=None, holders=())
+
+
+def key(catalog: Catalog, build: Build, settings: dict[str, Any]) -> str:
+    from .. import __version__
+
+    text = json.dumps(
+        [__version__, _code_stamp(), _catalog_digest(catalog), repr(_steady(build)), sorted(settings.items())],
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _encode(r: Row) -> list[Any]:
+    return [r.quant, r.memory_bytes, r.status, r.decode_tps, r.roofline_tps, r.best_quant, r.best_status]
+
+
+def read(catalog: Catalog, build: Build, settings: dict[str, Any], benchmark: str) -> list[Row] | None:
+    """The rows stored under this key, one per catalogue model in catalogue order, or None."""
+    from . import cache_file
+
+    stored = cache_file.read(FILE, "rows-v1")
+    if not isinstance(stored, dict):
+        return None
+    entry = stored.get(key(catalog, build, settings))
+    if not isinstance(entry, list) or len(entry) != len(catalog.models):
+        return None
+    out = []
+    try:
+        for m, (quant, mem, status, tps, roof, bq, bstatus) in zip(catalog.models, entry, strict=True):
+            out.append(
+                Row(
+                    model=m,
+                    score=m.score(benchmark),
+                    quant=str(quant),
+                    memory_bytes=int(mem),
+                    status=str(status),
+                    decode_tps=None if tps is None else float(tps),
+                    roofline_tps=None if roof is None else float(roof),
+                    best_quant=None if bq is None else str(bq),
+                    best_status=str(bstatus),
+                    benchmark=benchmark,
+                )
+            )
+    except (TypeError, ValueError):
+        return None
+    return out
+
+
+def write(catalog: Catalog, build: Build, settings: dict[str, Any], rows: list[Row]) -> None:
+    """Keep these rows (one per catalogue model, in its order) with the KEEP - 1 latest others."""
+    from . import cache_file
+
+    if [r.model.id for r in rows] != [m.id for m in catalog.models] or any(r.best_status == PENDING for r in rows):
+        return  # a subset, another order, or best quants still being searched: not what read() rebuilds
+    stored = cache_file.read(FILE, "rows-v1")
+    table = dict(stored) if isinstance(stored, dict) else {}
+    k = key(catalog, build, settings)
+    table.pop(k, None)
+    table[k] = [_encode(r) for r in rows]
+    cache_file.write(FILE, "rows-v1", dict(list(table.items())[-KEEP:]))
