@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -68,6 +69,32 @@ class LlmtuiApp(App[int]):
             return False
         self.push_screen(screen, callback)
         return True
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, with a Screenshot that says where it saved (Textual's saves to
+        a downloads folder that may not exist, in a thread, and says nothing when that fails)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand("Screenshot", "Save an SVG picture of this screen", self.action_save_screenshot)
+            else:
+                yield command
+
+    def action_save_screenshot(self) -> None:
+        self.set_timer(0.1, self._save_screenshot)  # once the palette has closed: a picture of the screen
+
+    def _save_screenshot(self) -> None:
+        if not self.is_running or not self.screen_stack or self.return_code is not None:
+            return  # the app is closing: there is no screen to picture
+        from ..core.paths import screenshot_dir
+
+        folder = screenshot_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as e:
+            self.notify(f"Screenshot not saved: {folder}: {e.strerror or e}", severity="error", markup=False)
+            return
+        self.notify(f"Screenshot saved to {path}", markup=False)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

@@ -16,20 +16,28 @@ from llmtui.ui.screens.main import MainScreen
 from llmtui.ui.widgets.detail import DetailPane
 from llmtui.ui.widgets.leaderboard import Leaderboard
 
+SETTLE_S = 60.0  # generous: a loaded 2-core machine is slow, and a wait only ends early
 
-async def settle(pilot, screen: MainScreen | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the workers (rows, filter, detail) to finish and their results to land."""
+
+async def settle(pilot, screen: MainScreen | None = None, timeout: float = SETTLE_S) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the workers (rows, filter, detail, plan) to finish and their results to land. Fails when
+    they are still busy after `timeout` seconds: a test never goes on to assert on a half-drawn screen."""
+    import time
+
     app = pilot.app
     quiet = 0
-    for _ in range(400):
+    deadline = time.monotonic() + timeout
+    busy_with: list[str] = []
+    while time.monotonic() < deadline:
         await pilot.pause(0.02)
-        busy = any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+        busy_with = [w.description or w.name for w in app.workers if w.is_running or w.state.name == "PENDING"]
         main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None and any(r.best_status == "…" for r in main.all_rows):
-            busy = True  # the best-quant pass has not landed yet
-        quiet = 0 if busy else quiet + 1
+            busy_with.append("best quants")  # the best-quant pass has not landed yet
+        quiet = 0 if busy_with else quiet + 1
         if quiet >= 3:
             return
+    raise AssertionError(f"still busy after {timeout:g} s: {', '.join(busy_with)}")
 
 
 def main_of(app: LlmtuiApp) -> MainScreen:

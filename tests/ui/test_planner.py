@@ -174,7 +174,7 @@ async def test_adding_a_mac_while_the_ram_box_has_focus_keeps_the_typed_ram(cata
 
 
 async def test_reverse_plan_names_the_closest_model_for_a_typo(catalog: Catalog) -> None:
-    from llmtui.ui.screens.planner import ReversePlanScreen
+    from llmtui.ui.screens.reverse_plan import ReversePlanScreen
 
     app = rtx4090_app(catalog)
     async with app.run_test(size=(160, 48)) as pilot:

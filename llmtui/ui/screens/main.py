@@ -558,7 +558,17 @@ class MainScreen(Screen[None]):
     def action_planner(self) -> None:
         from .planner import PlannerScreen
 
-        self.app.open_screen(PlannerScreen(self.catalog, self.state, self))  # type: ignore[attr-defined]
+        st = self.state
+        detected = st.build if st.build is not None and st.build.source == "detected" else None
+        screen = PlannerScreen(self.catalog, st, model=getattr(self.table.current, "model", None), detected=detected)
+        self.app.open_screen(screen, self._planned)  # type: ignore[attr-defined]
+
+    def _planned(self, choice: Any) -> None:
+        """The planner's answer: the build to use (with its engine and formats), or None."""
+        if choice is None:
+            return
+        self.state.engine, self.state.quant, self.state.kv_type = choice.engine, choice.quant, choice.kv_type
+        self.set_build(choice.build, choice.title)
 
     def action_needs(self) -> None:
         from .needs import NeedsScreen
