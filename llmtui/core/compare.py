@@ -30,9 +30,11 @@ class CompareCell:
             return self.note
         if not self.runs:
             return "does not run"
+        from .output import FIT_LABEL
+
         tps = f"{self.tps:.1f} t/s" if self.tps is not None else "— t/s"
-        ctx = f"max ctx {fmt_ctx(self.max_ctx)}" if self.max_ctx else "max ctx —"
-        return f"{self.status} · {tps} · {ctx}"
+        ctx = f"{fmt_ctx(self.max_ctx)} ctx" if self.max_ctx else "— ctx"
+        return f"{FIT_LABEL[self.status]} · {tps} · {ctx}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
@@ -214,3 +215,61 @@ async def test_enter_and_escape_leave_a_box_so_the_keys_work(catalog: Catalog) -
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is not planner
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_compare_shows_what_a_pinned_build_runs_and_c_reaches_it(catalog: Catalog, size: tuple[int, int]) -> None:
+    """Issue 18: compare rows were the top three models by score (every cell 'none' on a small build) and
+    the table sat below the screen with nothing to scroll to it. Now: each build's best per use case and
+    the user's pick, each run by at least one build; c puts the table on screen with the keyboard in it."""
+    from textual.widgets import DataTable
+
+    app = LlmtuiApp(catalog=catalog, build=planned_build(catalog, gpu="RTX 3060 12GB", ram="32GB"), detect=False)
+    async with app.run_test(size=size) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("1")  # A: the RTX 3060
+        await settle(pilot)
+        await open_picker(pilot)
+        await pilot.press(*"3090", "enter")  # now: + an RTX 3090
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = planner.query_one("#compare", DataTable)
+        assert table.row_count >= 2
+        await pilot.press("c")
+        await settle(pilot)
+        assert table.has_focus
+        screen = planner.region
+        assert screen.contains_region(table.region.intersection(screen)) and table.region.height >= 3
+        visible = table.region.intersection(planner.query_one("#results").region)
+        assert visible.height >= 3, "the table is scrolled into view"
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert names[-1] == "price"
+        cells = [[str(c) for c in table.get_row_at(i)[1:4]] for i in range(table.row_count - 1)]
+        why = [str(table.get_row_at(i)[4]) for i in range(table.row_count - 1)]
+        for name, row, reason in zip(names, cells, why, strict=False):
+            assert reason == "your pick" or any(c.startswith("GPU") or c.startswith("CPU") for c in row), name
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2, "the keyboard moves in the table"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is planner and planner.query_one("#lines").has_focus
+
+
+async def test_m_picks_the_model_to_compare(catalog: Catalog) -> None:
+    from textual.widgets import DataTable
+
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press(*"405b", "enter")
+        await settle(pilot)
+        table = planner.query_one("#compare", DataTable)
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[0].startswith("Llama 3.1 405B") and first[-1] == "your pick"
+        assert first[1] == "does not run", "the pick stays, saying it runs nowhere"

@@ -102,7 +102,7 @@ class PlannerScreen(Screen[PlanChoice | None]):
             with VerticalScroll(id="results"):
                 yield Static("computing…", id="plan-results", markup=False)
                 yield Static("", id="compare-title", markup=False)
-                yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="compare", cursor_type="row", zebra_stripes=True, fixed_columns=1)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -119,6 +119,10 @@ class PlannerScreen(Screen[PlanChoice | None]):
 
     def on_resize(self, event: Any) -> None:
         self.set_class(event.size.width < 120, "-narrow")
+
+    def on_descendant_focus(self, event: Any) -> None:
+        """The comparison gets the whole width while it has the keyboard: the composer steps aside."""
+        self.set_class(event.widget.id == "compare", "-comparing")
 
     # --- composing -------------------------------------------------------------------------------------------
 
@@ -381,7 +385,7 @@ class PlannerScreen(Screen[PlanChoice | None]):
         self.dismiss(PlanChoice(b, f"planned {b.describe()}", self.draft.engine, v.quant, v.kv_type))
 
     def action_close(self) -> None:
-        if isinstance(self.focused, Input):  # escape in a box leaves the box, as enter does
+        if isinstance(self.focused, Input | DataTable):  # escape in a box or the comparison goes back to the devices
             self.query_one("#lines", OptionList).focus()
             return
         if self.is_current:  # a second close key queued meanwhile is ignored
