@@ -24,9 +24,23 @@ class LlmtuiApp(App[int]):
     TITLE = "llmtui"
     COMMANDS: ClassVar = App.COMMANDS | {LlmtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="quit llmtui"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="app.force_quit",
+            tooltip="quit, even from a text box",
+        ),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="help: every key, the ranking and the filter language",
+        ),
     ]
 
     def __init__(
@@ -38,8 +52,12 @@ class LlmtuiApp(App[int]):
         engine: str = "llama.cpp",
         detect: bool = True,
         detection: object = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.keymap = dict(keymap or {})  # the user's keymap.toml, read before the app starts
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.catalog = catalog or load_catalog()
         self.state = ViewState(benchmark=default_benchmark(self.catalog), engine=engine)
         if build is not None:
@@ -116,6 +134,15 @@ def run_app(profile: str | None = None, *, catalog: Catalog | None = None, detec
             sys.stderr.write(f"llmtui: {e}\n")
             return 2
         build, engine, title = p.build, p.engine, f"profile {p.name}"
-    app = LlmtuiApp(catalog=catalog, build=build, build_title=title, engine=engine, detection=detection)
+    from ..core.boundary import InputError
+    from ..core.keymap import read_keymap
+    from .keys import defaults
+
+    try:
+        keymap = read_keymap(defaults())
+    except InputError as e:  # a bad keymap is one sentence, before the UI starts
+        sys.stderr.write(f"llmtui: {e}\n")
+        return 2
+    app = LlmtuiApp(catalog=catalog, build=build, build_title=title, engine=engine, detection=detection, keymap=keymap)
     result = app.run()
     return int(result or 0)

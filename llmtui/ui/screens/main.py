@@ -65,28 +65,38 @@ class MainScreen(Screen[None]):
     MainScreen.-too-small #hardware, MainScreen.-too-small #body, MainScreen.-too-small #status,
     MainScreen.-too-small FilterBar { display: none; }
     """
+    # The one list of this screen's keys: the footer shows them, ? lists them (with the tooltip as the
+    # longer text), the palette offers them by name, and keymap.toml remaps them by id.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        # the app's own keys, first in this screen's footer (the same ids: one remapping moves both)
+        Binding("question_mark,f1", "app.help", "Help", id="app.help",
+                tooltip="help: every key, the ranking and the filter language"),
+        Binding("q", "app.quit", "Quit", id="app.quit", tooltip="quit llmtui"),
         # priority: handled the moment it arrives, so what follows it goes to the filter box (see filter())
-        Binding("slash", "filter", "Filter", priority=True),
-        Binding("s", "sort", "Sort"),
-        Binding("r", "reverse", "Reverse", show=False),
-        Binding("b", "quant", "Quant"),
-        Binding("c", "ctx", "Ctx"),
-        Binding("K", "kv", "KV type", show=False),
-        Binding("e", "engine", "Engine", show=False),
-        Binding("m", "metric", "Score", show=False),
-        Binding("p", "preset", "Preset"),
-        Binding("f", "fits", "Fits", show=False),
-        Binding("d", "toggle_detail", "Detail"),
-        Binding("o", "build", "Build", show=False),
-        Binding("w", "planner", "Planner"),
-        Binding("H", "needs", "HW needed", show=False),
-        Binding("A", "seed", "Seed article's table", show=False),
-        Binding("y", "copy", "Copy cmd", show=False),
-        Binding("escape", "back", "Back", show=False),
-    ]
+        Binding("slash", "filter", "Filter", priority=True, id="main.filter",
+                tooltip="filter the leaderboard as you type (escape clears it)"),
+        Binding("s", "sort", "Sort", id="main.sort", tooltip="sort by a column (click a header too)"),
+        Binding("r", "reverse", "Reverse", show=False, id="main.reverse", tooltip="reverse the sort"),
+        Binding("b", "quant", "Quant", id="main.quant", tooltip="quantization (bits) for every row"),
+        Binding("c", "ctx", "Ctx", id="main.ctx", tooltip="context length"),
+        Binding("K", "kv", "KV type", show=False, id="main.kv", tooltip="KV cache type (the engine's own types)"),
+        Binding("e", "engine", "Engine", show=False, id="main.engine", tooltip="engine: llama.cpp, Ollama, vLLM, MLX"),
+        Binding("m", "metric", "Score", show=False, id="main.metric", tooltip="the score (metric) to show and rank by"),
+        Binding("p", "preset", "Preset", id="main.preset", tooltip="use-case presets from the seed article"),
+        Binding("f", "fits", "Fits", show=False, id="main.fits", tooltip="show only models that fit this build"),
+        Binding("d", "toggle_detail", "Detail", id="main.detail", tooltip="show or hide the detail pane"),
+        Binding("o", "build", "Build", show=False, id="main.build", tooltip="build: this machine or a saved profile"),
+        Binding("w", "planner", "Planner", id="main.planner",
+                tooltip="what-if planner: compose a build, compare builds, reverse planning"),
+        Binding("H", "needs", "HW needed", show=False, id="main.needs",
+                tooltip="hardware needed per model: the cheapest hardware that runs each"),
+        Binding("A", "seed", "Seed table", show=False, id="main.seed",
+                tooltip="the seed article's hardware table next to llmtui's figures, its errors named"),
+        Binding("y", "copy", "Copy cmd", show=False, id="main.copy",
+                tooltip="copy the launch command (OSC 52: works over SSH)"),
+        Binding("escape", "back", "Back", show=False, id="main.back",
+                tooltip="back to the table (closes the detail on a narrow screen)"),
+    ]  # fmt: skip
 
     def __init__(self, catalog: Catalog, state: ViewState, *, detect: bool, job: Any = None) -> None:
         super().__init__()

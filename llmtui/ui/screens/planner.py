@@ -49,24 +49,28 @@ class PlanChoice:
 class PlannerScreen(Screen[PlanChoice | None]):
     CSS_PATH = Path(__file__).with_name("planner.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add device", id="planner.add"),
-        Binding("x,delete", "remove", "Remove", id="planner.remove"),
-        Binding("plus,equals_sign", "count(1)", "+1", id="planner.more"),
-        Binding("minus", "count(-1)", "-1", id="planner.fewer"),
-        Binding("n", "network", "Network", show=False, id="planner.network"),
-        Binding("e", "engine", "Engine", show=False, id="planner.engine"),
-        Binding("t", "this_machine", "This machine", show=False, id="planner.this_machine"),
-        Binding("l", "load", "Load profile", id="planner.load"),
-        Binding("S", "save", "Save profile", id="planner.save"),
-        Binding("1", "pin(0)", "Pin A", show=False, id="planner.pin_a"),
-        Binding("2", "pin(1)", "Pin B", show=False, id="planner.pin_b"),
-        Binding("3", "pin(2)", "Pin C", show=False, id="planner.pin_c"),
-        Binding("c", "compare", "Compare", id="planner.compare"),
-        Binding("m", "pick_model", "Model to compare", show=False, id="planner.pick_model"),
-        Binding("R", "reverse_plan", "Reverse plan", id="planner.reverse_plan"),
-        Binding("u", "use", "Use build", id="planner.use"),
-        Binding("escape", "close", "Back", id="planner.close"),
-    ]
+        Binding("a", "add", "Add device", id="planner.add", tooltip="add a GPU or a machine (type to narrow the list)"),
+        Binding("x,delete", "remove", "Remove", id="planner.remove", tooltip="remove the selected device line"),
+        Binding("plus,equals_sign", "count(1)", "+1", id="planner.more", tooltip="one more of the selected device"),
+        Binding("minus", "count(-1)", "-1", id="planner.fewer", tooltip="one fewer of the selected device"),
+        Binding("n", "network", "Network", show=False, id="planner.network", tooltip="the network between machines"),
+        Binding("e", "engine", "Engine", show=False, id="planner.engine", tooltip="the engine the plan runs"),
+        Binding("t", "this_machine", "This machine", show=False, id="planner.this_machine",
+                tooltip="start from this machine (detected)"),
+        Binding("l", "load", "Load profile", id="planner.load", tooltip="start from a saved profile"),
+        Binding("S", "save", "Save profile", id="planner.save", tooltip="save this build as a profile"),
+        Binding("1", "pin(0)", "Pin A", show=False, id="planner.pin_a", tooltip="pin this build as A for comparison"),
+        Binding("2", "pin(1)", "Pin B", show=False, id="planner.pin_b", tooltip="pin this build as B for comparison"),
+        Binding("3", "pin(2)", "Pin C", show=False, id="planner.pin_c", tooltip="pin this build as C for comparison"),
+        Binding("c", "compare", "Compare", id="planner.compare",
+                tooltip="go to the comparison of the pinned builds (escape comes back)"),
+        Binding("m", "pick_model", "Model to compare", show=False, id="planner.pick_model",
+                tooltip="pick a model to compare on every pinned build"),
+        Binding("R", "reverse_plan", "Reverse plan", id="planner.reverse_plan",
+                tooltip="reverse planning: the cheapest builds for a model at a speed"),
+        Binding("u", "use", "Use build", id="planner.use", tooltip="use this build on the leaderboard"),
+        Binding("escape", "close", "Back", id="planner.close", tooltip="leave a box, or the planner"),
+    ]  # fmt: skip
 
     def __init__(
         self, catalog: Catalog, state: ViewState, *, model: Model | None = None, detected: Build | None = None

@@ -53,13 +53,13 @@ class Leaderboard(ScrollView, can_focus=True):
     """Rows of models; j/k or arrows move, g/G jump, enter opens the detail."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
-        Binding("g,home", "jump(0)", "Top", show=False),
-        Binding("G,end", "jump(-1)", "Bottom", show=False),
-        Binding("enter", "select", "Detail", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="main.down", tooltip="next model"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="main.up", tooltip="previous model"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="main.page_down", tooltip="a page down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="main.page_up", tooltip="a page up"),
+        Binding("g,home", "jump(0)", "Top", show=False, id="main.top", tooltip="the first model"),
+        Binding("G,end", "jump(-1)", "Bottom", show=False, id="main.bottom", tooltip="the last model"),
+        Binding("enter", "select", "Detail", show=False, id="main.select", tooltip="open the model's detail"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "leaderboard--header",
