@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
@@ -59,10 +60,9 @@ class LlmtuiApp(App[int]):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.catalog = catalog or load_catalog()
-        self.state = ViewState(benchmark=default_benchmark(self.catalog), engine=engine)
+        self.state = ViewState(benchmark=default_benchmark(self.catalog), engine=engine)  # the first view
         if build is not None:
-            self.state.build = build
-            self.state.build_title = build_title or build.name
+            self.state = replace(self.state, build=build, build_title=build_title or build.name)
         self.detect = detect and build is None
         self.detection = detection  # a DetectionJob already running, from open_app
 

@@ -426,3 +426,41 @@ async def test_help_lists_the_planners_keys(make_app) -> None:  # type: ignore[n
         lines = help_text(app)
         for key in ("R", "S", "u", "1", "2", "3", "t", "l", "n", "c", "m"):
             assert any(ln.startswith(key + " ") and "planner." in ln for ln in lines), key
+
+
+async def test_one_watcher_decides_what_a_change_redoes(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The view is one immutable value; its watcher recomputes for a figure, refilters for the rows
+    shown, retitles for the title, and ignores a refresh of this machine that changes no fit."""
+    from dataclasses import replace
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        calls: list[str] = []
+        recompute, refilter = screen.recompute, screen.refilter
+        screen.recompute = lambda: calls.append("recompute") or recompute()  # type: ignore[method-assign]
+        screen.refilter = lambda: calls.append("refilter") or refilter()  # type: ignore[method-assign]
+        screen.set_sort("params")
+        assert calls == ["refilter"]
+        calls.clear()
+        screen.set_quant("Q8_0")
+        assert calls == ["recompute"] and "Q8_0" in str(screen.query_one("#title").render())
+        await settle(pilot)
+        calls.clear()
+        screen.state = replace(screen.state, build_title="renamed")
+        assert calls == [] and "renamed" in str(screen.query_one("#title").render())
+        b = screen.state.build
+        assert b is not None
+        here = replace(b, source="detected")
+        screen.state = replace(screen.state, build=here)
+        calls.clear()
+        gpu = replace(here.gpus[0], free_bytes=(here.gpus[0].free_bytes or 0) + (100 << 20))
+        screen.state = replace(screen.state, build=replace(here, gpus=(gpu,)))
+        assert calls == [], "100 MiB more free memory changes no fit: no recompute"
+        gpu = replace(here.gpus[0], free_bytes=(here.gpus[0].free_bytes or 0) + (2 << 30))
+        screen.state = replace(screen.state, build=replace(here, gpus=(gpu,)))
+        assert calls == ["recompute"]
+        with pytest.raises(AttributeError):
+            screen.state.quant = "Q4_K_M"  # type: ignore[misc]
+        await settle(pilot)

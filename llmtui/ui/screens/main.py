@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -32,7 +34,7 @@ from ...core.leaderboard import (
 from ...core.presets import PRESETS, PRESETS_BY_KEY
 from ...core.query import QueryError, parse_query
 from ...core.units import fmt_ctx
-from ..state import CONTEXTS, ViewState
+from ..state import CONTEXTS, HARDWARE, RECOMPUTE, REFILTER, RETITLE, ViewState, changed
 from ..widgets.detail import DetailPane
 from ..widgets.filter_bar import FilterBar
 from ..widgets.hardware_pane import HardwarePane
@@ -51,20 +53,7 @@ SYNC_FILTER_ROWS = 10_000
 
 
 class MainScreen(Screen[None]):
-    DEFAULT_CSS = """
-    #title { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
-    #body { height: 1fr; }
-    #table-area { width: 1fr; }
-    #detail { width: 42%; display: none; }
-    MainScreen.-detail #detail { display: block; }
-    MainScreen.-detail.-narrow #table-area { display: none; }
-    MainScreen.-detail.-narrow #detail { width: 1fr; border-left: none; }
-    #status { height: 1; color: $text-muted; padding: 0 1; }
-    #too-small { display: none; height: 1fr; content-align: center middle; text-align: center; }
-    MainScreen.-too-small #too-small { display: block; }
-    MainScreen.-too-small #hardware, MainScreen.-too-small #body, MainScreen.-too-small #status,
-    MainScreen.-too-small FilterBar { display: none; }
-    """
+    CSS_PATH = Path(__file__).with_name("main.tcss")
     # The one list of this screen's keys: the footer shows them, ? lists them (with the tooltip as the
     # longer text), the palette offers them by name, and keymap.toml remaps them by id.
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -98,10 +87,14 @@ class MainScreen(Screen[None]):
                 tooltip="back to the table (closes the detail on a narrow screen)"),
     ]  # fmt: skip
 
+    # What the screen shows, as one immutable value: set a new one (replace(self.state, ...)) and
+    # watch_state decides what to redo.
+    state: reactive[ViewState] = reactive(ViewState, init=False, always_update=False)
+
     def __init__(self, catalog: Catalog, state: ViewState, *, detect: bool, job: Any = None) -> None:
         super().__init__()
         self.catalog = catalog
-        self.state = state
+        self.set_reactive(MainScreen.state, state)
         self.detect_on_start = detect
         self.job = job  # detection started before the UI (llmtui.core.hardware.DetectionJob)
         self.all_rows: list[Row] = []
@@ -152,6 +145,19 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Any) -> None:
         self._apply_size(event.size.width, event.size.height)
 
+    def watch_state(self, old: ViewState, new: ViewState) -> None:
+        """The one place that decides what a change of view redoes: the figures (recompute, which
+        refilters when the rows land), only which rows show (refilter), the title, the hardware pane."""
+        what = changed(old, new)
+        if what & HARDWARE:
+            self._show_hardware()
+        if what & RETITLE:
+            self._refresh_title()
+        if what & RECOMPUTE and _needs_rows(old, new, what):
+            self.recompute()
+        elif what & REFILTER:
+            self.refilter()
+
     def _apply_size(self, width: int, height: int) -> None:
         small = width < MIN_W or height < MIN_H
         self.set_class(small, "-too-small")
@@ -184,14 +190,7 @@ class MainScreen(Screen[None]):
         if self.state.build is not None and self.state.build.source != "detected":
             return  # the user switched to a profile meanwhile
         first = self.state.build is None
-        old = self.state.build
-        self.state.build = machine.build
-        self.state.machine = machine
-        self.state.build_title = "this machine"
-        self._show_hardware()
-        self._refresh_title()
-        if first or _moved(old, machine.build):
-            self.recompute()
+        self.state = replace(self.state, build=machine.build, machine=machine, build_title="this machine")
         if first and self.app.is_running:
             self.set_interval(5.0, self.detect_hardware, name="hardware-refresh")
 
@@ -201,13 +200,8 @@ class MainScreen(Screen[None]):
         machine = self.state.machine if b is not None and b.source == "detected" else None
         self.query_one(HardwarePane).show(b, machine, title)
 
-    def set_build(self, build: Build, title: str, machine: object | None = None) -> None:
-        self.state.build = build
-        self.state.build_title = title
-        self.state.machine = machine
-        self._show_hardware()
-        self._refresh_title()
-        self.recompute()
+    def set_build(self, build: Build, title: str, machine: object | None = None, **view: Any) -> None:
+        self.state = replace(self.state, build=build, build_title=title, machine=machine, **view)
 
     # --- rows ------------------------------------------------------------------------------------------------
 
@@ -217,7 +211,7 @@ class MainScreen(Screen[None]):
         if st.build is None:  # names and scores at once; the figures follow detection
             self._rows_ready(placeholder_rows(self.catalog, quant=st.quant, benchmark=st.benchmark), True)
             return
-        self._compute_rows(replace(st))
+        self._compute_rows(st)
 
     @work(thread=True, exclusive=True, group="rows", description="rows")
     def _compute_rows(self, st: ViewState) -> None:
@@ -331,7 +325,7 @@ class MainScreen(Screen[None]):
         if self.state.build is None or self.rows_pending:
             self.detail.clear("Detecting hardware…")
             return
-        self._load_detail(row.model, replace(self.state), self._detail_request)
+        self._load_detail(row.model, self.state, self._detail_request)
 
     def _detail_landed(self, request: int, show: Any, *args: Any) -> None:
         if request == self._detail_request:
@@ -407,20 +401,15 @@ class MainScreen(Screen[None]):
 
     def _filter_changed(self, text: str) -> None:
         """Called by the filter box for every keystroke, inside the key's handler (see QueryInput)."""
-        self.state.query = text
-        if self.state.preset:  # typing leaves the preset's query behind
-            self.state.preset = ""
-            self._refresh_title()
-        self.refilter()
+        self.state = replace(self.state, query=text, preset="")  # typing leaves a preset's query behind
 
     @on(FilterBar.Done)
     def _filter_done(self, event: FilterBar.Done) -> None:
         self.table.focus()
 
     def action_fits(self) -> None:
-        self.state.fits_only = not self.state.fits_only
+        self.state = replace(self.state, fits_only=not self.state.fits_only)
         self.notify("Showing models that fit this build." if self.state.fits_only else "Showing every model.")
-        self.refilter()
 
     # --- choices ----------------------------------------------------------------------------------------------------
 
@@ -449,9 +438,7 @@ class MainScreen(Screen[None]):
         self._choose("Sort by", [(k, labels[k]) for k in SORT_KEYS], self.state.sort, self.set_sort)
 
     def set_sort(self, key: str) -> None:
-        self.state.sort = key
-        self.state.reverse = False
-        self.refilter()
+        self.state = replace(self.state, sort=key, reverse=False)
 
     @on(Leaderboard.SortClicked)
     def _sort_clicked(self, event: Leaderboard.SortClicked) -> None:
@@ -461,60 +448,48 @@ class MainScreen(Screen[None]):
             self.set_sort(event.key)
 
     def action_reverse(self) -> None:
-        self.state.reverse = not self.state.reverse
-        self.refilter()
+        self.state = replace(self.state, reverse=not self.state.reverse)
 
     def action_quant(self) -> None:
         opts = [(q, f"{q:8} {QUANTS[q].note}") for q in engine_quants(ENGINES[self.state.engine])]
         self._choose("Quantization", opts, self.state.quant, self.set_quant)
 
     def set_quant(self, q: str) -> None:
-        self.state.quant = q
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, quant=q)
 
     def action_ctx(self) -> None:
         opts = [(str(c), f"{fmt_ctx(c)} tokens") for c in CONTEXTS]
         self._choose("Context length", opts, str(self.state.ctx), lambda v: self.set_ctx(int(v)))
 
     def set_ctx(self, ctx: int) -> None:
-        self.state.ctx = ctx
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, ctx=ctx)
 
     def action_kv(self) -> None:
         opts = [(k, KV_NOTES[k]) for k in ENGINES[self.state.engine].kv_types]
         self._choose("KV cache type", opts, self.state.kv_type, self.set_kv)
 
     def set_kv(self, kv: str) -> None:
-        self.state.kv_type = kv
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, kv_type=kv)
 
     def action_engine(self) -> None:
         opts = [(e.name, e.label) for e in ENGINES.values()]
         self._choose("Engine", opts, self.state.engine, self.set_engine)
 
     def set_engine(self, name: str) -> None:
-        self.state.engine = name
         eng = ENGINES[name]
         quant, kv = engine_quant(self.state.quant, eng), engine_kv(self.state.kv_type, eng)
-        changed = [f"quant {quant}"] if quant != self.state.quant else []
-        changed += [f"KV cache {kv}"] if kv != self.state.kv_type else []
-        self.state.quant, self.state.kv_type = quant, kv
-        if changed:
-            self.notify(f"{eng.label} runs other formats: {' and '.join(changed)}.", markup=False)
-        self._refresh_title()
-        self.recompute()
+        other = [f"quant {quant}"] if quant != self.state.quant else []
+        other += [f"KV cache {kv}"] if kv != self.state.kv_type else []
+        if other:
+            self.notify(f"{eng.label} runs other formats: {' and '.join(other)}.", markup=False)
+        self.state = replace(self.state, engine=name, quant=quant, kv_type=kv)
 
     def action_metric(self) -> None:
         opts = benchmark_choices(self.catalog)
         self._choose("Score to show and rank by", opts, self.state.benchmark, self.set_benchmark)
 
     def set_benchmark(self, b: str) -> None:
-        self.state.benchmark = b
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, benchmark=b)
 
     def action_preset(self) -> None:
         opts = [("", "none: every model")] + [(p.key, f"{p.label}: {p.query} · by {p.benchmark}") for p in PRESETS]
@@ -523,18 +498,17 @@ class MainScreen(Screen[None]):
     def set_preset(self, key: str) -> None:
         st = self.state
         if not key:
-            st.preset, st.query = "", ""
+            st = replace(st, preset="", query="")
         else:
             p = PRESETS_BY_KEY[key]
-            st.preset, st.query, st.sort, st.reverse = key, p.query, p.sort, False
-            key = resolve_benchmark(self.catalog, p.benchmark)
-            if key in benchmarks(self.catalog):
-                st.benchmark = key
+            st = replace(st, preset=key, query=p.query, sort=p.sort, reverse=False)
+            bench = resolve_benchmark(self.catalog, p.benchmark)
+            if bench in benchmarks(self.catalog):
+                st = replace(st, benchmark=bench)
             if p.ctx:
-                st.ctx = p.ctx
+                st = replace(st, ctx=p.ctx)
         self.query_one(FilterBar).set_text(st.query)
-        self._refresh_title()
-        self.recompute()
+        self.state = st
 
     def action_build(self) -> None:
         from ...core.profiles import list_profiles
@@ -548,11 +522,7 @@ class MainScreen(Screen[None]):
 
     def use_profile(self, name: str) -> None:
         if not name:
-            self.state.build = None
-            self.state.build_title = "this machine"
-            self.state.machine = None
-            self._show_hardware()
-            self.recompute()
+            self.state = replace(self.state, build=None, build_title="this machine", machine=None)
             self.detect_hardware()
             return
         from ...core.profiles import ProfileError, load_profile
@@ -562,8 +532,7 @@ class MainScreen(Screen[None]):
         except ProfileError as e:
             self.notify(str(e), severity="error", timeout=10, markup=False)
             return
-        self.state.engine = p.engine
-        self.set_build(p.build, f"profile {p.name}")
+        self.set_build(p.build, f"profile {p.name}", engine=p.engine)
 
     def action_planner(self) -> None:
         from .planner import PlannerScreen
@@ -577,8 +546,7 @@ class MainScreen(Screen[None]):
         """The planner's answer: the build to use (with its engine and formats), or None."""
         if choice is None:
             return
-        self.state.engine, self.state.quant, self.state.kv_type = choice.engine, choice.quant, choice.kv_type
-        self.set_build(choice.build, choice.title)
+        self.set_build(choice.build, choice.title, engine=choice.engine, quant=choice.quant, kv_type=choice.kv_type)
 
     def action_needs(self) -> None:
         from .needs import NeedsScreen
@@ -606,6 +574,16 @@ def _filtered(text: str, all_rows: list[Row], pending: bool) -> tuple[list[Row],
 
 def _default_desc(key: str) -> bool:
     return key in DESCENDING
+
+
+def _needs_rows(old: ViewState, new: ViewState, what: frozenset[str]) -> bool:
+    """A figure changed, except when the only change is detection's periodic refresh of this machine
+    and free memory moved too little to change a fit."""
+    if what & RECOMPUTE != {"build"} or old.build is None or new.build is None:
+        return True
+    if old.build.source != "detected" or new.build.source != "detected":
+        return True
+    return _moved(old.build, new.build)
 
 
 def _moved(old: Build | None, new: Build) -> bool:
