@@ -48,3 +48,33 @@ def test_a_bad_keymap_stops_before_the_ui_with_one_sentence(
     assert run_app(catalog=catalog) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(path) in err and "'main.sortt' is not a binding id" in err
+
+
+async def test_the_palettes_screenshot_saves_and_says_where(
+    make_app, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: "Screenshot" failed: Textual saves to a downloads folder (none here), in a thread, and
+    says nothing when that fails. llmtui's saves to its data directory and names the file."""
+    import os
+    from pathlib import Path
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/Downloads
+    monkeypatch.delenv("XDG_DOWNLOAD_DIR", raising=False)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        for ch in "screenshot":
+            await pilot.press(ch)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        for _ in range(100):  # the picture is taken once the palette has closed
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        notes = [n.message for n in app._notifications]
+        assert notes and notes[-1].startswith("Screenshot saved to "), notes
+        saved = Path(notes[-1].removeprefix("Screenshot saved to "))
+        assert saved.is_file() and saved.parent == Path(os.environ["LLMTUI_DATA_DIR"]) / "screenshots"
+        assert saved.read_text().startswith("<svg")

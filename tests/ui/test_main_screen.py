@@ -464,3 +464,56 @@ async def test_one_watcher_decides_what_a_change_redoes(make_app) -> None:  # ty
         with pytest.raises(AttributeError):
             screen.state.quant = "Q4_K_M"  # type: ignore[misc]
         await settle(pilot)
+
+
+async def test_d_on_a_narrow_screen_gives_the_detail_the_keyboard(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Below 130 columns the detail replaces the table; d left the keyboard on the hidden table
+    (focus on nothing), so j/k moved nothing on screen."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert screen.detail.display and screen.detail.has_focus
+        await pilot.press("d")
+        await pilot.pause()
+        assert not screen.detail.display and screen.table.has_focus
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_fit_styles_under_no_color_keep_the_terminals_foreground(
+    make_app, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: with NO_COLOR the fit colours became dark greys on black. Under NO_COLOR the fit cells
+    carry no colour of their own (weight and slant only); with colour they keep theirs."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = main_of(app).table
+        assert app.no_color == no_color
+        styles = {fit: table._fit_style(fit) for fit in ("GPU", "GPU+CPU", "CPU only", "no")}
+        if no_color:
+            assert all(s.color is None and s.bgcolor is None for s in styles.values())
+            assert styles["GPU"].bold and styles["CPU only"].italic
+        else:
+            assert all(s.color is not None for s in styles.values())
+
+
+async def test_ram_holding_experts_is_not_called_embeddings(catalog: Catalog) -> None:
+    """Issue 18: with --n-cpu-moe the CPU row of the memory bars read 'embeddings' while it held the
+    experts of most layers."""
+    build = planned_build(catalog, gpu="RTX 4090", ram="128GB")
+    app = LlmtuiApp(catalog=catalog, build=build, detect=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        table = screen.table
+        table.cursor = next(i for i, r in enumerate(table.rows) if r.id == "mixtral-8x22b-instruct-v0.1")
+        await settle(pilot)
+        e = estimate(table.rows[table.cursor].model, "Q4_K_M", 8192, build)
+        assert e.n_cpu_moe > 0
+        ram = next(ln for ln in screen.detail.plain_text().splitlines() if ln.startswith("CPU RAM"))
+        assert f"experts of {e.n_cpu_moe} layers" in ram and "embeddings" not in ram

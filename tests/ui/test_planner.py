@@ -273,3 +273,24 @@ async def test_m_picks_the_model_to_compare(catalog: Catalog) -> None:
         first = [str(c) for c in table.get_row_at(0)]
         assert first[0].startswith("Llama 3.1 405B") and first[-1] == "your pick"
         assert first[1] == "does not run", "the pick stays, saying it runs nowhere"
+
+
+async def test_use_build_returns_it_and_names_it_once(catalog: Catalog) -> None:
+    """The planner hands its build back with dismiss(); issue 18: the pane read 'planned: X: X'."""
+    from llmtui.ui.screens.main import MainScreen
+    from tests.ui.test_main_screen import main_of
+
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("plus")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and planner not in app.screen_stack
+        main = main_of(app)
+        b = main.state.build
+        assert b is not None and len(b.gpus) == 2 and b.source == "planned"
+        pane = str(main.query_one("#hardware").render())
+        assert pane.count(b.describe()) == 1, pane
+        assert "planned build" in str(main.query_one("#title").render())

@@ -64,3 +64,10 @@ def test_draft_rules(catalog: Catalog) -> None:
         d.count(0, 1)
     with pytest.raises(DraftError, match="add one with a"):
         Draft().count(None, 1)
+
+
+def test_counts_agree_with_their_number() -> None:
+    """Issue 18: '(1 models)'."""
+    from llmtui.core.units import count
+
+    assert [count(n, "model") for n in (0, 1, 2)] == ["0 models", "1 model", "2 models"]

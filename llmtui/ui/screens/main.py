@@ -33,7 +33,7 @@ from ...core.leaderboard import (
 )
 from ...core.presets import PRESETS, PRESETS_BY_KEY
 from ...core.query import QueryError, parse_query
-from ...core.units import fmt_ctx
+from ...core.units import count, fmt_ctx
 from ..state import CONTEXTS, HARDWARE, RECOMPUTE, REFILTER, RETITLE, ViewState, changed
 from ..widgets.detail import DetailPane
 from ..widgets.filter_bar import FilterBar
@@ -291,7 +291,7 @@ class MainScreen(Screen[None]):
 
     def _refresh_status(self, shown: int) -> None:
         st = self.state
-        parts = [f"{shown} of {len(self.all_rows)} models"]
+        parts = [f"{shown} of {count(len(self.all_rows), 'model')}"]
         if st.full_query():
             parts.append(f"filter: {st.full_query()}")
         if self.rows_pending:
@@ -367,6 +367,8 @@ class MainScreen(Screen[None]):
             self.table.focus()
         else:
             self._refresh_detail()
+            if self.has_class("-narrow"):  # the detail takes the table's place: it takes the keyboard too
+                self.detail.focus()
 
     def action_back(self) -> None:
         if self.has_class("-narrow") and self.has_class("-detail"):

@@ -27,7 +27,7 @@ from ...core.compare import CompareRow, candidates, compare
 from ...core.draft import Draft, DraftError, Overview, overview
 from ...core.estimate import ENGINES, EstimateError, engine_kv, engine_quant
 from ...core.output import device_price_text, fmt_gib, price_text
-from ...core.units import GiB, fmt_ctx
+from ...core.units import GiB, count, fmt_ctx
 from ..plain import plain
 from ..state import ViewState
 from .choose import ChoiceScreen
@@ -386,7 +386,8 @@ class PlannerScreen(Screen[PlanChoice | None]):
             return
         b = self.draft.build()
         v = self.view
-        self.dismiss(PlanChoice(b, f"planned {b.describe()}", self.draft.engine, v.quant, v.kv_type))
+        title = "planned build" if self.draft.name == "planned" else f"planned build {self.draft.name}"
+        self.dismiss(PlanChoice(b, title, self.draft.engine, v.quant, v.kv_type))
 
     def action_close(self) -> None:
         if isinstance(self.focused, Input | DataTable):  # escape in a box or the comparison goes back to the devices
@@ -452,7 +453,7 @@ class PlannerScreen(Screen[PlanChoice | None]):
                 price = "unknown (a device has no listed price)"
         power = "unknown" if s.power_w is None else f"{s.power_w:.0f} W"
         out.append(f"GPU memory {fmt_gib(s.gpu_memory_bytes)} GiB · price {price} · power {power}\n")
-        out.append(f"Fully on GPU: {s.fits_gpu} models · runs at all: {s.fits_any}\n")
+        out.append(f"Fully on GPU: {count(s.fits_gpu, 'model')} · runs at all: {s.fits_any}\n")
         out.append(f"Biggest model on GPU at {v.quant}: ", style="bold")
         out.append(s.biggest)
         if s.biggest_tps:

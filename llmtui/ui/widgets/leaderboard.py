@@ -45,6 +45,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("license", "License", 12, "left", 4),
     Column("released", "Released", 10, "left", 4),
 )
+NO_COLOR_FIT = {
+    "gpu": Style(bold=True),
+    "offload": Style(),
+    "cpu": Style(italic=True),
+    "none": Style(),
+    "pending": Style(),
+}
 FIT_COL, TPS_COL, BEST_COL = 6, 7, 8  # cells styled by fit, or pending while detection runs
 MODEL_MIN = 16
 
@@ -189,7 +196,13 @@ class Leaderboard(ScrollView, can_focus=True):
         super().notify_style_update()
 
     def _fit_style(self, text: str) -> Style:
-        return self._style({"GPU": "gpu", "GPU+CPU": "offload", "CPU only": "cpu", "no": "none"}.get(text, "pending"))
+        name = {"GPU": "gpu", "GPU+CPU": "offload", "CPU only": "cpu", "no": "none"}.get(text, "pending")
+        if self.app.no_color:
+            # NO_COLOR: Textual turns each colour into a grey, and $error or $secondary become dark grey
+            # on black. The fit's word says it all; weight and slant tell the groups apart, in the
+            # terminal's own foreground.
+            return NO_COLOR_FIT[name]
+        return self._style(name)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
