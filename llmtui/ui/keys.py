@@ -56,10 +56,13 @@ def defaults() -> dict[str, str]:
     return out
 
 
-def rows(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    """(keys as remapped, what it does, id) for each binding, once per id, in the list's order."""
+def rows(
+    bindings: Iterable[Binding], keymap: Mapping[str, str], seen: set[str] | None = None
+) -> list[tuple[str, str, str]]:
+    """(keys as remapped, what it does, id) for each binding, once per id (`seen`: ids listed already,
+    updated), in the list's order."""
     out: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     for b in bindings:
         if b.id in seen:
             continue

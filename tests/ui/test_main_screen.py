@@ -307,6 +307,7 @@ async def test_help_lists_every_key_from_the_bindings(make_app) -> None:  # type
         assert isinstance(app.screen, HelpScreen)
         lines = help_text(app)
         assert missing_from_help(lines, {}) == []
+        assert sum(ln.endswith("app.help") for ln in lines) == 1, "the app's keys, on several lists, once"
         # the check can fail: a line taken out is reported by its id
         assert missing_from_help([ln for ln in lines if not ln.endswith("main.sort")], {}) == ["main.sort"]
         await pilot.press("escape")

@@ -35,6 +35,7 @@ class HelpScreen(ModalScreen[None]):
 
         keymap: dict[str, str] = getattr(self.app, "keymap", {})
         doc = (query.__doc__ or "").strip().splitlines()
+        seen: set[str] = set()  # the app's keys, on several screens' lists, are listed once
         with VerticalScroll():
             for i, (heading, bindings) in enumerate(keys.sections()):
                 yield Static(Text(("\n" if i else "") + heading, style="bold underline"))
@@ -42,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
                 t.add_column(style="bold cyan", no_wrap=True)
                 t.add_column()
                 t.add_column(style="dim", no_wrap=True)
-                for key, what, bid in keys.rows(bindings, keymap):
+                for key, what, bid in keys.rows(bindings, keymap, seen):
                     t.add_row(key, what, bid)
                 if i == 0:
                     for key, what in TEXTUAL_KEYS:

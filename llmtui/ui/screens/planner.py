@@ -386,8 +386,7 @@ class PlannerScreen(Screen[PlanChoice | None]):
             return
         b = self.draft.build()
         v = self.view
-        title = "planned build" if self.draft.name == "planned" else f"planned build {self.draft.name}"
-        self.dismiss(PlanChoice(b, title, self.draft.engine, v.quant, v.kv_type))
+        self.dismiss(PlanChoice(b, "planned build", self.draft.engine, v.quant, v.kv_type))
 
     def action_close(self) -> None:
         if isinstance(self.focused, Input | DataTable):  # escape in a box or the comparison goes back to the devices
