@@ -518,3 +518,17 @@ async def test_ram_holding_experts_is_not_called_embeddings(catalog: Catalog) ->
         assert e.n_cpu_moe > 0
         ram = next(ln for ln in screen.detail.plain_text().splitlines() if ln.startswith("CPU RAM"))
         assert f"experts of {e.n_cpu_moe} layers" in ram and "embeddings" not in ram
+
+
+async def test_settle_fails_when_the_app_stays_busy(make_app) -> None:  # type: ignore[no-untyped-def]
+    """settle() used to return after its loop whatever the state; a test then asserted on a half-drawn
+    screen. A worker that never finishes now fails it, by name."""
+    app = make_app()
+    release = threading.Event()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.run_worker(lambda: release.wait(30), thread=True, description="stuck on purpose")
+        with pytest.raises(AssertionError, match="still busy after 0.5 s: stuck on purpose"):
+            await settle(pilot, timeout=0.5)
+        release.set()
+        await settle(pilot)
