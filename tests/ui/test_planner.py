@@ -294,3 +294,34 @@ async def test_use_build_returns_it_and_names_it_once(catalog: Catalog) -> None:
         pane = str(main.query_one("#hardware").render())
         assert pane.count(b.describe()) == 1, pane
         assert "planned build" in str(main.query_one("#title").render())
+
+
+async def test_start_from_this_machine_detects_in_a_worker(catalog: Catalog, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """t on a planned build detects this machine: in a worker, so the planner answers keys meanwhile
+    (it called detect() on the UI thread, which can take seconds)."""
+    import threading
+
+    import llmtui.core.hardware as hw
+
+    release = threading.Event()
+    real = hw.detect
+
+    def slow(cat):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        m = real(cat, hw.Probes(nvml=hw.probe.NO_NVML))
+        m.build = planned_build(cat, gpu="RTX 3090", ram="32GB")
+        return m
+
+    monkeypatch.setattr(hw, "detect", slow)
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "detecting this machine" in shown_text(planner.query_one("#plan-error", Static))
+        await pilot.press("plus")  # the planner still takes keys while detection runs
+        await pilot.pause()
+        assert planner.draft.lines[0][1] == 2
+        release.set()
+        await settle(pilot)
+        assert "3090" in planner.draft.lines[0][0].name and planner.draft.lines[0][1] == 1
