@@ -528,7 +528,7 @@ async def test_settle_fails_when_the_app_stays_busy(make_app) -> None:  # type: 
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         app.run_worker(lambda: release.wait(30), thread=True, description="stuck on purpose")
-        with pytest.raises(AssertionError, match="still busy after 0.5 s: stuck on purpose"):
+        with pytest.raises(AssertionError, match=r"still busy after 0\.5 s: stuck on purpose"):
             await settle(pilot, timeout=0.5)
         release.set()
         await settle(pilot)
