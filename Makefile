@@ -4,6 +4,9 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Parallel test workers (pytest-xdist). The UI tests spend much of their time waiting for the app to
+# go idle, so one more worker than the 2 cores of the project's machines keeps both busy.
+TEST_WORKERS ?= 3
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench calibrate screenshots clean
@@ -22,7 +25,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(BIN)/python tests/bench/run.py

@@ -110,9 +110,9 @@ def _device_json(d: object) -> dict[str, object]:
 
 
 def cmd_paths(args: argparse.Namespace) -> int:
-    from ..core.paths import bundled_data_dir, profiles_dir, user_config_dir, user_data_dir
+    from ..core.paths import catalog_dir, profiles_dir, user_config_dir, user_data_dir
 
-    print(f"bundled catalogue   {bundled_data_dir()}")
+    print(f"bundled catalogue   {catalog_dir()}")
     print(f"your catalogue      {user_data_dir()}  (models/*.toml, hardware/*.toml)")
     print(f"your profiles       {profiles_dir()}")
     print(f"config              {user_config_dir()}")

@@ -1,6 +1,8 @@
 """Where llmtui reads and writes: the bundled catalogue, the user's overlay, profiles.
 
-LLMTUI_DATA_DIR and LLMTUI_CONFIG_DIR override the user's directories (tests use them).
+LLMTUI_DATA_DIR and LLMTUI_CONFIG_DIR override the user's directories (tests use them);
+LLMTUI_CATALOG_DIR replaces the bundled catalogue's models/ and hardware/ (tests point it at a small
+fixture, so a model added to data/ changes no screen they look at).
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ def bundled_data_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return here.parent / "data"
+
+
+def catalog_dir() -> Path:
+    """The folder whose models/ and hardware/ are the bundled catalogue: LLMTUI_CATALOG_DIR, else data/.
+    The reference tables (quant loss, seed article, speed points) are always read from data/."""
+    env = os.environ.get("LLMTUI_CATALOG_DIR")
+    return Path(env) if env else bundled_data_dir()
 
 
 def user_data_dir() -> Path:
@@ -43,6 +52,18 @@ def user_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("llmtui", appauthor=False))
+
+
+def screenshot_dir() -> Path:
+    """Where the palette's Screenshot command saves: the user's downloads folder when there is one,
+    else a screenshots folder in llmtui's data directory (made when first used)."""
+    if not os.environ.get("LLMTUI_DATA_DIR"):
+        import platformdirs
+
+        downloads = Path(platformdirs.user_downloads_dir())
+        if downloads.is_dir():
+            return downloads
+    return user_data_dir() / "screenshots"
 
 
 def profiles_dir() -> Path:

@@ -263,6 +263,7 @@ class UseCaseBest:
     model: str
     score: str
     tps: float | None
+    model_id: str = ""  # '' when no scored model fits
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +336,11 @@ def summarize(
         ranked = sort_rows(cands, p.sort)
         top = ranked[0] if ranked else None
         if top is not None and top.score is not None:
-            best.append(UseCaseBest(p.label, top.model.name, f"{top.score.key} {top.score.value:g}", top.decode_tps))
+            best.append(
+                UseCaseBest(
+                    p.label, top.model.name, f"{top.score.key} {top.score.value:g}", top.decode_tps, top.model.id
+                )
+            )
         else:
             best.append(UseCaseBest(p.label, "—", "no scored model fits", None))
     return BuildSummary(

@@ -35,3 +35,8 @@ def fmt_params(billions: float) -> str:
     if billions >= 1:
         return f"{billions:.2f}".rstrip("0").rstrip(".") + "B"
     return f"{billions * 1000:.0f}M"
+
+
+def count(n: int, noun: str, plural: str = "") -> str:
+    """'1 model', '2 models', '0 models'."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

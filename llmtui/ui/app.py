@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
@@ -23,9 +25,23 @@ class LlmtuiApp(App[int]):
     TITLE = "llmtui"
     COMMANDS: ClassVar = App.COMMANDS | {LlmtuiCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
-        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="quit llmtui"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="app.force_quit",
+            tooltip="quit, even from a text box",
+        ),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="help: every key, the ranking and the filter language",
+        ),
     ]
 
     def __init__(
@@ -37,13 +53,16 @@ class LlmtuiApp(App[int]):
         engine: str = "llama.cpp",
         detect: bool = True,
         detection: object = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.keymap = dict(keymap or {})  # the user's keymap.toml, read before the app starts
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.catalog = catalog or load_catalog()
-        self.state = ViewState(benchmark=default_benchmark(self.catalog), engine=engine)
+        self.state = ViewState(benchmark=default_benchmark(self.catalog), engine=engine)  # the first view
         if build is not None:
-            self.state.build = build
-            self.state.build_title = build_title or build.name
+            self.state = replace(self.state, build=build, build_title=build_title or build.name)
         self.detect = detect and build is None
         self.detection = detection  # a DetectionJob already running, from open_app
 
@@ -69,6 +88,32 @@ class LlmtuiApp(App[int]):
         self.push_screen(screen, callback)
         return True
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, with a Screenshot that says where it saved (Textual's saves to
+        a downloads folder that may not exist, in a thread, and says nothing when that fails)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                yield SystemCommand("Screenshot", "Save an SVG picture of this screen", self.action_save_screenshot)
+            else:
+                yield command
+
+    def action_save_screenshot(self) -> None:
+        self.set_timer(0.1, self._save_screenshot)  # once the palette has closed: a picture of the screen
+
+    def _save_screenshot(self) -> None:
+        if not self.is_running or not self.screen_stack or self.return_code is not None:
+            return  # the app is closing: there is no screen to picture
+        from ..core.paths import screenshot_dir
+
+        folder = screenshot_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as e:
+            self.notify(f"Screenshot not saved: {folder}: {e.strerror or e}", severity="error", markup=False)
+            return
+        self.notify(f"Screenshot saved to {path}", markup=False)
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
@@ -89,6 +134,15 @@ def run_app(profile: str | None = None, *, catalog: Catalog | None = None, detec
             sys.stderr.write(f"llmtui: {e}\n")
             return 2
         build, engine, title = p.build, p.engine, f"profile {p.name}"
-    app = LlmtuiApp(catalog=catalog, build=build, build_title=title, engine=engine, detection=detection)
+    from ..core.boundary import InputError
+    from ..core.keymap import read_keymap
+    from .keys import defaults
+
+    try:
+        keymap = read_keymap(defaults())
+    except InputError as e:  # a bad keymap is one sentence, before the UI starts
+        sys.stderr.write(f"llmtui: {e}\n")
+        return 2
+    app = LlmtuiApp(catalog=catalog, build=build, build_title=title, engine=engine, detection=detection, keymap=keymap)
     result = app.run()
     return int(result or 0)

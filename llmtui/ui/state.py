@@ -1,15 +1,17 @@
-"""What the screen is showing: the build and the choices that every figure depends on."""
+"""What the screen is showing: the build and the choices that every figure depends on. One immutable
+value: a change is a new value (dataclasses.replace), and the main screen's one watcher decides from
+what changed whether to recompute the rows, refilter them or retitle the screen."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 
 from ..core.build import Build
 
 CONTEXTS = (2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 1048576)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ViewState:
     build: Build | None = None  # None while detection runs
     build_title: str = "this machine"
@@ -24,7 +26,17 @@ class ViewState:
     query: str = ""
     fits_only: bool = False
     preset: str = ""
-    messages: list[str] = field(default_factory=list)
 
     def full_query(self) -> str:
         return f"{self.query} fits".strip() if self.fits_only else self.query
+
+
+# What each part of the screen depends on (the watcher's decision table).
+RECOMPUTE = frozenset({"build", "quant", "ctx", "kv_type", "engine", "benchmark"})  # the figures themselves
+REFILTER = frozenset({"sort", "reverse", "query", "fits_only"})  # which rows show, in which order
+RETITLE = frozenset({"build_title", "quant", "ctx", "kv_type", "engine", "benchmark", "preset"})
+HARDWARE = frozenset({"build", "machine", "build_title"})
+
+
+def changed(old: ViewState, new: ViewState) -> frozenset[str]:
+    return frozenset(f.name for f in fields(ViewState) if getattr(old, f.name) != getattr(new, f.name))

@@ -59,3 +59,11 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]
     yield {"host": f"{user}@127.0.0.1", "port": port, "options": options, "dir": d}
     proc.terminate()
     proc.wait(10)
+
+
+@pytest.fixture(autouse=True)
+def _fixture_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The installed llmtui runs on the fixture catalogue: a model added to data/ changes no screen here."""
+    from tests.fixtures.catalogue import CATALOG_DIR
+
+    monkeypatch.setenv("LLMTUI_CATALOG_DIR", str(CATALOG_DIR))

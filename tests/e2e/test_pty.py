@@ -17,12 +17,14 @@ from pathlib import Path
 import pyte
 import pytest
 
-from llmtui.core.catalog import load_catalog
+from tests.fixtures.catalogue import CATALOG_DIR, fixture_catalog
 
 pytestmark = pytest.mark.e2e
 
-N = len(load_catalog(user_dir=Path("/nonexistent-llmtui-user-dir")).models)
+N = len(fixture_catalog().models)  # the app runs on the fixture catalogue (LLMTUI_CATALOG_DIR)
 ALL = f"{N} of {N} models"
+# Generous: a loaded 2-core machine can take seconds to start Python and draw; a wait only ends early.
+WAIT = 90.0
 
 
 def llmtui_exe() -> str:
@@ -65,7 +67,7 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def wait_for(self, needle: str, timeout: float = 20) -> str:
+    def wait_for(self, needle: str, timeout: float = WAIT) -> str:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             self.read(0.2)
@@ -76,6 +78,20 @@ class Terminal:
     def send(self, keys: str) -> None:
         os.write(self.fd, keys.encode())
         self.read(0.3)
+
+    def escape(self, then: str) -> str:
+        """Send escape alone and wait until `then` shows that the app took it: a key written before the
+        app has read the escape arrives in the same read, and "\x1bw" is alt+w, not escape then w."""
+        os.write(self.fd, b"\x1b")
+        return self.wait_for(then)
+
+    def gone(self, needle: str, timeout: float = WAIT) -> str:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            self.read(0.2)
+            if needle not in self.text():
+                return self.text()
+        raise AssertionError(f"{needle!r} never went; the screen was:\n{self.text()}")
 
     def close(self) -> int:
         deadline = time.monotonic() + 10
@@ -98,6 +114,8 @@ def base_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "LLMTUI_DATA_DIR": str(tmp_path / "data"),
         "LLMTUI_CACHE_DIR": str(tmp_path / "cache"),
         "LANG": "C.UTF-8",
+        "LLMTUI_CATALOG_DIR": str(CATALOG_DIR),
+        "LLMTUI_SERVERS": "none",
     }
     env.update(extra)
     return env
@@ -114,12 +132,12 @@ def test_walk_through_the_app(tmp_path: Path) -> None:
         assert "/ qwen" in screen, "the filter box shows what was typed"
         rows = [ln for ln in screen.splitlines() if ln[:5].strip().isdigit()]
         assert rows and all(any(w in ln for w in ("Qwen", "QwQ", "DeepSeek-R1-Dis")) for ln in rows), screen
-        term.send("\x1b")  # escape: clear the filter, back to the table
-        term.wait_for(ALL)
+        term.escape(ALL)  # escape: clear the filter, back to the table
         # detail of the first row
         term.send("\r")
         term.wait_for("Memory")
-        term.send("\x1b")
+        os.write(term.fd, b"\x1b")  # escape: the detail closes at 100 columns
+        term.gone("Memory")
         # the planner: add nothing, save this build as a profile
         term.send("w")
         term.wait_for("What-if planner")
@@ -128,8 +146,7 @@ def test_walk_through_the_app(tmp_path: Path) -> None:
         term.send("e2e-box\r")
         term.wait_for("Saved profile 'e2e-box'")
         assert (tmp_path / "config" / "profiles" / "e2e-box.toml").exists()
-        term.send("\x1b")
-        term.wait_for("Model")
+        term.escape(ALL)
         term.send("q")
         assert term.close() == 0
     finally:
@@ -145,12 +162,10 @@ def test_keys_in_one_write_after_slash_filter_and_never_quit(tmp_path: Path) -> 
         term.send("/fits qwen")  # 'f' toggles fits, 's' sorts, 'q' quits: all must type into the box
         screen = term.wait_for("filter: fits qwen")
         assert "Sort by" not in screen
-        term.send("\x1b")
-        term.wait_for(ALL)
+        term.escape(ALL)
         term.send("\x1b[200~/llama [/]\x1b[201~")  # a bracketed paste onto the table
         term.wait_for("filter: llama [/]")
-        term.send("\x1b")
-        term.wait_for(ALL)
+        term.escape(ALL)
         term.send("q")
         assert term.close() == 0
     finally:

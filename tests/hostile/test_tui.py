@@ -16,8 +16,10 @@ from llmtui.core.build import planned_build
 from llmtui.core.catalog import Catalog, load_catalog
 from llmtui.ui.app import LlmtuiApp
 from llmtui.ui.screens.main import MainScreen
+from llmtui.ui.screens.name_prompt import NameScreen
 from llmtui.ui.screens.needs import NeedsScreen
-from llmtui.ui.screens.planner import NameScreen, PlannerScreen, ReversePlanScreen
+from llmtui.ui.screens.planner import PlannerScreen
+from llmtui.ui.screens.reverse_plan import ReversePlanScreen
 from llmtui.ui.widgets.filter_bar import FilterBar
 from llmtui.ui.widgets.leaderboard import Leaderboard
 from tests.ui.test_main_screen import settle
@@ -26,6 +28,21 @@ from .conftest import ESCAPES, MARKUP
 from .test_files import _dirs, _model
 
 TYPED = "[/] [@click=app.quit]x [bold"
+
+
+@pytest.fixture(autouse=True)
+def _fixture_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixture catalogue under the hostile entries: the screens, not the size of data/, are tested."""
+    from tests.fixtures.catalogue import CATALOG_DIR
+
+    monkeypatch.setenv("LLMTUI_CATALOG_DIR", str(CATALOG_DIR))
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    from tests.fixtures.catalogue import fixture_catalog
+
+    return fixture_catalog()
 
 
 def hostile_catalog() -> Catalog:

@@ -16,20 +16,28 @@ from llmtui.ui.screens.main import MainScreen
 from llmtui.ui.widgets.detail import DetailPane
 from llmtui.ui.widgets.leaderboard import Leaderboard
 
+SETTLE_S = 60.0  # generous: a loaded 2-core machine is slow, and a wait only ends early
 
-async def settle(pilot, screen: MainScreen | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Wait for the workers (rows, filter, detail) to finish and their results to land."""
+
+async def settle(pilot, screen: MainScreen | None = None, timeout: float = SETTLE_S) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the workers (rows, filter, detail, plan) to finish and their results to land. Fails when
+    they are still busy after `timeout` seconds: a test never goes on to assert on a half-drawn screen."""
+    import time
+
     app = pilot.app
     quiet = 0
-    for _ in range(400):
+    deadline = time.monotonic() + timeout
+    busy_with: list[str] = []
+    while time.monotonic() < deadline:
         await pilot.pause(0.02)
-        busy = any(w.is_running or w.state.name == "PENDING" for w in app.workers)
+        busy_with = [w.description or w.name for w in app.workers if w.is_running or w.state.name == "PENDING"]
         main = next((s for s in app.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None and any(r.best_status == "…" for r in main.all_rows):
-            busy = True  # the best-quant pass has not landed yet
-        quiet = 0 if busy else quiet + 1
+            busy_with.append("best quants")  # the best-quant pass has not landed yet
+        quiet = 0 if busy_with else quiet + 1
         if quiet >= 3:
             return
+    raise AssertionError(f"still busy after {timeout:g} s: {', '.join(busy_with)}")
 
 
 def main_of(app: LlmtuiApp) -> MainScreen:
@@ -256,20 +264,52 @@ async def test_movement_keys(make_app) -> None:  # type: ignore[no-untyped-def]
         assert table.cursor == 0
 
 
-async def test_help_lists_every_footer_key(make_app) -> None:  # type: ignore[no-untyped-def]
-    from llmtui.ui.screens.help import KEYS, HelpScreen
+def help_text(app: LlmtuiApp) -> list[str]:
+    import io
 
+    from rich.console import Console
+    from textual.widgets import Static
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    for w in app.screen.query(Static):
+        console.print(w.content)
+    return [line.strip() for line in console.export_text().splitlines()]
+
+
+def missing_from_help(lines: list[str], keymap: dict[str, str]) -> list[str]:
+    """Each binding with an id, from every screen's list, as a line of its own: its keys (as remapped),
+    what it does, its id. A binding whose line is not there is missing."""
+    from llmtui.ui import keys
+
+    out = []
+    for _, bindings in keys.sections():
+        for key, what, bid in keys.rows(bindings, keymap):
+            if not any(ln.startswith(key + " ") and what in ln and ln.endswith(bid) for ln in lines):
+                out.append(bid or key)
+    return out
+
+
+async def test_help_lists_every_key_from_the_bindings(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: help was a hand-written list checked by substring ('s' is in every line), so a missing
+    key passed. Now help is made from the bindings and the check is per binding, per line."""
+    from llmtui.ui import keys
+    from llmtui.ui.screens.help import HelpScreen
+
+    every = [b for _, bindings in keys.sections() for b in bindings]
+    assert all(b.id and b.tooltip for b in every), [b.key for b in every if not (b.id and b.tooltip)]
+    for screen in (MainScreen, Leaderboard):
+        assert all(b in every for b in screen.BINDINGS), screen  # no screen key outside the one list
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        documented = " ".join(k for k, _ in KEYS)
-        for b in MainScreen.BINDINGS:
-            key = b.key.split(",")[0]  # type: ignore[union-attr]
-            shown = {"slash": "/", "question_mark": "?", "escape": "enter"}.get(key, key)
-            assert shown in documented, key
+        lines = help_text(app)
+        assert missing_from_help(lines, {}) == []
+        assert sum(ln.endswith("app.help") for ln in lines) == 1, "the app's keys, on several lists, once"
+        # the check can fail: a line taken out is reported by its id
+        assert missing_from_help([ln for ln in lines if not ln.endswith("main.sort")], {}) == ["main.sort"]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
@@ -339,11 +379,13 @@ async def test_the_palette_offers_the_main_screens_commands_only_there(make_app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         provider = LlmtuiCommands(app.screen)
-        assert any(name == "Open the what-if planner" for name, _, _ in provider._commands())
+        assert any(name.startswith("What-if planner") for name, _, _ in provider._commands())
         await pilot.press("w")
         await settle(pilot)
         assert isinstance(app.screen, PlannerScreen)
-        assert LlmtuiCommands(app.screen)._commands() == []
+        names = [name for name, _, _ in LlmtuiCommands(app.screen)._commands()]
+        assert not any("planner" in n.lower() for n in names), names
+        assert "Pin this build as A for comparison" in names, "the planner's own keys, by name"
         await pilot.press("ctrl+p")
         await pilot.pause()
         for ch in "planner":
@@ -373,15 +415,8 @@ async def test_hardware_needed_fits_100_columns(make_app) -> None:  # type: igno
 
 
 async def test_help_lists_the_planners_keys(make_app) -> None:  # type: ignore[no-untyped-def]
-    """Issue 18: the planner's keys R S u 1 2 3 t l n were missing from '?'. Help now lists them from
-    the planner's own bindings."""
-    import io
-
-    from rich.console import Console
-    from textual.widgets import Static
-
+    """Issue 18: the planner's keys R S u 1 2 3 t l n were missing from '?'."""
     from llmtui.ui.screens.help import HelpScreen
-    from llmtui.ui.screens.planner import PlannerScreen
 
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -389,11 +424,111 @@ async def test_help_lists_the_planners_keys(make_app) -> None:  # type: ignore[n
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        console = Console(width=200, record=True, file=io.StringIO())
-        for w in app.screen.query(Static):
-            console.print(w.content)
-        text = console.export_text()
-        for b in PlannerScreen.BINDINGS:
-            assert str(b.description) in text, b.key  # type: ignore[union-attr]
-        for key in ("R", "S", "u", "1", "2", "3", "t", "l", "n"):
-            assert any(line.strip().startswith(key + " ") for line in text.splitlines()), key
+        lines = help_text(app)
+        for key in ("R", "S", "u", "1", "2", "3", "t", "l", "n", "c", "m"):
+            assert any(ln.startswith(key + " ") and "planner." in ln for ln in lines), key
+
+
+async def test_one_watcher_decides_what_a_change_redoes(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The view is one immutable value; its watcher recomputes for a figure, refilters for the rows
+    shown, retitles for the title, and ignores a refresh of this machine that changes no fit."""
+    from dataclasses import replace
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        calls: list[str] = []
+        recompute, refilter = screen.recompute, screen.refilter
+        screen.recompute = lambda: calls.append("recompute") or recompute()  # type: ignore[method-assign]
+        screen.refilter = lambda: calls.append("refilter") or refilter()  # type: ignore[method-assign]
+        screen.set_sort("params")
+        assert calls == ["refilter"]
+        calls.clear()
+        screen.set_quant("Q8_0")
+        assert calls == ["recompute"] and "Q8_0" in str(screen.query_one("#title").render())
+        await settle(pilot)
+        calls.clear()
+        screen.state = replace(screen.state, build_title="renamed")
+        assert calls == [] and "renamed" in str(screen.query_one("#title").render())
+        b = screen.state.build
+        assert b is not None
+        here = replace(b, source="detected")
+        screen.state = replace(screen.state, build=here)
+        calls.clear()
+        gpu = replace(here.gpus[0], free_bytes=(here.gpus[0].free_bytes or 0) + (100 << 20))
+        screen.state = replace(screen.state, build=replace(here, gpus=(gpu,)))
+        assert calls == [], "100 MiB more free memory changes no fit: no recompute"
+        gpu = replace(here.gpus[0], free_bytes=(here.gpus[0].free_bytes or 0) + (2 << 30))
+        screen.state = replace(screen.state, build=replace(here, gpus=(gpu,)))
+        assert calls == ["recompute"]
+        with pytest.raises(AttributeError):
+            screen.state.quant = "Q4_K_M"  # type: ignore[misc]
+        await settle(pilot)
+
+
+async def test_d_on_a_narrow_screen_gives_the_detail_the_keyboard(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Below 130 columns the detail replaces the table; d left the keyboard on the hidden table
+    (focus on nothing), so j/k moved nothing on screen."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        await pilot.press("d")
+        await settle(pilot)
+        assert screen.detail.display and screen.detail.has_focus
+        await pilot.press("d")
+        await pilot.pause()
+        assert not screen.detail.display and screen.table.has_focus
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_fit_styles_under_no_color_keep_the_terminals_foreground(
+    make_app, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 18: with NO_COLOR the fit colours became dark greys on black. Under NO_COLOR the fit cells
+    carry no colour of their own (weight and slant only); with colour they keep theirs."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = main_of(app).table
+        assert app.no_color == no_color
+        styles = {fit: table._fit_style(fit) for fit in ("GPU", "GPU+CPU", "CPU only", "no")}
+        if no_color:
+            assert all(s.color is None and s.bgcolor is None for s in styles.values())
+            assert styles["GPU"].bold and styles["CPU only"].italic
+        else:
+            assert all(s.color is not None for s in styles.values())
+
+
+async def test_ram_holding_experts_is_not_called_embeddings(catalog: Catalog) -> None:
+    """Issue 18: with --n-cpu-moe the CPU row of the memory bars read 'embeddings' while it held the
+    experts of most layers."""
+    build = planned_build(catalog, gpu="RTX 4090", ram="128GB")
+    app = LlmtuiApp(catalog=catalog, build=build, detect=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        table = screen.table
+        table.cursor = next(i for i, r in enumerate(table.rows) if r.id == "mixtral-8x22b-instruct-v0.1")
+        await settle(pilot)
+        e = estimate(table.rows[table.cursor].model, "Q4_K_M", 8192, build)
+        assert e.n_cpu_moe > 0
+        ram = next(ln for ln in screen.detail.plain_text().splitlines() if ln.startswith("CPU RAM"))
+        assert f"experts of {e.n_cpu_moe} layers" in ram and "embeddings" not in ram
+
+
+async def test_settle_fails_when_the_app_stays_busy(make_app) -> None:  # type: ignore[no-untyped-def]
+    """settle() used to return after its loop whatever the state; a test then asserted on a half-drawn
+    screen. A worker that never finishes now fails it, by name."""
+    app = make_app()
+    release = threading.Event()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.run_worker(lambda: release.wait(30), thread=True, description="stuck on purpose")
+        with pytest.raises(AssertionError, match=r"still busy after 0\.5 s: stuck on purpose"):
+            await settle(pilot, timeout=0.5)
+        release.set()
+        await settle(pilot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from textual.widgets import Input, OptionList, Static
 
@@ -174,7 +175,7 @@ async def test_adding_a_mac_while_the_ram_box_has_focus_keeps_the_typed_ram(cata
 
 
 async def test_reverse_plan_names_the_closest_model_for_a_typo(catalog: Catalog) -> None:
-    from llmtui.ui.screens.planner import ReversePlanScreen
+    from llmtui.ui.screens.reverse_plan import ReversePlanScreen
 
     app = rtx4090_app(catalog)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -252,3 +253,113 @@ async def test_planner_knobs_backend_ram_bandwidth_and_a_custom_gpu(catalog: Cat
         await settle(pilot)
         assert planner.draft.build().backend == "vulkan"
         assert "backend Vulkan (b)" in shown_text(meta)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_compare_shows_what_a_pinned_build_runs_and_c_reaches_it(catalog: Catalog, size: tuple[int, int]) -> None:
+    """Issue 18: compare rows were the top three models by score (every cell 'none' on a small build) and
+    the table sat below the screen with nothing to scroll to it. Now: each build's best per use case and
+    the user's pick, each run by at least one build; c puts the table on screen with the keyboard in it."""
+    from textual.widgets import DataTable
+
+    app = LlmtuiApp(catalog=catalog, build=planned_build(catalog, gpu="RTX 3060 12GB", ram="32GB"), detect=False)
+    async with app.run_test(size=size) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("1")  # A: the RTX 3060
+        await settle(pilot)
+        await open_picker(pilot)
+        await pilot.press(*"3090", "enter")  # now: + an RTX 3090
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        table = planner.query_one("#compare", DataTable)
+        assert table.row_count >= 2
+        await pilot.press("c")
+        await settle(pilot)
+        assert table.has_focus
+        screen = planner.region
+        assert screen.contains_region(table.region.intersection(screen)) and table.region.height >= 3
+        visible = table.region.intersection(planner.query_one("#results").region)
+        assert visible.height >= 3, "the table is scrolled into view"
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert names[-1] == "price"
+        cells = [[str(c) for c in table.get_row_at(i)[1:4]] for i in range(table.row_count - 1)]
+        why = [str(table.get_row_at(i)[4]) for i in range(table.row_count - 1)]
+        for name, row, reason in zip(names, cells, why, strict=False):
+            assert reason == "your pick" or any(c.startswith("GPU") or c.startswith("CPU") for c in row), name
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2, "the keyboard moves in the table"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is planner and planner.query_one("#lines").has_focus
+
+
+async def test_m_picks_the_model_to_compare(catalog: Catalog) -> None:
+    from textual.widgets import DataTable
+
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press(*"405b", "enter")
+        await settle(pilot)
+        table = planner.query_one("#compare", DataTable)
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[0].startswith("Llama 3.1 405B") and first[-1] == "your pick"
+        assert first[1] == "does not run", "the pick stays, saying it runs nowhere"
+
+
+async def test_use_build_returns_it_and_names_it_once(catalog: Catalog) -> None:
+    """The planner hands its build back with dismiss(); issue 18: the pane read 'planned: X: X'."""
+    from llmtui.ui.screens.main import MainScreen
+    from tests.ui.test_main_screen import main_of
+
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("plus")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and planner not in app.screen_stack
+        main = main_of(app)
+        b = main.state.build
+        assert b is not None and len(b.gpus) == 2 and b.source == "planned"
+        pane = str(main.query_one("#hardware").render())
+        assert pane.count(b.describe()) == 1, pane
+        assert "planned build" in str(main.query_one("#title").render())
+
+
+async def test_start_from_this_machine_detects_in_a_worker(catalog: Catalog, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """t on a planned build detects this machine: in a worker, so the planner answers keys meanwhile
+    (it called detect() on the UI thread, which can take seconds)."""
+    import threading
+
+    import llmtui.core.hardware as hw
+
+    release = threading.Event()
+    real = hw.detect
+
+    def slow(cat):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        m = real(cat, hw.Probes(nvml=hw.probe.NO_NVML))
+        m.build = planned_build(cat, gpu="RTX 3090", ram="32GB")
+        return m
+
+    monkeypatch.setattr(hw, "detect", slow)
+    app = rtx4090_app(catalog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "detecting this machine" in shown_text(planner.query_one("#plan-error", Static))
+        await pilot.press("plus")  # the planner still takes keys while detection runs
+        await pilot.pause()
+        assert planner.draft.lines[0][1] == 2
+        release.set()
+        await settle(pilot)
+        assert "3090" in planner.draft.lines[0][0].name and planner.draft.lines[0][1] == 1

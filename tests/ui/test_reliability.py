@@ -54,7 +54,23 @@ async def test_resize_storm(catalog: Catalog) -> None:
     assert app.return_code in (None, 0)
 
 
+def key_event(key: str) -> events.Key:
+    """The event a terminal's key makes, as Pilot.press builds it."""
+    import unicodedata
+
+    from textual.keys import _get_unicode_name_from_key
+
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(key))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
 async def random_keys(app: LlmtuiApp, seed: int, n: int, before: list[str]) -> None:
+    """n random keys, each handed to the app as the terminal driver would and processed before the
+    next (Pilot.pause(0): the screen has handled it), without Pilot.press's idle waits: 500 keys take
+    seconds, not a minute, and keys still land while workers from earlier ones run."""
     rng = random.Random(seed)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -67,7 +83,10 @@ async def random_keys(app: LlmtuiApp, seed: int, n: int, before: list[str]) -> N
                 key = "escape"  # q on an input would type; on the main screen it would quit early
             elif key in ("q", "ctrl+q"):
                 continue
-            await pilot.press(key)
+            event = key_event(key)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+            await pilot.pause(0)
             if i % 25 == 0:
                 await pilot.pause(0.02)
         await settle(pilot)

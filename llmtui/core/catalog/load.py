@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..paths import bundled_data_dir, user_data_dir
+from ..paths import catalog_dir, user_data_dir
 from .types import Arch, Catalog, Device, Model, ModelFile, Price, Score
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def _stamp(user_dir: Path) -> tuple[tuple[str, int, int], ...]:
 def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, use_cache: bool = True) -> Catalog:
     """The bundled catalogue merged with the user's overlay. Broken entries are skipped and reported
     in `catalog.warnings`; a broken user file never stops the app."""
-    data_dir = data_dir or bundled_data_dir()
+    data_dir = data_dir or catalog_dir()
     user_dir = user_dir if user_dir is not None else user_data_dir()
     key = (str(data_dir), str(user_dir), _stamp(user_dir))
     if use_cache and key in _cache:

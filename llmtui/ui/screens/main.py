@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
@@ -32,8 +34,8 @@ from ...core.leaderboard import (
 )
 from ...core.presets import PRESETS, PRESETS_BY_KEY
 from ...core.query import QueryError, parse_query
-from ...core.units import fmt_ctx
-from ..state import CONTEXTS, ViewState
+from ...core.units import count, fmt_ctx
+from ..state import CONTEXTS, HARDWARE, RECOMPUTE, REFILTER, RETITLE, ViewState, changed
 from ..widgets.detail import DetailPane
 from ..widgets.filter_bar import FilterBar
 from ..widgets.hardware_pane import HardwarePane
@@ -52,47 +54,48 @@ SYNC_FILTER_ROWS = 10_000
 
 
 class MainScreen(Screen[None]):
-    DEFAULT_CSS = """
-    #title { height: 1; background: $primary; color: $text; padding: 0 1; text-style: bold; }
-    #body { height: 1fr; }
-    #table-area { width: 1fr; }
-    #detail { width: 42%; display: none; }
-    MainScreen.-detail #detail { display: block; }
-    MainScreen.-detail.-narrow #table-area { display: none; }
-    MainScreen.-detail.-narrow #detail { width: 1fr; border-left: none; }
-    #status { height: 1; color: $text-muted; padding: 0 1; }
-    #too-small { display: none; height: 1fr; content-align: center middle; text-align: center; }
-    MainScreen.-too-small #too-small { display: block; }
-    MainScreen.-too-small #hardware, MainScreen.-too-small #body, MainScreen.-too-small #status,
-    MainScreen.-too-small FilterBar { display: none; }
-    """
+    CSS_PATH = Path(__file__).with_name("main.tcss")
+    # The one list of this screen's keys: the footer shows them, ? lists them (with the tooltip as the
+    # longer text), the palette offers them by name, and keymap.toml remaps them by id.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        # the app's own keys, first in this screen's footer (the same ids: one remapping moves both)
+        Binding("question_mark,f1", "app.help", "Help", id="app.help",
+                tooltip="help: every key, the ranking and the filter language"),
+        Binding("q", "app.quit", "Quit", id="app.quit", tooltip="quit llmtui"),
         # priority: handled the moment it arrives, so what follows it goes to the filter box (see filter())
-        Binding("slash", "filter", "Filter", priority=True),
-        Binding("s", "sort", "Sort"),
-        Binding("r", "reverse", "Reverse", show=False),
-        Binding("b", "quant", "Quant"),
-        Binding("c", "ctx", "Ctx"),
-        Binding("K", "kv", "KV type", show=False),
-        Binding("e", "engine", "Engine", show=False),
-        Binding("m", "metric", "Score", show=False),
-        Binding("p", "preset", "Preset"),
-        Binding("f", "fits", "Fits", show=False),
-        Binding("d", "toggle_detail", "Detail"),
-        Binding("o", "build", "Build", show=False),
-        Binding("w", "planner", "Planner"),
-        Binding("H", "needs", "HW needed", show=False),
-        Binding("A", "seed", "Seed article's table", show=False),
-        Binding("y", "copy", "Copy cmd", show=False),
-        Binding("escape", "back", "Back", show=False),
-    ]
+        Binding("slash", "filter", "Filter", priority=True, id="main.filter",
+                tooltip="filter the leaderboard as you type (escape clears it)"),
+        Binding("s", "sort", "Sort", id="main.sort", tooltip="sort by a column (click a header too)"),
+        Binding("r", "reverse", "Reverse", show=False, id="main.reverse", tooltip="reverse the sort"),
+        Binding("b", "quant", "Quant", id="main.quant", tooltip="quantization (bits) for every row"),
+        Binding("c", "ctx", "Ctx", id="main.ctx", tooltip="context length"),
+        Binding("K", "kv", "KV type", show=False, id="main.kv", tooltip="KV cache type (the engine's own types)"),
+        Binding("e", "engine", "Engine", show=False, id="main.engine", tooltip="engine: llama.cpp, Ollama, vLLM, MLX"),
+        Binding("m", "metric", "Score", show=False, id="main.metric", tooltip="the score (metric) to show and rank by"),
+        Binding("p", "preset", "Preset", id="main.preset", tooltip="use-case presets from the seed article"),
+        Binding("f", "fits", "Fits", show=False, id="main.fits", tooltip="show only models that fit this build"),
+        Binding("d", "toggle_detail", "Detail", id="main.detail", tooltip="show or hide the detail pane"),
+        Binding("o", "build", "Build", show=False, id="main.build", tooltip="build: this machine or a saved profile"),
+        Binding("w", "planner", "Planner", id="main.planner",
+                tooltip="what-if planner: compose a build, compare builds, reverse planning"),
+        Binding("H", "needs", "HW needed", show=False, id="main.needs",
+                tooltip="hardware needed per model: the cheapest hardware that runs each"),
+        Binding("A", "seed", "Seed table", show=False, id="main.seed",
+                tooltip="the seed article's hardware table next to llmtui's figures, its errors named"),
+        Binding("y", "copy", "Copy cmd", show=False, id="main.copy",
+                tooltip="copy the launch command (OSC 52: works over SSH)"),
+        Binding("escape", "back", "Back", show=False, id="main.back",
+                tooltip="back to the table (closes the detail on a narrow screen)"),
+    ]  # fmt: skip
+
+    # What the screen shows, as one immutable value: set a new one (replace(self.state, ...)) and
+    # watch_state decides what to redo.
+    state: reactive[ViewState] = reactive(ViewState, init=False, always_update=False)
 
     def __init__(self, catalog: Catalog, state: ViewState, *, detect: bool, job: Any = None) -> None:
         super().__init__()
         self.catalog = catalog
-        self.state = state
+        self.set_reactive(MainScreen.state, state)
         self.detect_on_start = detect
         self.job = job  # detection started before the UI (llmtui.core.hardware.DetectionJob)
         self.all_rows: list[Row] = []
@@ -143,6 +146,19 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Any) -> None:
         self._apply_size(event.size.width, event.size.height)
 
+    def watch_state(self, old: ViewState, new: ViewState) -> None:
+        """The one place that decides what a change of view redoes: the figures (recompute, which
+        refilters when the rows land), only which rows show (refilter), the title, the hardware pane."""
+        what = changed(old, new)
+        if what & HARDWARE:
+            self._show_hardware()
+        if what & RETITLE:
+            self._refresh_title()
+        if (what & RECOMPUTE and _needs_rows(old, new, what)) or _serving_toggled(old, new):
+            self.recompute()
+        elif what & REFILTER:
+            self.refilter()
+
     def _apply_size(self, width: int, height: int) -> None:
         small = width < MIN_W or height < MIN_H
         self.set_class(small, "-too-small")
@@ -177,15 +193,8 @@ class MainScreen(Screen[None]):
         from ...core.profiles import with_saved_calibration
 
         first = self.state.build is None
-        old = self.state.build
         machine.build = with_saved_calibration(machine.build, self.catalog)  # `llmtui bench` measured it
-        self.state.build = machine.build
-        self.state.machine = machine
-        self.state.build_title = "this machine"
-        self._show_hardware()
-        self._refresh_title()
-        if first or _moved(old, machine.build):
-            self.recompute()
+        self.state = replace(self.state, build=machine.build, machine=machine, build_title="this machine")
         if first and self.app.is_running:
             self.set_interval(5.0, self.detect_hardware, name="hardware-refresh")
 
@@ -195,13 +204,8 @@ class MainScreen(Screen[None]):
         machine = self.state.machine if b is not None and b.source == "detected" else None
         self.query_one(HardwarePane).show(b, machine, title)
 
-    def set_build(self, build: Build, title: str, machine: object | None = None) -> None:
-        self.state.build = build
-        self.state.build_title = title
-        self.state.machine = machine
-        self._show_hardware()
-        self._refresh_title()
-        self.recompute()
+    def set_build(self, build: Build, title: str, machine: object | None = None, **view: Any) -> None:
+        self.state = replace(self.state, build=build, build_title=title, machine=machine, **view)
 
     # --- rows ------------------------------------------------------------------------------------------------
 
@@ -211,7 +215,7 @@ class MainScreen(Screen[None]):
         if st.build is None:  # names and scores at once; the figures follow detection
             self._rows_ready(placeholder_rows(self.catalog, quant=st.quant, benchmark=st.benchmark), True)
             return
-        self._compute_rows(replace(st))
+        self._compute_rows(st)
 
     @work(thread=True, exclusive=True, group="rows", description="rows")
     def _compute_rows(self, st: ViewState) -> None:
@@ -293,7 +297,7 @@ class MainScreen(Screen[None]):
 
     def _refresh_status(self, shown: int) -> None:
         st = self.state
-        parts = [f"{shown} of {len(self.all_rows)} models"]
+        parts = [f"{shown} of {count(len(self.all_rows), 'model')}"]
         if st.full_query():
             parts.append(f"filter: {st.full_query()}")
         if self.rows_pending:
@@ -327,7 +331,7 @@ class MainScreen(Screen[None]):
         if self.state.build is None or self.rows_pending:
             self.detail.clear("Detecting hardware…")
             return
-        self._load_detail(row.model, replace(self.state), self._detail_request)
+        self._load_detail(row.model, self.state, self._detail_request)
 
     def _detail_landed(self, request: int, show: Any, *args: Any) -> None:
         if request == self._detail_request:
@@ -369,6 +373,8 @@ class MainScreen(Screen[None]):
             self.table.focus()
         else:
             self._refresh_detail()
+            if self.has_class("-narrow"):  # the detail takes the table's place: it takes the keyboard too
+                self.detail.focus()
 
     def action_back(self) -> None:
         if self.has_class("-narrow") and self.has_class("-detail"):
@@ -403,20 +409,15 @@ class MainScreen(Screen[None]):
 
     def _filter_changed(self, text: str) -> None:
         """Called by the filter box for every keystroke, inside the key's handler (see QueryInput)."""
-        self.state.query = text
-        if self.state.preset:  # typing leaves the preset's query behind
-            self.state.preset = ""
-            self._refresh_title()
-        self.refilter()
+        self.state = replace(self.state, query=text, preset="")  # typing leaves a preset's query behind
 
     @on(FilterBar.Done)
     def _filter_done(self, event: FilterBar.Done) -> None:
         self.table.focus()
 
     def action_fits(self) -> None:
-        self.state.fits_only = not self.state.fits_only
+        self.state = replace(self.state, fits_only=not self.state.fits_only)
         self.notify("Showing models that fit this build." if self.state.fits_only else "Showing every model.")
-        self.refilter()
 
     # --- choices ----------------------------------------------------------------------------------------------------
 
@@ -446,13 +447,7 @@ class MainScreen(Screen[None]):
         self._choose("Sort by", [(k, labels[k]) for k in SORT_KEYS], self.state.sort, self.set_sort)
 
     def set_sort(self, key: str) -> None:
-        was = self.state.sort
-        self.state.sort = key
-        self.state.reverse = False
-        if "throughput" in (key, was) and key != was:
-            self.recompute()  # the rows carry the serving figures only when ranked by them
-            return
-        self.refilter()
+        self.state = replace(self.state, sort=key, reverse=False)
 
     @on(Leaderboard.SortClicked)
     def _sort_clicked(self, event: Leaderboard.SortClicked) -> None:
@@ -462,60 +457,48 @@ class MainScreen(Screen[None]):
             self.set_sort(event.key)
 
     def action_reverse(self) -> None:
-        self.state.reverse = not self.state.reverse
-        self.refilter()
+        self.state = replace(self.state, reverse=not self.state.reverse)
 
     def action_quant(self) -> None:
         opts = [(q, f"{q:8} {QUANTS[q].note}") for q in engine_quants(ENGINES[self.state.engine])]
         self._choose("Quantization", opts, self.state.quant, self.set_quant)
 
     def set_quant(self, q: str) -> None:
-        self.state.quant = q
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, quant=q)
 
     def action_ctx(self) -> None:
         opts = [(str(c), f"{fmt_ctx(c)} tokens") for c in CONTEXTS]
         self._choose("Context length", opts, str(self.state.ctx), lambda v: self.set_ctx(int(v)))
 
     def set_ctx(self, ctx: int) -> None:
-        self.state.ctx = ctx
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, ctx=ctx)
 
     def action_kv(self) -> None:
         opts = [(k, KV_NOTES[k]) for k in ENGINES[self.state.engine].kv_types]
         self._choose("KV cache type", opts, self.state.kv_type, self.set_kv)
 
     def set_kv(self, kv: str) -> None:
-        self.state.kv_type = kv
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, kv_type=kv)
 
     def action_engine(self) -> None:
         opts = [(e.name, e.label) for e in ENGINES.values()]
         self._choose("Engine", opts, self.state.engine, self.set_engine)
 
     def set_engine(self, name: str) -> None:
-        self.state.engine = name
         eng = ENGINES[name]
         quant, kv = engine_quant(self.state.quant, eng), engine_kv(self.state.kv_type, eng)
-        changed = [f"quant {quant}"] if quant != self.state.quant else []
-        changed += [f"KV cache {kv}"] if kv != self.state.kv_type else []
-        self.state.quant, self.state.kv_type = quant, kv
-        if changed:
-            self.notify(f"{eng.label} runs other formats: {' and '.join(changed)}.", markup=False)
-        self._refresh_title()
-        self.recompute()
+        other = [f"quant {quant}"] if quant != self.state.quant else []
+        other += [f"KV cache {kv}"] if kv != self.state.kv_type else []
+        if other:
+            self.notify(f"{eng.label} runs other formats: {' and '.join(other)}.", markup=False)
+        self.state = replace(self.state, engine=name, quant=quant, kv_type=kv)
 
     def action_metric(self) -> None:
         opts = benchmark_choices(self.catalog)
         self._choose("Score to show and rank by", opts, self.state.benchmark, self.set_benchmark)
 
     def set_benchmark(self, b: str) -> None:
-        self.state.benchmark = b
-        self._refresh_title()
-        self.recompute()
+        self.state = replace(self.state, benchmark=b)
 
     def action_preset(self) -> None:
         opts = [("", "none: every model")] + [(p.key, f"{p.label}: {p.query} · by {p.benchmark}") for p in PRESETS]
@@ -524,18 +507,17 @@ class MainScreen(Screen[None]):
     def set_preset(self, key: str) -> None:
         st = self.state
         if not key:
-            st.preset, st.query = "", ""
+            st = replace(st, preset="", query="")
         else:
             p = PRESETS_BY_KEY[key]
-            st.preset, st.query, st.sort, st.reverse = key, p.query, p.sort, False
-            key = resolve_benchmark(self.catalog, p.benchmark)
-            if key in benchmarks(self.catalog):
-                st.benchmark = key
+            st = replace(st, preset=key, query=p.query, sort=p.sort, reverse=False)
+            bench = resolve_benchmark(self.catalog, p.benchmark)
+            if bench in benchmarks(self.catalog):
+                st = replace(st, benchmark=bench)
             if p.ctx:
-                st.ctx = p.ctx
+                st = replace(st, ctx=p.ctx)
         self.query_one(FilterBar).set_text(st.query)
-        self._refresh_title()
-        self.recompute()
+        self.state = st
 
     def action_build(self) -> None:
         from ...core.profiles import list_profiles
@@ -549,11 +531,7 @@ class MainScreen(Screen[None]):
 
     def use_profile(self, name: str) -> None:
         if not name:
-            self.state.build = None
-            self.state.build_title = "this machine"
-            self.state.machine = None
-            self._show_hardware()
-            self.recompute()
+            self.state = replace(self.state, build=None, build_title="this machine", machine=None)
             self.detect_hardware()
             return
         from ...core.profiles import ProfileError, load_profile
@@ -563,13 +541,21 @@ class MainScreen(Screen[None]):
         except ProfileError as e:
             self.notify(str(e), severity="error", timeout=10, markup=False)
             return
-        self.state.engine = p.engine
-        self.set_build(p.build, f"profile {p.name}")
+        self.set_build(p.build, f"profile {p.name}", engine=p.engine)
 
     def action_planner(self) -> None:
         from .planner import PlannerScreen
 
-        self.app.open_screen(PlannerScreen(self.catalog, self.state, self))  # type: ignore[attr-defined]
+        st = self.state
+        detected = st.build if st.build is not None and st.build.source == "detected" else None
+        screen = PlannerScreen(self.catalog, st, model=getattr(self.table.current, "model", None), detected=detected)
+        self.app.open_screen(screen, self._planned)  # type: ignore[attr-defined]
+
+    def _planned(self, choice: Any) -> None:
+        """The planner's answer: the build to use (with its engine and formats), or None."""
+        if choice is None:
+            return
+        self.set_build(choice.build, choice.title, engine=choice.engine, quant=choice.quant, kv_type=choice.kv_type)
 
     def action_needs(self) -> None:
         from .needs import NeedsScreen
@@ -605,6 +591,22 @@ def _query_filter(text: str) -> Any:
 
 def _default_desc(key: str) -> bool:
     return key in DESCENDING
+
+
+def _serving_toggled(old: ViewState, new: ViewState) -> bool:
+    """The rows carry the serving figures only when ranked by them: sorting to or from throughput
+    recomputes."""
+    return old.sort != new.sort and "throughput" in (old.sort, new.sort)
+
+
+def _needs_rows(old: ViewState, new: ViewState, what: frozenset[str]) -> bool:
+    """A figure changed, except when the only change is detection's periodic refresh of this machine
+    and free memory moved too little to change a fit."""
+    if what & RECOMPUTE != {"build"} or old.build is None or new.build is None:
+        return True
+    if old.build.source != "detected" or new.build.source != "detected":
+        return True
+    return _moved(old.build, new.build)
 
 
 def _moved(old: Build | None, new: Build) -> bool:

@@ -4,6 +4,7 @@ quant and context, the cheapest catalogue hardware that runs it, its price, and 
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
@@ -22,11 +23,7 @@ from .table_view import TableView
 
 
 class NeedsScreen(TableView):
-    DEFAULT_CSS = """
-    NeedsScreen #needs-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
-    NeedsScreen DataTable { height: 1fr; }
-    NeedsScreen #needs-note { height: auto; color: $text-muted; padding: 0 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("needs.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,H", "close", "Back"),
         Binding("a", "seed", "The article's table"),

@@ -1,19 +1,23 @@
 """The what-if planner: compose a build, see what it runs and what an upgrade would unlock, compare
-builds side by side, plan backwards from a model and a speed, and save builds as profiles."""
+builds side by side, and save builds as profiles. The figures come from llmtui.core.draft and
+llmtui.core.compare; this screen shows them. It returns the build to use with dismiss()."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, ClassVar
 
-from rich.table import Table
+from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.css.query import NoMatches
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -21,137 +25,83 @@ from ...core.build import (
     BACKENDS,
     DEFAULT_RAM_BANDWIDTH_GBS,
     DEFAULT_RAM_NOTE,
-    GPU,
     NETWORKS,
     Build,
     BuildError,
-    MachineCalibration,
-    apple_limit,
     check_backend,
     gpu_from_device,
     parse_custom_gpu,
     parse_ram,
 )
-from ...core.catalog import Catalog
-from ...core.estimate import ENGINES, EstimateError, engine_kv, engine_quant, estimate
-from ...core.leaderboard import rows
-from ...core.output import PLAN_COLUMNS, device_price_text, fmt_gib, plan_cells, price_text
-from ...core.plan import cheapest_builds, preset_rows, summarize, upgrade_hints
-from ...core.units import GiB, fmt_ctx
-from ..plain import plain, plain_cells
+from ...core.catalog import Catalog, Model
+from ...core.compare import CompareRow, candidates, compare
+from ...core.draft import Draft, DraftError, Overview, overview
+from ...core.estimate import ENGINES, EstimateError, engine_kv, engine_quant
+from ...core.output import device_price_text, fmt_gib, price_text
+from ...core.units import GiB, count, fmt_ctx
+from ..plain import plain
 from ..state import ViewState
 from .choose import ChoiceScreen
 
-MAX_GPUS = 64
+SLOTS = "ABC"
 
 
-@dataclass
-class Draft:
-    """The build being composed: GPU lines with counts, and the machine around them."""
+@dataclass(frozen=True, slots=True)
+class PlanChoice:
+    """What the planner hands back when the user picks 'use this build'."""
 
-    lines: list[tuple[GPU, int]]
-    ram_bytes: int
-    machines: int = 1
-    network: str = "10gbe"
-    engine: str = "llama.cpp"
-    wired_limit_mb: int = 0
-    ram_available: int | None = None
-    name: str = "planned"
-    backend: str = ""  # "" = each GPU's usual one
-    ram_bandwidth: float = DEFAULT_RAM_BANDWIDTH_GBS
-    ram_note: str = DEFAULT_RAM_NOTE
-    calibration: MachineCalibration | None = None
-
-    @classmethod
-    def from_build(cls, b: Build, engine: str) -> Draft:
-        return cls(
-            b.grouped(),
-            b.ram_bytes,
-            b.machines,
-            b.network,
-            engine,
-            b.wired_limit_mb,
-            b.ram_available_bytes,
-            b.name,
-            b.backend,
-            b.ram_bandwidth_gbs,
-            b.ram_bandwidth_note,
-            b.calibration,
-        )
-
-    def build(self) -> Build:
-        gpus: list[GPU] = []
-        for g, n in self.lines:
-            if g.vendor == "Apple" and g.unified:
-                limit, note = apple_limit(g.memory_bytes, self.wired_limit_mb)
-                g = replace(g, usable_bytes=limit, usable_note=note)
-            gpus.extend([g] * n)
-        unified = any(g.unified for g in gpus)
-        ram = gpus[0].memory_bytes if unified and gpus else self.ram_bytes
-        return Build(
-            name=self.name,
-            gpus=tuple(gpus),
-            ram_bytes=ram,
-            ram_available_bytes=None if unified else self.ram_available,
-            machines=self.machines,
-            network=self.network,
-            wired_limit_mb=self.wired_limit_mb,
-            source="planned",
-            backend=self.backend,
-            ram_bandwidth_gbs=self.ram_bandwidth,
-            ram_bandwidth_note=self.ram_note,
-            calibration=self.calibration if self.calibration and self.calibration.backend == self.backend else None,
-        )
+    build: Build
+    title: str
+    engine: str
+    quant: str
+    kv_type: str
 
 
-class PlannerScreen(Screen[None]):
-    DEFAULT_CSS = """
-    PlannerScreen #plan-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
-    PlannerScreen #composer { width: 44; border-right: tall $panel; padding: 0 1; }
-    PlannerScreen #lines { height: auto; max-height: 12; border: round $panel; }
-    PlannerScreen #lines:focus { border: round $accent; }
-    PlannerScreen .field { height: 1; margin-top: 1; }
-    PlannerScreen .field Label { width: 16; }
-    PlannerScreen .field Input { width: 1fr; }
-    PlannerScreen #plan-error { color: $error; height: auto; }
-    PlannerScreen #results { padding: 0 1; }
-    PlannerScreen.-narrow #composer { width: 36; }
-    """
+class PlannerScreen(Screen[PlanChoice | None]):
+    CSS_PATH = Path(__file__).with_name("planner.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add device"),
-        Binding("x,delete", "remove", "Remove"),
-        Binding("plus,equals_sign", "count(1)", "+1"),
-        Binding("minus", "count(-1)", "-1"),
-        Binding("n", "network", "Network", show=False),
-        Binding("e", "engine", "Engine", show=False),
-        Binding("b", "backend", "Backend", show=False),
-        Binding("t", "this_machine", "This machine", show=False),
-        Binding("l", "load", "Load profile"),
-        Binding("S", "save", "Save profile"),
-        Binding("1", "pin(0)", "Pin A", show=False),
-        Binding("2", "pin(1)", "Pin B", show=False),
-        Binding("3", "pin(2)", "Pin C", show=False),
-        Binding("R", "reverse_plan", "Reverse plan"),
-        Binding("u", "use", "Use build"),
-        Binding("escape", "close", "Back"),
-    ]
+        Binding("a", "add", "Add device", id="planner.add", tooltip="add a GPU or a machine (type to narrow the list)"),
+        Binding("x,delete", "remove", "Remove", id="planner.remove", tooltip="remove the selected device line"),
+        Binding("plus,equals_sign", "count(1)", "+1", id="planner.more", tooltip="one more of the selected device"),
+        Binding("minus", "count(-1)", "-1", id="planner.fewer", tooltip="one fewer of the selected device"),
+        Binding("n", "network", "Network", show=False, id="planner.network", tooltip="the network between machines"),
+        Binding("e", "engine", "Engine", show=False, id="planner.engine", tooltip="the engine the plan runs"),
+        Binding("b", "backend", "Backend", show=False, id="planner.backend",
+                tooltip="the llama.cpp backend (CUDA, ROCm, Vulkan, ...); usual: each GPU's own"),
+        Binding("t", "this_machine", "This machine", show=False, id="planner.this_machine",
+                tooltip="start from this machine (detected)"),
+        Binding("l", "load", "Load profile", id="planner.load", tooltip="start from a saved profile"),
+        Binding("S", "save", "Save profile", id="planner.save", tooltip="save this build as a profile"),
+        Binding("1", "pin(0)", "Pin A", show=False, id="planner.pin_a", tooltip="pin this build as A for comparison"),
+        Binding("2", "pin(1)", "Pin B", show=False, id="planner.pin_b", tooltip="pin this build as B for comparison"),
+        Binding("3", "pin(2)", "Pin C", show=False, id="planner.pin_c", tooltip="pin this build as C for comparison"),
+        Binding("c", "compare", "Compare", id="planner.compare",
+                tooltip="go to the comparison of the pinned builds (escape comes back)"),
+        Binding("m", "pick_model", "Model to compare", show=False, id="planner.pick_model",
+                tooltip="pick a model to compare on every pinned build"),
+        Binding("R", "reverse_plan", "Reverse plan", id="planner.reverse_plan",
+                tooltip="reverse planning: the cheapest builds for a model at a speed"),
+        Binding("u", "use", "Use build", id="planner.use", tooltip="use this build on the leaderboard"),
+        Binding("escape", "close", "Back", id="planner.close", tooltip="leave a box, or the planner"),
+    ]  # fmt: skip
 
-    def __init__(self, catalog: Catalog, state: ViewState, main: Any) -> None:
+    def __init__(
+        self, catalog: Catalog, state: ViewState, *, model: Model | None = None, detected: Build | None = None
+    ) -> None:
         super().__init__()
         self.catalog = catalog
         self.view = replace(state)
-        self.main = main
         base = state.build or Build("empty", ram_bytes=64 * GiB)
         self.draft = Draft.from_build(base, state.engine)
         self._follow_engine()
-        if not self.draft.ram_bytes and not base.unified:
-            self.draft.ram_bytes = 64 * GiB
-        self.pinned: list[tuple[str, Build] | None] = [None, None, None]
-        self.focus_model = getattr(main.table.current, "model", None)
+        self.detected = detected  # this machine's build, when the main screen has detected it
+        self.pinned: list[Build | None] = [None, None, None]
+        self.focus_model = model
+        self._overviews: dict[tuple[object, ...], Overview] = {}  # per build and view: pins are not recomputed
 
     def compose(self) -> ComposeResult:
         yield Static("What-if planner", id="plan-title", markup=False)
-        with Horizontal():
+        with Horizontal(id="plan-body"):
             with Vertical(id="composer"):
                 yield Label("Devices (a add · x remove · +/- count)")
                 yield OptionList(id="lines", markup=False)
@@ -172,21 +122,31 @@ class PlannerScreen(Screen[None]):
                     yield Input(id="custom", placeholder="memory=24GB,bandwidth=936,fp16=71", compact=True)
                 yield Static("", id="plan-error", markup=False)
                 yield Static("", id="plan-meta")
-            yield VerticalScroll(Static("computing…", id="plan-results", markup=False), id="results")
+            with VerticalScroll(id="results"):
+                yield Static("computing…", id="plan-results", markup=False)
+                yield Static("", id="compare-title", markup=False)
+                yield DataTable(id="compare", cursor_type="row", zebra_stripes=True, fixed_columns=1)
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fill_boxes()
+        self.query_one("#lines", OptionList).focus()
+        self.set_class(self.size.width < 120, "-narrow")
+        self.recompute()
+
+    def _fill_boxes(self) -> None:
         self.query_one("#ram", Input).value = _ram_text(self.draft.ram_bytes)
         self.query_one("#machines", Input).value = str(self.draft.machines)
         self.query_one("#wired", Input).value = str(self.draft.wired_limit_mb)
         self.query_one("#rambw", Input).value = f"{self.draft.ram_bandwidth:g}"
         self._redraw_lines()
-        self.query_one("#lines", OptionList).focus()
-        self.set_class(self.size.width < 120, "-narrow")
-        self.recompute()
 
     def on_resize(self, event: Any) -> None:
         self.set_class(event.size.width < 120, "-narrow")
+
+    def on_descendant_focus(self, event: Any) -> None:
+        """The comparison gets the whole width while it has the keyboard: the composer steps aside."""
+        self.set_class(event.widget.id == "compare", "-comparing")
 
     # --- composing -------------------------------------------------------------------------------------------
 
@@ -209,7 +169,8 @@ class PlannerScreen(Screen[None]):
         self.query_one("#plan-meta", Static).update(
             Text(
                 f"\nengine {eng.label} (e) · backend {backend} (b) · network {NETWORKS[self.draft.network][2]} (n)\n"
-                f"t: start from this machine · l: load a profile" + ("".join(f"\nassumed: {a}" for a in said)),
+                f"t: start from this machine · l: load a profile\n"
+                f"1/2/3 pin for comparison · c: go to it" + "".join(f"\nassumed: {a}" for a in said),
                 style="dim",
             )
         )
@@ -218,7 +179,7 @@ class PlannerScreen(Screen[None]):
     def _sync_ram_box(self) -> None:
         """A unified-memory machine's RAM is its GPU memory: the box shows that and cannot be edited."""
         box = self.query_one("#ram", Input)
-        unified = next((g for g, _ in self.draft.lines if g.unified), None)
+        unified = self.draft.unified
         if unified is not None and box.has_focus:
             self.query_one("#lines", OptionList).focus()
         box.disabled = unified is not None
@@ -226,7 +187,8 @@ class PlannerScreen(Screen[None]):
         box.tooltip = "unified memory: the same memory as the GPU's" if unified else None
 
     def _error(self, message: str) -> None:
-        self.query_one("#plan-error", Static).update(message)
+        with contextlib.suppress(NoMatches):  # from a worker, while the planner closes
+            self.query_one("#plan-error", Static).update(message)
 
     def _selected_line(self) -> int | None:
         ol = self.query_one("#lines", OptionList)
@@ -245,12 +207,9 @@ class PlannerScreen(Screen[None]):
             if d.kind == "cpu":
                 continue
             for mem in d.memory_gib:
-                key = f"{d.id}|{mem:g}"
                 label = f"{d.name} {mem:g} GB · {d.bandwidth_gbs:g} GB/s"
                 price = device_price_text(d, mem)
-                if price:
-                    label += f" · {price}"
-                opts.append((key, label))
+                opts.append((f"{d.id}|{mem:g}", f"{label} · {price}" if price else label))
 
         def chosen(key: str | None) -> None:
             if not key:
@@ -258,25 +217,12 @@ class PlannerScreen(Screen[None]):
             dev_id, mem = key.split("|")
             dev = self.catalog.device(dev_id)
             assert dev is not None
-            g = gpu_from_device(dev, float(mem))
-            note = ""
-            if g.unified:
-                if self.draft.lines:
-                    note = f"{dev.name} is a whole machine; it replaced the devices (use Machines for more)."
-                self.draft.lines = [(g, 1)]
-            else:
-                if any(x.unified for x, _ in self.draft.lines):
-                    self.draft.lines = []
-                if sum(n for _, n in self.draft.lines) >= MAX_GPUS:
-                    self._error(f"at most {MAX_GPUS} GPUs in one machine")
-                    return
-                for i, (x, n) in enumerate(self.draft.lines):
-                    if x == g:
-                        self.draft.lines[i] = (x, n + 1)
-                        break
-                else:
-                    self.draft.lines.append((g, 1))
-            self._changed(select=next(i for i, (x, _) in enumerate(self.draft.lines) if x == g))
+            try:
+                line, note = self.draft.add(gpu_from_device(dev, float(mem)))
+            except DraftError as e:
+                self._error(str(e))
+                return
+            self._changed(select=line)
             if note:
                 self._error(note)  # after _changed, which clears the message line
 
@@ -286,26 +232,15 @@ class PlannerScreen(Screen[None]):
     def action_remove(self) -> None:
         i = self._selected_line()
         if i is not None:
-            del self.draft.lines[i]
+            self.draft.remove(i)
             self._changed()
 
     def action_count(self, step: int) -> None:
-        i = self._selected_line()
-        if i is None:
-            self._error("no GPU to count: add one with a")
+        try:
+            self.draft.count(self._selected_line(), step)
+        except DraftError as e:
+            self._error(str(e))
             return
-        g, n = self.draft.lines[i]
-        if g.unified and n + step > 1:
-            self._error("a unified-memory machine counts as one; set Machines for more")
-            return
-        total = sum(c for _, c in self.draft.lines) + step
-        if n + step < 1:
-            self._error("0 GPUs: remove the line with x instead")
-            return
-        if total > MAX_GPUS:
-            self._error(f"{total} GPUs: llmtui plans for at most {MAX_GPUS} in one machine")
-            return
-        self.draft.lines[i] = (g, n + step)
         self._changed()
 
     @on(Input.Submitted)
@@ -331,6 +266,12 @@ class PlannerScreen(Screen[None]):
                 if n != self.draft.machines:
                     self.draft.machines = n
                     self._changed()
+            elif field == "wired":
+                limit = self.draft.build().ram_bytes // (1 << 20)
+                mb = whole(value or "0", "wired limit (MB)", lo=0, hi=limit or 64_000_000)
+                if mb != self.draft.wired_limit_mb:
+                    self.draft.wired_limit_mb = mb
+                    self._changed()
             elif field == "rambw":
                 from ...core.boundary.numbers import number
 
@@ -340,20 +281,13 @@ class PlannerScreen(Screen[None]):
                     self.draft.ram_note = "given in the planner" if value else DEFAULT_RAM_NOTE
                     self._changed()
                 event.input.value = f"{gbs:g}"
-            elif field == "custom":
-                if value:
-                    extra = parse_custom_gpu(value)
-                    if any(g.unified for g, _ in self.draft.lines):
-                        raise BuildError("a custom GPU cannot join a unified-memory machine")
-                    self.draft.lines.append((extra[0], len(extra)))
-                    event.input.value = ""
-                    self._changed(select=len(self.draft.lines) - 1)
-            elif field == "wired":
-                limit = self.draft.build().ram_bytes // (1 << 20)
-                mb = whole(value or "0", "wired limit (MB)", lo=0, hi=limit or 64_000_000)
-                if mb != self.draft.wired_limit_mb:
-                    self.draft.wired_limit_mb = mb
-                    self._changed()
+            elif field == "custom" and value:
+                extra = parse_custom_gpu(value)
+                if self.draft.unified is not None:
+                    raise BuildError("a custom GPU cannot join a unified-memory machine")
+                self.draft.lines.append((extra[0], len(extra)))
+                event.input.value = ""
+                self._changed(select=len(self.draft.lines) - 1)
         except (BuildError, InputError) as e:
             self._error(f"{e}; nothing changed")
             event.input.value = {
@@ -376,6 +310,16 @@ class PlannerScreen(Screen[None]):
             self.draft.network = key
             self._changed()
 
+    def action_engine(self) -> None:
+        opts = [(e.name, e.label) for e in ENGINES.values()]
+        self.app.push_screen(ChoiceScreen("Engine", opts, self.draft.engine), self._set_engine)
+
+    def _set_engine(self, key: str | None) -> None:
+        if key:
+            self.draft.engine = key
+            self._follow_engine()
+            self._changed()
+
     def action_backend(self) -> None:
         opts = [("usual", "each GPU's usual backend")] + [(k, v) for k, v in BACKENDS.items()]
         current = self.draft.backend or "usual"
@@ -394,30 +338,39 @@ class PlannerScreen(Screen[None]):
         self.draft.backend = key
         self._changed()
 
-    def action_engine(self) -> None:
-        opts = [(e.name, e.label) for e in ENGINES.values()]
-        self.app.push_screen(ChoiceScreen("Engine", opts, self.draft.engine), self._set_engine)
-
-    def _set_engine(self, key: str | None) -> None:
-        if key:
-            self.draft.engine = key
-            self._follow_engine()
-            self._changed()
-
     def _follow_engine(self) -> None:
         """The draft's engine runs its own formats: the nearest quant and KV type, by the same rule as
         the main screen's engine switch and the CLI."""
         eng = ENGINES[self.draft.engine]
-        self.view.quant, self.view.kv_type = engine_quant(self.view.quant, eng), engine_kv(self.view.kv_type, eng)
+        v = self.view
+        self.view = replace(v, quant=engine_quant(v.quant, eng), kv_type=engine_kv(v.kv_type, eng), engine=eng.name)
+
+    def _start_from(self, build: Build) -> None:
+        self.draft = Draft.from_build(build, self.draft.engine)
+        self._error("")
+        self._fill_boxes()
+        self.recompute()
 
     def action_this_machine(self) -> None:
-        b = self.main.state.build
-        if b is None or b.source != "detected":
-            from ...core.hardware import detect
+        if self.detected is not None:
+            self._start_from(self.detected)
+            return
+        self._error("detecting this machine…")
+        self._detect()
 
-            b = detect(self.catalog).build
-        self.draft = Draft.from_build(b, self.draft.engine)
-        self.on_mount()
+    @work(thread=True, exclusive=True, group="detect", description="detect")
+    def _detect(self) -> None:
+        """Detection reads sysfs, NVML and local servers: seconds at worst, never on the UI thread."""
+        from ...core.hardware import detect
+
+        build = detect(self.catalog).build
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._detected, build)
+
+    def _detected(self, build: Build) -> None:
+        if self.is_attached:
+            self.detected = build
+            self._start_from(build)
 
     def action_load(self) -> None:
         from ...core.profiles import list_profiles
@@ -437,11 +390,15 @@ class PlannerScreen(Screen[None]):
                 p = load_profile(name, self.catalog)
                 self.draft = Draft.from_build(p.build, p.engine)
                 self._follow_engine()
-                self.on_mount()
+                self._error("")
+                self._fill_boxes()
+                self.recompute()
 
         self.app.push_screen(ChoiceScreen("Load a profile", opts), chosen)
 
     def action_save(self) -> None:
+        from .name_prompt import NameScreen
+
         self.app.push_screen(NameScreen("Save this build as profile", self.draft.name), self._save)
 
     def _save(self, name: str | None) -> None:
@@ -459,93 +416,92 @@ class PlannerScreen(Screen[None]):
         self.notify(f"Saved profile '{name}' to {path}", markup=False)
 
     def action_pin(self, slot: int) -> None:
-        b = self.draft.build()
-        self.pinned[slot] = (b.describe(), b)
-        self.notify(f"Pinned as {'ABC'[slot]} for comparison")
+        self.pinned[slot] = self.draft.build()
+        self.notify(f"Pinned as {SLOTS[slot]} for comparison: c goes to the table")
         self.recompute()
 
+    def action_compare(self) -> None:
+        table = self.query_one("#compare", DataTable)
+        if not table.row_count:
+            self.notify("Nothing to compare yet: 1, 2 or 3 pins the current build.")
+            return
+        table.focus()
+        self.query_one("#compare-title", Static).scroll_visible(animate=False, top=True)
+
+    def action_pick_model(self) -> None:
+        opts = [(m.id, f"{m.name} · {m.params_b:g}B") for m in self.catalog.models]
+
+        def chosen(mid: str | None) -> None:
+            if mid:
+                self.focus_model = self.catalog.model(mid)
+                self.recompute()
+
+        current = self.focus_model.id if self.focus_model else None
+        self.app.push_screen(ChoiceScreen("Model to compare", opts, current, search=True), chosen)
+
     def action_use(self) -> None:
-        self.main.state.engine = self.draft.engine
-        self.main.state.quant = self.view.quant
-        self.main.set_build(self.draft.build(), f"planned: {self.draft.build().describe()}")
-        if self.is_current:  # a second close key queued meanwhile is ignored
-            self.app.pop_screen()
+        if not self.is_current:  # a second close key queued meanwhile is ignored
+            return
+        b = self.draft.build()
+        v = self.view
+        self.dismiss(PlanChoice(b, "planned build", self.draft.engine, v.quant, v.kv_type))
 
     def action_close(self) -> None:
-        if isinstance(self.focused, Input):  # escape in a box leaves the box, as enter does
+        if isinstance(self.focused, Input | DataTable):  # escape in a box or the comparison goes back to the devices
             self.query_one("#lines", OptionList).focus()
             return
         if self.is_current:  # a second close key queued meanwhile is ignored
-            self.app.pop_screen()
+            self.dismiss(None)
 
     def action_reverse_plan(self) -> None:
+        from .reverse_plan import ReversePlanScreen
+
         model = self.focus_model or self.catalog.models[0]
         self.app.push_screen(ReversePlanScreen(self.catalog, model, self.view, self.draft.engine))
 
     # --- results -----------------------------------------------------------------------------------------------------
 
     def recompute(self) -> None:
-        self._compute(self.draft.build(), self.draft.engine, list(self.pinned))
+        self._compute(self.draft.build(), self.view, list(self.pinned), self.focus_model)
+
+    def _overview(self, build: Build, v: ViewState) -> Overview:
+        key = (build, v.quant, v.ctx, v.benchmark, v.kv_type, v.engine)
+        if key not in self._overviews:
+            self._overviews[key] = overview(
+                self.catalog, build, quant=v.quant, ctx=v.ctx, benchmark=v.benchmark, kv_type=v.kv_type, engine=v.engine
+            )
+        return self._overviews[key]
 
     @work(thread=True, exclusive=True, group="plan", description="plan")
-    def _compute(self, build: Build, engine: str, pinned: list[tuple[str, Build] | None]) -> None:
-        v = self.view
-        quant = v.quant
+    def _compute(self, build: Build, v: ViewState, pinned: list[Build | None], picked: Model | None) -> None:
         try:
-            rs = rows(
-                self.catalog, build, quant=quant, ctx=v.ctx, benchmark=v.benchmark, kv_type=v.kv_type, engine=engine
-            )
+            now = self._overview(build, v)
+            labels = ["now"] + [SLOTS[i] for i, p in enumerate(pinned) if p is not None]
+            builds = [build] + [p for p in pinned if p is not None]
+            compared: list[CompareRow] = []
+            if len(builds) > 1:
+                bests = [now.summary.best] + [self._overview(b, v).summary.best for b in builds[1:]]
+                models = candidates(self.catalog, labels, bests, picked)
+                compared = compare(models, builds, quant=v.quant, ctx=v.ctx, kv_type=v.kv_type, engine=v.engine)
         except EstimateError as e:
             self.app.call_from_thread(self._error, str(e))
             return
-        by_preset = preset_rows(self.catalog, build, quant=quant, ctx=v.ctx, kv_type=v.kv_type, engine=engine, known=rs)
-        summary = summarize(build, rs, by_preset)
-        if get_current_worker().is_cancelled:
-            return
-        hints = upgrade_hints(self.catalog, build, quant=quant, ctx=v.ctx, kv_type=v.kv_type, engine=engine)
-        compare = self._comparison(build, engine, pinned)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, build, summary, hints, compare)
+            self.app.call_from_thread(self._show, now, v, labels, builds, compared)
 
-    def _comparison(self, build: Build, engine: str, pinned: list[tuple[str, Build] | None]) -> Table | None:
-        builds = [("now", build)] + [(f"{'ABC'[i]}", p[1]) for i, p in enumerate(pinned) if p]
-        if len(builds) < 2:
-            return None
-        v = self.view
-        models = [self.focus_model] if self.focus_model else []
+    def _show(self, ov: Overview, v: ViewState, labels: list[str], builds: list[Build], rows: list[CompareRow]) -> None:
+        """A worker's result; the planner may be closing meanwhile (its widgets already gone)."""
+        try:
+            self._show_overview(ov, v)
+            self._show_compare(labels, builds, rows)
+        except NoMatches:
+            return
 
-        def score(m: Any) -> float:
-            s = m.score(v.benchmark)
-            return s.value if s is not None else 0.0
-
-        models += [m for m in sorted(self.catalog.models, key=score, reverse=True) if m not in models][
-            : 3 - len(models)
-        ]
-        t = Table(title="Compare (1/2/3 pin the current build)", header_style="bold", expand=False)
-        t.add_column("model")
-        for label, b in builds:
-            t.add_column(plain(f"{label}: {b.describe()}"), overflow="fold")
-        for m in models:
-            cells = []
-            for _, b in builds:
-                try:
-                    e = estimate(m, v.quant, v.ctx, b, kv_type=v.kv_type, engine=engine)
-                except EstimateError as err:
-                    cells.append(str(err))
-                    continue
-                tps = f"{e.speed.decode_expected:.1f} t/s" if e.speed else "—"
-                ctx = fmt_ctx(e.max_ctx) if e.max_ctx else "—"
-                cells.append(f"{e.status} · {tps} · max ctx {ctx}")
-            t.add_row(*plain_cells(m.name, *cells))
-        prices = ["price"] + [price_text(b.price_usd, b.price_kind, b.hourly_usd) for _, b in builds]
-        t.add_row(*plain_cells(*prices))
-        return t
-
-    def _show(self, build: Build, s: Any, hints: list[str], compare: Table | None) -> None:
-        v = self.view
+    def _show_overview(self, ov: Overview, v: ViewState) -> None:
+        build, s = ov.build, ov.summary
         out = Text()
         out.append(f"{build.describe()}\n", style="bold")
-        out.append(f"{v.quant} · {fmt_ctx(v.ctx)} context · {self.draft.engine}\n\n", style="dim")
+        out.append(f"{v.quant} · {fmt_ctx(v.ctx)} context · {v.engine}\n\n", style="dim")
         if not build.gpus:
             price = "no GPU to price"
         else:
@@ -554,7 +510,7 @@ class PlannerScreen(Screen[None]):
                 price = "unknown (a device has no listed price)"
         power = "unknown" if s.power_w is None else f"{s.power_w:.0f} W"
         out.append(f"GPU memory {fmt_gib(s.gpu_memory_bytes)} GiB · price {price} · power {power}\n")
-        out.append(f"Fully on GPU: {s.fits_gpu} models · runs at all: {s.fits_any}\n")
+        out.append(f"Fully on GPU: {count(s.fits_gpu, 'model')} · runs at all: {s.fits_any}\n")
         out.append(f"Biggest model on GPU at {v.quant}: ", style="bold")
         out.append(s.biggest)
         if s.biggest_tps:
@@ -566,14 +522,34 @@ class PlannerScreen(Screen[None]):
             tps = f" · {b.tps:.1f} t/s" if b.tps else ""
             out.append(f"  {b.label:30} {b.model} ({b.score}){tps}\n")
         out.append("\nWhat an upgrade unlocks\n", style="bold underline")
-        for h in hints:
+        for h in ov.hints:
             out.append(f"  {h}\n")
-        parts: list[Any] = [out]
-        if compare is not None:
-            parts.append(compare)
-        from rich.console import Group
+        self.query_one("#plan-results", Static).update(Group(out))
 
-        self.query_one("#plan-results", Static).update(Group(*parts))
+    def _show_compare(self, labels: list[str], builds: list[Build], rows: list[CompareRow]) -> None:
+        title = self.query_one("#compare-title", Static)
+        table = self.query_one("#compare", DataTable)
+        table.clear(columns=True)
+        if len(builds) < 2:
+            title.update(Text("\nCompare: 1, 2 or 3 pins the current build as A, B or C.", style="dim"))
+            table.display = False
+            return
+        title.update(
+            Text.assemble(
+                ("\nCompare", "bold underline"),
+                (" · models at least one build runs · m picks a model · c goes here\n", "dim"),
+                *[(f"{lab}: {b.describe()}\n", "") for lab, b in zip(labels, builds, strict=True)],
+            )
+        )
+        table.display = True
+        table.add_column("model")
+        for lab in labels:
+            table.add_column(lab)
+        table.add_column("why")
+        for r in rows:
+            table.add_row(plain(r.model.name), *[plain(c.text()) for c in r.cells], plain(r.why))
+        prices = [price_text(b.price_usd, b.price_kind, b.hourly_usd) for b in builds]
+        table.add_row(plain("price", "bold"), *[plain(p) for p in prices], plain(""))
 
 
 def _ram_text(n_bytes: int) -> str:
@@ -583,137 +559,3 @@ def _ram_text(n_bytes: int) -> str:
         return "0"
     gib = n_bytes / GiB
     return f"{gib:.0f}GB" if abs(gib - round(gib)) < 0.01 else f"{gib:.1f}GiB"
-
-
-class NameScreen(ModalScreen[str | None]):
-    DEFAULT_CSS = """
-    NameScreen { align: center middle; }
-    NameScreen > Vertical { width: 60; height: auto; border: round $accent; background: $surface; padding: 0 1; }
-    NameScreen #name-error { color: $error; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, title: str, value: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.title_text)
-            yield Input(value=self.value if self.value != "planned" else "", placeholder="homelab")
-            yield Label("", id="name-error", markup=False)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        from ...core.profiles import ProfileError, check_name
-
-        if not self.is_current:
-            return
-        try:
-            self.dismiss(check_name(event.value))
-        except ProfileError as e:
-            self.query_one("#name-error", Label).update(str(e))
-
-    def action_cancel(self) -> None:
-        if self.is_current:
-            self.dismiss(None)
-
-
-class ReversePlanScreen(ModalScreen[None]):
-    """Pick a model, quant, context and target speed: the cheapest catalogue builds that meet it."""
-
-    DEFAULT_CSS = """
-    ReversePlanScreen { align: center middle; }
-    ReversePlanScreen > Vertical { width: 95%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
-    ReversePlanScreen .field { height: 1; }
-    ReversePlanScreen .field Label { width: 14; }
-    ReversePlanScreen .field Input { width: 1fr; }
-    ReversePlanScreen #rp-error { color: $error; height: auto; }
-    ReversePlanScreen .hint { color: $text-muted; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Back"), Binding("ctrl+r", "run", "Plan")]
-
-    def __init__(self, catalog: Catalog, model: Any, view: ViewState, engine: str) -> None:
-        super().__init__()
-        self.catalog = catalog
-        self.model = model
-        self.view = view
-        self.engine = engine
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(f"Reverse planning: the cheapest builds for a target speed · {self.engine}")
-            yield Label("tab / shift+tab move between fields · enter plans · escape goes back", classes="hint")
-            for fid, label, value in (
-                ("rp-model", "Model", self.model.id),
-                ("rp-quant", "Quant", self.view.quant),
-                ("rp-ctx", "Context", str(self.view.ctx)),
-                ("rp-tps", "Target t/s", "10"),
-            ):
-                with Horizontal(classes="field"):
-                    yield Label(label)
-                    yield Input(value=value, id=fid, compact=True)
-            yield Static("", id="rp-error", markup=False)
-            yield VerticalScroll(Static("Enter in any field plans.", id="rp-out", markup=False))
-
-    def on_mount(self) -> None:
-        self.query_one("#rp-tps", Input).focus()
-        self.action_run()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.action_run()
-
-    def action_run(self) -> None:
-        from ...core.boundary import InputError
-        from ...core.boundary.numbers import ctx_tokens, number
-        from ...core.estimate import find_quant
-
-        model = self.catalog.model(self.query_one("#rp-model", Input).value)
-        quant = find_quant(self.query_one("#rp-quant", Input).value)
-        err = ""
-        try:
-            ctx = ctx_tokens(self.query_one("#rp-ctx", Input).value, "Context")
-            tps = number(self.query_one("#rp-tps", Input).value, "Target t/s", lo=0, hi=100_000)
-        except InputError as e:
-            err, ctx, tps = str(e), 0, 0.0
-        if model is None:
-            err = self.catalog.unknown_model_message(self.query_one("#rp-model", Input).value)
-        elif quant is None:
-            err = "unknown quant"
-        self.query_one("#rp-error", Static).update(err)
-        if not err and model is not None and quant is not None:
-            self.query_one("#rp-out", Static).update("planning…")
-            self._plan(model, quant.name, ctx, tps)
-
-    @work(thread=True, exclusive=True, description="reverse plan")
-    def _plan(self, model: Any, quant: str, ctx: int, tps: float) -> None:
-        try:
-            plans = cheapest_builds(
-                model,
-                self.catalog,
-                quant=quant,
-                ctx=ctx,
-                target_tps=tps,
-                engine=self.engine,
-                kv_type=self.view.kv_type,
-                limit=12,
-            )
-        except EstimateError as e:
-            self.app.call_from_thread(self.query_one("#rp-error", Static).update, str(e))
-            return
-        t = Table(header_style="bold", expand=True)
-        for col in PLAN_COLUMNS:
-            t.add_column(col)
-        for p in plans:
-            t.add_row(*plain_cells(*plan_cells(p)))
-        if not plans:
-            self.app.call_from_thread(
-                self.query_one("#rp-out", Static).update,
-                f"No catalogue build runs {model.name} at {quant} fully in GPU memory at {tps:g} t/s.",
-            )
-            return
-        self.app.call_from_thread(self.query_one("#rp-out", Static).update, t)
-
-    def action_close(self) -> None:
-        if self.is_current:
-            self.dismiss(None)

@@ -3,6 +3,7 @@ them next to llmtui's, with the article's errors named (llmtui.core.seed compute
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -31,11 +32,7 @@ COLUMNS = (
 
 
 class SeedScreen(TableView):
-    DEFAULT_CSS = """
-    SeedScreen #seed-title { height: 1; background: $primary; padding: 0 1; text-style: bold; }
-    SeedScreen DataTable { height: 1fr; }
-    SeedScreen #seed-errors { height: 40%; border-top: solid $primary; padding: 0 1; }
-    """
+    CSS_PATH = Path(__file__).with_name("seed.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,a", "close", "Back"),
     ]

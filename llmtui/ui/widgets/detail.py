@@ -101,7 +101,13 @@ def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType
         over = dev.used_bytes > dev.usable_bytes
         bars.append("] ")
         bars.append(f"{fmt_gib(dev.used_bytes)}/{fmt_gib(dev.usable_bytes)} GiB", style="red" if over else "")
-        bars.append(f" {dev.layers} layers\n" if dev.layers else " embeddings\n", style="dim")
+        if dev.layers:
+            held = f" {dev.layers} layers"
+        elif dev.kind == "cpu" and e.n_cpu_moe:  # --n-cpu-moe: the experts stay in RAM, the layers on GPU
+            held = f" experts of {e.n_cpu_moe} layers"
+        else:
+            held = " embeddings"
+        bars.append(held + "\n", style="dim")
     legend = Text("  ".join(f"{ch} {name}" for ch, _, name in SEGMENTS) + "  · free", style="dim")
     parts += [bars, legend]
     if e.n_cpu_moe:

@@ -45,6 +45,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("license", "License", 12, "left", 4),
     Column("released", "Released", 10, "left", 4),
 )
+NO_COLOR_FIT = {
+    "gpu": Style(bold=True),
+    "offload": Style(),
+    "cpu": Style(italic=True),
+    "none": Style(),
+    "pending": Style(),
+}
 FIT_COL, TPS_COL, BEST_COL = 6, 7, 8  # cells styled by fit, or pending while detection runs
 MODEL_MIN = 16
 
@@ -53,13 +60,13 @@ class Leaderboard(ScrollView, can_focus=True):
     """Rows of models; j/k or arrows move, g/G jump, enter opens the detail."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
-        Binding("g,home", "jump(0)", "Top", show=False),
-        Binding("G,end", "jump(-1)", "Bottom", show=False),
-        Binding("enter", "select", "Detail", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="main.down", tooltip="next model"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="main.up", tooltip="previous model"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="main.page_down", tooltip="a page down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="main.page_up", tooltip="a page up"),
+        Binding("g,home", "jump(0)", "Top", show=False, id="main.top", tooltip="the first model"),
+        Binding("G,end", "jump(-1)", "Bottom", show=False, id="main.bottom", tooltip="the last model"),
+        Binding("enter", "select", "Detail", show=False, id="main.select", tooltip="open the model's detail"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "leaderboard--header",
@@ -189,7 +196,13 @@ class Leaderboard(ScrollView, can_focus=True):
         super().notify_style_update()
 
     def _fit_style(self, text: str) -> Style:
-        return self._style({"GPU": "gpu", "GPU+CPU": "offload", "CPU only": "cpu", "no": "none"}.get(text, "pending"))
+        name = {"GPU": "gpu", "GPU+CPU": "offload", "CPU only": "cpu", "no": "none"}.get(text, "pending")
+        if self.app.no_color:
+            # NO_COLOR: Textual turns each colour into a grey, and $error or $secondary become dark grey
+            # on black. The fit's word says it all; weight and slant tell the groups apart, in the
+            # terminal's own foreground.
+            return NO_COLOR_FIT[name]
+        return self._style(name)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
