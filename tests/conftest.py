@@ -8,9 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from llmtui.core.build import Build, planned_build
 from llmtui.core.catalog import Catalog, load_catalog
+
+# Property tests draw the same examples on every run (seeded by the test's name) and keep no example
+# database: a suite that passes once passes again, on any machine.
+settings.register_profile("llmtui", derandomize=True, database=None, deadline=None)
+settings.load_profile("llmtui")
 
 # huggingface_hub reads this once, at import: without it, its user-agent code fetches a registry of
 # AI agent harnesses from the Hub on the first request (tests talk only to the fake Hub on 127.0.0.1)

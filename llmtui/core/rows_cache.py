@@ -57,11 +57,12 @@ def _steady(build: Build) -> Build:
     return replace(build, gpus=gpus, ram_available_bytes=None, holders=())
 
 
-def key(catalog: Catalog, build: Build, settings: dict[str, Any]) -> str:
+def key(catalog: Catalog, build: Build, *, quant: str, ctx: int, kv_type: str, engine: str) -> str:
     from .. import __version__
 
+    settings = [quant, ctx, kv_type, engine]
     text = json.dumps(
-        [__version__, _code_stamp(), _catalog_digest(catalog), repr(_steady(build)), sorted(settings.items())],
+        [__version__, _code_stamp(), _catalog_digest(catalog), repr(_steady(build)), settings],
         separators=(",", ":"),
     )
     return hashlib.sha256(text.encode()).hexdigest()
@@ -71,16 +72,27 @@ def _encode(r: Row) -> list[Any]:
     return [r.quant, r.memory_bytes, r.status, r.decode_tps, r.roofline_tps, r.best_quant, r.best_status]
 
 
-def read(catalog: Catalog, build: Build, settings: dict[str, Any], benchmark: str) -> list[Row] | None:
-    """The rows stored under this key, one per catalogue model in catalogue order, or None."""
+def read(
+    catalog: Catalog,
+    build: Build,
+    *,
+    quant: str,
+    ctx: int,
+    kv_type: str,
+    engine: str,
+    benchmark: str | None = None,
+) -> list[Row] | None:
+    """The rows leaderboard.rows() and with_best_quants() gave for these arguments, as stored, or None."""
     from . import cache_file
+    from .leaderboard import default_benchmark, resolve_benchmark
 
     stored = cache_file.read(FILE, "rows-v1")
     if not isinstance(stored, dict):
         return None
-    entry = stored.get(key(catalog, build, settings))
+    entry = stored.get(key(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine))
     if not isinstance(entry, list) or len(entry) != len(catalog.models):
         return None
+    benchmark = resolve_benchmark(catalog, benchmark) if benchmark else default_benchmark(catalog)
     out = []
     try:
         for m, (quant, mem, status, tps, roof, bq, bstatus) in zip(catalog.models, entry, strict=True):
@@ -103,7 +115,7 @@ def read(catalog: Catalog, build: Build, settings: dict[str, Any], benchmark: st
     return out
 
 
-def write(catalog: Catalog, build: Build, settings: dict[str, Any], rows: list[Row]) -> None:
+def write(catalog: Catalog, build: Build, rows: list[Row], *, quant: str, ctx: int, kv_type: str, engine: str) -> None:
     """Keep these rows (one per catalogue model, in its order) with the KEEP - 1 latest others."""
     from . import cache_file
 
@@ -111,7 +123,7 @@ def write(catalog: Catalog, build: Build, settings: dict[str, Any], rows: list[R
         return  # a subset, another order, or best quants still being searched: not what read() rebuilds
     stored = cache_file.read(FILE, "rows-v1")
     table = dict(stored) if isinstance(stored, dict) else {}
-    k = key(catalog, build, settings)
+    k = key(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine)
     table.pop(k, None)
     table[k] = [_encode(r) for r in rows]
     cache_file.write(FILE, "rows-v1", dict(list(table.items())[-KEEP:]))

@@ -532,3 +532,33 @@ async def test_settle_fails_when_the_app_stays_busy(make_app) -> None:  # type: 
             await settle(pilot, timeout=0.5)
         release.set()
         await settle(pilot)
+
+
+async def test_a_start_like_the_last_one_shows_its_rows_without_estimating(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20: the same machine and settings as the last run show that run's rows (best quants too)
+    at once; another build is estimated."""
+    from llmtui.ui.screens import main as main_mod
+
+    calls: list[str] = []
+    real = main_mod.rows
+
+    def counted(catalog, build, **kw):  # type: ignore[no-untyped-def]
+        calls.append(build.describe())
+        return real(catalog, build, **kw)
+
+    monkeypatch.setattr(main_mod, "rows", counted)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = list(main_of(app).all_rows)
+    assert len(calls) == 1 and all(r.best_status != "…" for r in first)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert main_of(app).all_rows == first
+        assert len(app.screen.query_one(Leaderboard).rows) == len(first)
+    assert len(calls) == 1, "read back, not estimated"
+    app = make_app(gpu="RTX 3060 12GB")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+    assert len(calls) == 2

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from llmtui.core import rows_cache
 from llmtui.core.build import planned_build
 from llmtui.core.catalog import Catalog
-from llmtui.core.leaderboard import default_benchmark, rows, with_best_quants
+from llmtui.core.leaderboard import rows, with_best_quants
 from llmtui.core.paths import user_cache_dir
 
-SETTINGS = {"quant": "Q4_K_M", "ctx": 8192, "kv_type": "f16", "engine": "llama.cpp"}
+SETTINGS: dict[str, Any] = {"quant": "Q4_K_M", "ctx": 8192, "kv_type": "f16", "engine": "llama.cpp"}
 
 
 @pytest.fixture(scope="module")
@@ -32,57 +33,53 @@ def _full(catalog: Catalog, build):  # type: ignore[no-untyped-def]
 def test_rows_read_back_equal(small_catalog: Catalog) -> None:
     build = planned_build(small_catalog, gpu="RTX 3090", ram="64GB")
     computed = _full(small_catalog, build)
-    bench = default_benchmark(small_catalog)
-    assert rows_cache.read(small_catalog, build, SETTINGS, bench) is None
-    rows_cache.write(small_catalog, build, SETTINGS, computed)
-    assert rows_cache.read(small_catalog, build, SETTINGS, bench) == computed
+    assert rows_cache.read(small_catalog, build, **SETTINGS) is None
+    rows_cache.write(small_catalog, build, computed, **SETTINGS)
+    assert rows_cache.read(small_catalog, build, **SETTINGS) == computed
 
 
 def test_live_readings_do_not_change_the_key_but_everything_else_does(small_catalog: Catalog) -> None:
     build = planned_build(small_catalog, gpu="RTX 3090", ram="64GB")
     computed = _full(small_catalog, build)
-    rows_cache.write(small_catalog, build, SETTINGS, computed)
-    bench = default_benchmark(small_catalog)
+    rows_cache.write(small_catalog, build, computed, **SETTINGS)
     live = replace(build, ram_available_bytes=3 * 2**30, gpus=tuple(replace(g, free_bytes=2**30) for g in build.gpus))
-    assert rows_cache.read(small_catalog, live, SETTINGS, bench) == computed
+    assert rows_cache.read(small_catalog, live, **SETTINGS) == computed
     assert _full(small_catalog, live) == computed  # the leaderboard indeed ignores them
     other_ram = replace(build, ram_bytes=build.ram_bytes // 2)
-    assert rows_cache.read(small_catalog, other_ram, SETTINGS, bench) is None
+    assert rows_cache.read(small_catalog, other_ram, **SETTINGS) is None
     for k, v in (("quant", "Q8_0"), ("ctx", 32768), ("kv_type", "q8_0"), ("engine", "vllm")):
-        assert rows_cache.read(small_catalog, build, {**SETTINGS, k: v}, bench) is None, k
+        assert rows_cache.read(small_catalog, build, **{**SETTINGS, k: v}) is None, k
     m = small_catalog.models[0]
     bigger = replace(m, arch=replace(m.arch, layers=m.arch.layers + 1))
     edited = Catalog(models=[bigger, *small_catalog.models[1:]], devices=small_catalog.devices)
-    assert rows_cache.read(edited, build, SETTINGS, bench) is None
+    assert rows_cache.read(edited, build, **SETTINGS) is None
     fewer = Catalog(models=small_catalog.models[1:], devices=small_catalog.devices)
-    assert rows_cache.read(fewer, build, SETTINGS, bench) is None
+    assert rows_cache.read(fewer, build, **SETTINGS) is None
 
 
 def test_partial_or_damaged_leaderboards_are_not_kept_or_read(small_catalog: Catalog) -> None:
     build = planned_build(small_catalog, gpu="RTX 3090", ram="64GB")
-    bench = default_benchmark(small_catalog)
     first = rows(small_catalog, build, with_best=False)  # best quants pending
-    rows_cache.write(small_catalog, build, SETTINGS, first)
-    rows_cache.write(small_catalog, build, SETTINGS, _full(small_catalog, build)[1:])  # a subset
-    assert rows_cache.read(small_catalog, build, SETTINGS, bench) is None
-    rows_cache.write(small_catalog, build, SETTINGS, _full(small_catalog, build))
-    assert rows_cache.read(small_catalog, build, SETTINGS, bench) is not None
+    rows_cache.write(small_catalog, build, first, **SETTINGS)
+    rows_cache.write(small_catalog, build, _full(small_catalog, build)[1:], **SETTINGS)  # a subset
+    assert rows_cache.read(small_catalog, build, **SETTINGS) is None
+    rows_cache.write(small_catalog, build, _full(small_catalog, build), **SETTINGS)
+    assert rows_cache.read(small_catalog, build, **SETTINGS) is not None
     path = Path(user_cache_dir()) / rows_cache.FILE
     doc = json.loads(path.read_text())
     (board,) = doc["data"].values()
     board[0] = ["Q4_K_M", "many"]  # a row of the wrong shape
     path.write_text(json.dumps(doc))
-    assert rows_cache.read(small_catalog, build, SETTINGS, bench) is None
+    assert rows_cache.read(small_catalog, build, **SETTINGS) is None
     path.write_text("[{")
-    assert rows_cache.read(small_catalog, build, SETTINGS, bench) is None
+    assert rows_cache.read(small_catalog, build, **SETTINGS) is None
 
 
 def test_only_the_latest_leaderboards_are_kept(small_catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rows_cache, "KEEP", 2)
-    bench = default_benchmark(small_catalog)
     builds = [planned_build(small_catalog, gpu=g, ram="64GB") for g in ("RTX 3090", "RTX 4090", "RTX 3060 12GB")]
     for b in builds:
-        rows_cache.write(small_catalog, b, SETTINGS, _full(small_catalog, b))
-    assert rows_cache.read(small_catalog, builds[0], SETTINGS, bench) is None
-    assert rows_cache.read(small_catalog, builds[1], SETTINGS, bench) is not None
-    assert rows_cache.read(small_catalog, builds[2], SETTINGS, bench) is not None
+        rows_cache.write(small_catalog, b, _full(small_catalog, b), **SETTINGS)
+    assert rows_cache.read(small_catalog, builds[0], **SETTINGS) is None
+    assert rows_cache.read(small_catalog, builds[1], **SETTINGS) is not None
+    assert rows_cache.read(small_catalog, builds[2], **SETTINGS) is not None

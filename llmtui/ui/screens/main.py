@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from ...core import rows_cache
 from ...core.build import Build
 from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, KV_NOTES, QUANTS, engine_kv, engine_quant, engine_quants
@@ -220,6 +221,12 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="rows", description="rows")
     def _compute_rows(self, st: ViewState) -> None:
         assert st.build is not None
+        if st.sort != "throughput":  # the same machine and settings as a run before: its rows at once
+            kept = rows_cache.read(self.catalog, st.build, **_estimate_settings(st), benchmark=st.benchmark)
+            if kept is not None:
+                if not get_current_worker().is_cancelled:
+                    self.app.call_from_thread(self._rows_ready, kept, False)
+                return
         first = rows(
             self.catalog,
             st.build,
@@ -244,8 +251,11 @@ class MainScreen(Screen[None]):
     def _compute_best(self, first: list[Row], st: ViewState) -> None:
         assert st.build is not None
         full = with_best_quants(first, st.build, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._rows_ready, full, False)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._rows_ready, full, False)
+        if st.sort != "throughput":
+            rows_cache.write(self.catalog, st.build, full, **_estimate_settings(st))
 
     def _rows_ready(self, result: list[Row], pending: bool) -> None:
         """Rows from a worker; the app may be closing meanwhile (its widgets already gone)."""
@@ -591,6 +601,11 @@ def _query_filter(text: str) -> Any:
 
 def _default_desc(key: str) -> bool:
     return key in DESCENDING
+
+
+def _estimate_settings(st: ViewState) -> dict[str, Any]:
+    """The view's choices a row's figures depend on (rows_cache's key)."""
+    return {"quant": st.quant, "ctx": st.ctx, "kv_type": st.kv_type, "engine": st.engine}
 
 
 def _serving_toggled(old: ViewState, new: ViewState) -> bool:

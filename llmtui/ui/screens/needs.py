@@ -14,9 +14,8 @@ from textual.css.query import NoMatches
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
-from ...core.estimate import EstimateError, estimate
 from ...core.output import fmt_gib, price_text
-from ...core.plan import READABLE_TPS, cheapest_builds
+from ...core.plan import READABLE_TPS, hardware_needed
 from ...core.units import fmt_ctx
 from ..plain import plain_cells
 from .table_view import TableView
@@ -56,45 +55,22 @@ class NeedsScreen(TableView):
     @work(thread=True, exclusive=True, description="hardware needed")
     def fill(self) -> None:
         st = self.state
-        models = sorted(self.catalog.models, key=lambda m: -m.params_b)
-        for m in models:
+        needed = hardware_needed(self.catalog, quant=st.quant, ctx=st.ctx, kv_type=st.kv_type, engine=st.engine)
+        for n in needed:
             if get_current_worker().is_cancelled:
                 return
-            try:
-                need = estimate(
-                    m,
-                    st.quant,
-                    st.ctx,
-                    _empty(),
-                    kv_type=st.kv_type,
-                    engine=st.engine,
-                    with_max_ctx=False,
-                    with_speed=False,
-                ).memory.total_bytes
-            except EstimateError:
-                continue
-            plans = cheapest_builds(
-                m,
-                self.catalog,
-                quant=st.quant,
-                ctx=st.ctx,
-                kv_type=st.kv_type,
-                engine=st.engine,
-                limit=1,
-                target_tps=READABLE_TPS,
-            )
-            if plans:
-                p = plans[0]
+            p = n.plan
+            if p is not None:
                 s = p.estimate.speed
                 row = (
-                    _short(m.name),
-                    fmt_gib(need),
+                    _short(n.model.name),
+                    fmt_gib(n.memory_bytes),
                     _short(p.build.describe(ram=False), 30),  # the host's RAM is the planner's assumption
                     price_text(p.price_usd, p.price_kind, p.hourly_usd),
                     f"{s.decode_expected:.1f}" if s else "—",
                 )
             else:
-                row = (_short(m.name), fmt_gib(need), f"none at {READABLE_TPS:g}+ t/s", "—", "—")
+                row = (_short(n.model.name), fmt_gib(n.memory_bytes), f"none at {READABLE_TPS:g}+ t/s", "—", "—")
             self.app.call_from_thread(self._add_row, plain_cells(*row))
 
     def _add_row(self, cells: list[Any]) -> None:
@@ -111,9 +87,3 @@ class NeedsScreen(TableView):
 
 def _short(name: str, width: int = 24) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
-
-
-def _empty():  # type: ignore[no-untyped-def]
-    from ...core.build import Build
-
-    return Build("none")
