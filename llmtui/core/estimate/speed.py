@@ -7,15 +7,14 @@ tests/bench/calibrate.py fits to published llama-bench runs; calibration.py hold
   layers on the GPU                        x us per layer (kernel launches)
   MoE layers                               x us per MoE layer (routing, one kernel per expert)
   attention FLOPs at this depth / FLOPS    x 1/attention efficiency (from 1,024 tokens of context)
-  GPUs after the first in a layer split    x us per hand-over (synchronisation)
+  GPUs after the first in a layer split    x us per hand-over (synchronisation), per backend and class
   all-reduces of tensor parallel (2/layer) x us per all-reduce
   bytes the CPU reads / RAM bandwidth      x 1/achievable fraction, per RAM platform class
   layers on the CPU, GPU<->CPU switches    x us each
   active parameters the CPU computes       x ns per parameter
 Prompt processing seconds per token, likewise: 2 FLOPs per active parameter / FLOPS (per backend and
-device class), attention
-over the prompt and what precedes it, the weights every batch reads, per-batch fixed costs, the
-PCIe copy of offloaded weights and the CPU's share.
+device class), attention over the prompt and what precedes it (from 1,024 tokens), the weights every
+batch reads, per-batch fixed costs, the PCIe copy of offloaded weights and the CPU's share.
 
 The roofline is the bytes over the bandwidths alone. Every bandwidth coefficient is at least 1 and
 every other one at least 0, so the expected speed never exceeds the roofline.
@@ -212,7 +211,7 @@ def decode_terms(
         b = backend_label(gpus[0])
         handovers = len(_stages(p, gpus)) - 1
         if handovers > 0:
-            terms.append(Term(("sync", b), handovers * US, "layer split"))
+            terms.append(Term(("sync", b, gpus[0].device_class), handovers * US, "layer split"))
         if p.tp > 1:
             terms.append(Term(("allreduce",), 2 * a.layers * US, f"tensor parallel over {p.tp}"))
     hops = _switches(a, p, slots)
@@ -248,7 +247,8 @@ def prefill_terms(
             return None
         b = backend_label(s)
         terms.append(Term(("pp", b, s.device_class), 2 * active_params * share / (tflops * 1e12), s.name))
-        terms.append(Term(("pp_attn", b), _attn_flops(a, s.layers, cells) / (tflops * 1e12), s.name))
+        if cells >= ATTN_MIN_DEPTH:
+            terms.append(Term(("pp_attn", b), _attn_flops(a, s.layers, cells) / (tflops * 1e12), s.name))
         if s.bandwidth_gbs > 0:
             read = sum(t.weights_bytes for t in stage) / (s.bandwidth_gbs * 1e9 * len(stage))
             terms.append(Term(("pp_read", b), read / batch, s.name))
