@@ -4,7 +4,7 @@ Decode seconds per token (each term is a quantity this placement fixes, times a 
 tests/bench/calibrate.py fits to published llama-bench runs; calibration.py holds them):
   bytes a GPU reads / its bandwidth        x 1/efficiency, per backend, device class and device
   the same bytes, for slower kernel kinds  x extra, per kind (IQ, Q2_K/Q3_K, legacy, MXFP4, float) and backend
-  layers on the GPU                        x us per layer (kernel launches)
+  layers on the GPU                        x us per layer (kernel launches), per backend and class
   MoE layers                               x us per MoE layer (routing, one kernel per expert)
   attention FLOPs at this depth / FLOPS    x 1/attention efficiency (from 1,024 tokens of context)
   GPUs after the first in a layer split    x us per hand-over (synchronisation), per backend and class
@@ -195,7 +195,7 @@ def decode_terms(
         fam = kernel_family(w.quant)
         if fam and fam != "k":  # kernels slower than the k-quants' (IQ codebooks, Q2_K/Q3_K bit unpacking)
             terms.append(Term(("dq", fam, b), weights / (s.bandwidth_gbs * 1e9), s.name))
-        terms.append(Term(("layer", b), len(s.layers) * US, s.name))
+        terms.append(Term(("layer", b, c), len(s.layers) * US, s.name))
         if moe_layers:
             terms.append(Term(("moe", b), moe_layers * US, s.name))
         if recurrent:
