@@ -3,18 +3,19 @@
 Decode seconds per token (each term is a quantity this placement fixes, times a coefficient that
 tests/bench/calibrate.py fits to published llama-bench runs; calibration.py holds them):
   bytes a GPU reads / its bandwidth        x 1/efficiency, per backend, device class and device
-  the same bytes, for slower kernel kinds  x extra, per kind (IQ, Q2_K/Q3_K, legacy, MXFP4, float) and backend
+  the same bytes, for slower kernel kinds  x extra, per kind (IQ, Q2_K/Q3_K, legacy, MXFP4, bf16, f16) and backend
   layers on the GPU                        x us per layer (kernel launches), per backend and class
   MoE layers                               x us per MoE layer (routing, one kernel per expert)
-  attention FLOPs at this depth / FLOPS    x 1/attention efficiency (from 1,024 tokens of context)
+  attention FLOPs at this depth / FLOPS    x 1/attention efficiency, per backend and class (from 1,024 tokens)
   GPUs after the first in a layer split    x us per hand-over (synchronisation), per backend and class
   all-reduces of tensor parallel (2/layer) x us per all-reduce
   bytes the CPU reads / RAM bandwidth      x 1/achievable fraction, per RAM platform class
   layers on the CPU, GPU<->CPU switches    x us each
   active parameters the CPU computes       x ns per parameter
 Prompt processing seconds per token, likewise: 2 FLOPs per active parameter / FLOPS (per backend and
-device class), attention over the prompt and what precedes it (from 1,024 tokens), the weights every
-batch reads, per-batch fixed costs, the PCIe copy of offloaded weights and the CPU's share.
+device class), attention over the prompt and what precedes it (per backend and class, from 1,024
+tokens), the weights every batch reads, per-batch fixed costs, the PCIe copy of offloaded weights and
+the CPU's share.
 
 The roofline is the bytes over the bandwidths alone. Every bandwidth coefficient is at least 1 and
 every other one at least 0, so the expected speed never exceeds the roofline.
@@ -104,7 +105,7 @@ def _slot_read(a: Arch, w: Weights, p: Placement, s: Slot, depth: int, kv_type: 
 
 def kernel_family(quant: str) -> str:
     """The kind of matrix-vector kernel llama.cpp decodes a GGUF mix with: k (Q4_K-Q6_K), k-low (Q2_K,
-    Q3_K), legacy (Q4_0-Q8_0), iq (IQ*), mxfp4, float; "" for what is not a GGUF mix."""
+    Q3_K), legacy (Q4_0-Q8_0), iq (IQ*), mxfp4, bf16, float (F16, F32); "" for what is not a GGUF mix."""
     name = UD_BASE.get(quant) or (quant.removeprefix("UD-") if quant.removeprefix("UD-") in QUANTS else quant)
     q = QUANTS.get(name)
     if q is None or q.family != "gguf":
@@ -116,7 +117,9 @@ def kernel_family(quant: str) -> str:
         return "k-low"
     if base in ("Q4_K", "Q5_K", "Q6_K"):
         return "k"
-    if base in ("F16", "BF16", "F32"):
+    if base == "BF16":  # no bf16 arithmetic in some backends' kernels (SYCL's decode): converted first
+        return "bf16"
+    if base in ("F16", "F32"):
         return "float"
     if base == "MXFP4":
         return "mxfp4"
@@ -193,7 +196,7 @@ def decode_terms(
         terms.append(Term(("bw", b, c, *dev), x, s.name))
         terms.append(Term(("bwcap", b), (weights + kv) / 1e12, s.name))
         fam = kernel_family(w.quant)
-        if fam and fam != "k":  # kernels slower than the k-quants' (IQ codebooks, Q2_K/Q3_K bit unpacking)
+        if fam and fam != "k":  # kernels slower than the k-quants' (IQ codebooks, Q2_K/Q3_K bit unpacking, bf16)
             terms.append(Term(("dq", fam, b), weights / (s.bandwidth_gbs * 1e9), s.name))
         terms.append(Term(("layer", b, c), len(s.layers) * US, s.name))
         if moe_layers:
@@ -205,7 +208,7 @@ def decode_terms(
             terms.append(Term(("compute", b, c), 2 * active_params * share / (s.tflops * 1e12), s.name))
         if s.tflops > 0 and depth >= ATTN_MIN_DEPTH:
             flops = _attn_flops(a, s.layers, depth) / len(stage)
-            terms.append(Term(("attn", b), flops / (s.tflops * 1e12), s.name))
+            terms.append(Term(("attn", b, c), flops / (s.tflops * 1e12), s.name))
     gpus = [s for s in slots if s.kind == "gpu"]
     if gpus:
         b = backend_label(gpus[0])
@@ -245,10 +248,10 @@ def prefill_terms(
             continue
         if tflops <= 0:
             return None
-        b = backend_label(s)
-        terms.append(Term(("pp", b, s.device_class), 2 * active_params * share / (tflops * 1e12), s.name))
+        b, c = backend_label(s), s.device_class
+        terms.append(Term(("pp", b, c), 2 * active_params * share / (tflops * 1e12), s.name))
         if cells >= ATTN_MIN_DEPTH:
-            terms.append(Term(("pp_attn", b), _attn_flops(a, s.layers, cells) / (tflops * 1e12), s.name))
+            terms.append(Term(("pp_attn", b, c), _attn_flops(a, s.layers, cells) / (tflops * 1e12), s.name))
         if s.bandwidth_gbs > 0:
             read = sum(t.weights_bytes for t in stage) / (s.bandwidth_gbs * 1e9 * len(stage))
             terms.append(Term(("pp_read", b), read / batch, s.name))
