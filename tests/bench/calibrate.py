@@ -174,10 +174,30 @@ def _categories(model_moe: bool, rt_regime: str, gpus: int, vendors: set[str], d
     return cats
 
 
-def observations(catalog: Catalog) -> tuple[list[Obs], list[str]]:
+def _year(p: dict[str, object]) -> float | None:
+    """The run's date as a year with its month's fraction ("2025-08" -> 2025.58), None when undated."""
+    m = re.match(r"(\d{4})(?:-(\d{2}))?", str(p.get("date") or ""))
+    return int(m.group(1)) + (int(m.group(2) or 6) - 1) / 12 if m else None
+
+
+def _aged(terms: list[Term] | None, age: float) -> list[Term] | None:
+    """Prefill terms plus the run's age (years before the newest run) times its FLOPS term: llama.cpp's
+    prompt processing got faster from build to build, so an older run is slower than today's build.
+    The fitted "pp_age" coefficients only read older runs right; an estimate is for today (age 0)."""
+    if terms is None or age <= 0:
+        return terms
+    return terms + [Term(("pp_age", *t.key[1:2]), t.value * age, t.where) for t in terms if t.key[0] == "pp"]
+
+
+def observations(catalog: Catalog, excluded: list[Obs] | None = None) -> tuple[list[Obs], list[str]]:
+    """The runs the fit uses, and a line for each run it skips. Runs whose point says why they are
+    excluded (a machine below its normal speed, an undated or pre-2025 build) are skipped; with
+    `excluded` given, those that can be placed are appended to it, to be reported against the fit."""
     obs: list[Obs] = []
     skipped: list[str] = []
-    for p in load("speed_points") + load("speed_points_new"):
+    points = load("speed_points") + load("speed_points_new")
+    newest = max(y for p in points if (y := _year(p)) is not None)
+    for p in points:
         label = f"{p['model']} {p['quant']} on {p['hardware']} ({p.get('backend') or '?'})"
         if p.get("batch", 1) != 1 or p.get("engine", "llama.cpp") != "llama.cpp":
             skipped.append(f"{label}: batch {p.get('batch')} / engine {p.get('engine')}")
@@ -208,7 +228,11 @@ def observations(catalog: Catalog) -> tuple[list[Obs], list[str]]:
         cats = _categories(m.is_moe, rt.regime, rt.gpus, vendors, tg_d)
         pps = p.get("prompt_tps")
         source = str(p.get("source", ""))
-        obs.append(
+        if p.get("excluded"):
+            skipped.append(f"{label}: excluded: {str(p['excluded'])[:100]}...")
+            if excluded is None:
+                continue
+        (excluded if p.get("excluded") and excluded is not None else obs).append(
             Obs(
                 label,
                 source,
@@ -219,7 +243,7 @@ def observations(catalog: Catalog) -> tuple[list[Obs], list[str]]:
                 rt.decode,
                 rt.roofline_s,
                 1.0 / float(p["decode_tps"]),
-                pre,
+                _aged(pre, max(0.0, newest - (_year(p) or newest))),
                 1.0 / float(pps) if isinstance(pps, int | float) and pps > 0 else None,
                 p,
             )
@@ -469,9 +493,33 @@ def write_tables(text: str) -> Path:
     return path
 
 
+README_BEGIN, README_END = "<!-- speed-cv -->", "<!-- /speed-cv -->"
+
+
+def readme_table(held: list[Held]) -> str:
+    """The README's table of leave-one-source-out figures by category (between its speed-cv markers)."""
+    lines = [
+        "| category | decode runs | median | p90 | in range | prefill runs | prefill median |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for cat, n, med, p90, inside, npp, pmed in category_rows(held):
+        pm = "-" if pmed is None else f"{pmed * 100:.1f}%"
+        lines.append(f"| {cat} | {n} | {med * 100:.1f}% | {p90 * 100:.1f}% | {inside * 100:.0f}% | {npp} | {pm} |")
+    return "\n".join(lines)
+
+
+def write_readme_table(held: list[Held]) -> Path:
+    path = Path(__file__).resolve().parents[2] / "README.md"
+    src = path.read_text()
+    start, end = src.index(README_BEGIN) + len(README_BEGIN), src.index(README_END)
+    path.write_text(src[:start] + "\n" + readme_table(held) + "\n" + src[end:])
+    return path
+
+
 def main() -> int:
     catalog = load_catalog()
-    obs, skipped = observations(catalog)
+    left_out: list[Obs] = []
+    obs, skipped = observations(catalog, left_out)
     groups = len({o.group for o in obs})
     if "--cv" in sys.argv:
         held = cross_validate(obs)
@@ -496,6 +544,14 @@ def main() -> int:
         f"median |error| {statistics.median(errors):.1%} (in-sample)"
     )
     print(f"{len(perrs)} prefill runs fitted: median |error| {statistics.median(perrs):.1%} (in-sample)")
+    if left_out:
+        errs = [expected_tps(f, o)[0] * o.t - 1.0 for o in left_out]
+        print(
+            f"\n{len(left_out)} excluded runs, against this fit (not part of it): median error "
+            f"{statistics.median(errs):+.1%}, median |error| {statistics.median(abs(e) for e in errs):.1%}"
+        )
+        for o, e in zip(left_out, errs, strict=True):
+            print(f"  {o.label[:78]:78} {1 / o.t:9.1f} {e:+7.1%}")
     print(f"\nskipped {len(skipped)}:")
     for s in skipped:
         print(f"  {s}")
@@ -507,6 +563,8 @@ def main() -> int:
     held = cross_validate(obs)
     print(f"\ncross-validated, leave-one-source-out ({groups} sources, {len(held)} runs):")
     print("\n".join(cv_report(held)))
+    if "--write" in sys.argv:
+        print(f"wrote the table to {write_readme_table(held)}")
     return 0
 
 

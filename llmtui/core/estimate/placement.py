@@ -48,6 +48,7 @@ class Slot:
     unified: bool = False
     backend: str = "cpu"  # the llama.cpp backend that runs this device (cuda, rocm, vulkan, metal, sycl, cpu)
     device_class: str = ""  # vendor and memory kind, as the speed calibration groups devices
+    device_id: str = ""  # the catalogue device, where the speed calibration has runs of that device itself
     # filled by the placement
     layers: range = range(0)
     weights_bytes: int = 0
@@ -157,6 +158,7 @@ def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[lis
                     g.unified,
                     backend=build.backend_for(g.vendor),
                     device_class=device_class(g.vendor, g.name, g.memory_type, g.unified),
+                    device_id=g.catalog_id,
                 )
             )
     cpu: Slot | None = None

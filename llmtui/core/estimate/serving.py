@@ -46,9 +46,10 @@ VLLM_MAX_BATCHED_TOKENS = (8192, 2048)
 # compute of its tokens. llama.cpp: 1, its own prefill measurements calibrate that rate (not checked at
 # large batch: the DGX Spark reference points have no FLOPS figure). vLLM: fitted by
 # `python tests/bench/serving_check.py --fit` to the vLLM points of data/reference/serving_points.toml
-# (fitted on each source alone: 2.09 and 1.68; both together: 1.93; see the README's Benchmarks). Above 1:
-# vLLM's serving step computes faster than the llama.cpp-fitted prefill rate of the speed model.
-COMPUTE_SHARE = {"vllm": 1.93}
+# (fitted on each source alone: 2.22 on GPUStack's, 1.38 on CloudRift's; both together: 2.22; see the
+# README's Benchmarks). Above 1: vLLM's serving step computes faster than the llama.cpp-fitted prefill
+# rate of the speed model.
+COMPUTE_SHARE = {"vllm": 2.22}
 
 
 @dataclass(frozen=True, slots=True)

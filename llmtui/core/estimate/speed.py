@@ -2,18 +2,20 @@
 
 Decode seconds per token (each term is a quantity this placement fixes, times a coefficient that
 tests/bench/calibrate.py fits to published llama-bench runs; calibration.py holds them):
-  bytes a GPU reads / its bandwidth        x 1/efficiency, per backend and device class
-  layers on the GPU                        x us per layer (kernel launches)
+  bytes a GPU reads / its bandwidth        x 1/efficiency, per backend, device class and device
+  the same bytes, for slower kernel kinds  x extra, per kind (IQ, Q2_K/Q3_K, legacy, MXFP4, bf16, f16) and backend
+  layers on the GPU                        x us per layer (kernel launches), per backend and class
   MoE layers                               x us per MoE layer (routing, one kernel per expert)
-  attention FLOPs at this depth / FLOPS    x 1/attention efficiency
-  GPUs after the first in a layer split    x us per hand-over (synchronisation)
+  attention FLOPs at this depth / FLOPS    x 1/attention efficiency, per backend and class (from 1,024 tokens)
+  GPUs after the first in a layer split    x us per hand-over (synchronisation), per backend and class
   all-reduces of tensor parallel (2/layer) x us per all-reduce
   bytes the CPU reads / RAM bandwidth      x 1/achievable fraction, per RAM platform class
   layers on the CPU, GPU<->CPU switches    x us each
   active parameters the CPU computes       x ns per parameter
-Prompt processing seconds per token, likewise: 2 FLOPs per active parameter / FLOPS, attention
-over the prompt and what precedes it, the weights every batch reads, per-batch fixed costs, the
-PCIe copy of offloaded weights and the CPU's share.
+Prompt processing seconds per token, likewise: 2 FLOPs per active parameter / FLOPS (per backend and
+device class), attention over the prompt and what precedes it (per backend and class, from 1,024
+tokens), the weights every batch reads, per-batch fixed costs, the PCIe copy of offloaded weights and
+the CPU's share.
 
 The roofline is the bytes over the bandwidths alone. Every bandwidth coefficient is at least 1 and
 every other one at least 0, so the expected speed never exceeds the roofline.
@@ -31,8 +33,13 @@ from ..catalog.types import RECURRENT_KINDS, Arch
 from . import calibration as cal
 from .kv import KV_TYPES, STATE_BYTES, UBATCH, read_over, read_values, state_values
 from .placement import Placement, Slot
+from .published import UD_BASE
+from .quant import QUANTS
 from .weights import Weights
 
+# Decode attention is a term from this depth on: below it the term is too small to measure, and a fit
+# to it would extrapolate noise (a coefficient of 1,560 for SYCL came from tg128 runs at 64 cells).
+ATTN_MIN_DEPTH = 1024
 PCIE_GBS = 25.0  # effective host-to-GPU copy rate (PCIe 4.0 x16), for prefill of offloaded weights
 US = 1e-6  # count terms are in microseconds of coefficient
 NS = 1e-9
@@ -96,6 +103,29 @@ def _slot_read(a: Arch, w: Weights, p: Placement, s: Slot, depth: int, kv_type: 
     elif s.holds_embd:
         weights -= w.embd_bytes
     return max(0.0, weights), kv
+
+
+def kernel_family(quant: str) -> str:
+    """The kind of matrix-vector kernel llama.cpp decodes a GGUF mix with: k (Q4_K-Q6_K), k-low (Q2_K,
+    Q3_K), legacy (Q4_0-Q8_0), iq (IQ*), mxfp4, bf16, float (F16, F32); "" for what is not a GGUF mix."""
+    name = UD_BASE.get(quant) or (quant.removeprefix("UD-") if quant.removeprefix("UD-") in QUANTS else quant)
+    q = QUANTS.get(name)
+    if q is None or q.family != "gguf":
+        return ""
+    base = q.base
+    if base.startswith("IQ"):
+        return "iq"
+    if base in ("Q2_K", "Q3_K"):
+        return "k-low"
+    if base in ("Q4_K", "Q5_K", "Q6_K"):
+        return "k"
+    if base == "BF16":  # no bf16 arithmetic in some backends' kernels (SYCL's decode): converted first
+        return "bf16"
+    if base in ("F16", "F32"):
+        return "float"
+    if base == "MXFP4":
+        return "mxfp4"
+    return "legacy" if base.startswith("Q") else ""
 
 
 def backend_label(s: Slot) -> str:
@@ -162,11 +192,15 @@ def decode_terms(
             terms.append(Term(("cpu_param",), active_params * min(1.0, weights / total_read) * NS, s.name))
             continue
         b, c = backend_label(s), s.device_class
+        dev = (s.device_id,) if s.device_id else ()  # this device's own runs, where the data has some
         moe_layers = sum(1 for i in s.layers if a.is_moe_layer(i))
         recurrent = sum(1 for i in s.layers if a.layer_kind(i) in RECURRENT_KINDS)
-        terms.append(Term(("bw", b, c), x, s.name))
+        terms.append(Term(("bw", b, c, *dev), x, s.name))
         terms.append(Term(("bwcap", b), (weights + kv) / 1e12, s.name))
-        terms.append(Term(("layer", b), len(s.layers) * US, s.name))
+        fam = kernel_family(w.quant)
+        if fam and fam != "k":  # kernels slower than the k-quants' (IQ codebooks, Q2_K/Q3_K bit unpacking, bf16)
+            terms.append(Term(("dq", fam, b), weights / (s.bandwidth_gbs * 1e9), s.name))
+        terms.append(Term(("layer", b, c), len(s.layers) * US, s.name))
         if moe_layers:
             terms.append(Term(("moe", b), moe_layers * US, s.name))
         if recurrent:
@@ -174,15 +208,15 @@ def decode_terms(
         if s.tflops > 0:
             share = weights / max(1.0, w.read_per_token(include_output=True))
             terms.append(Term(("compute", b, c), 2 * active_params * share / (s.tflops * 1e12), s.name))
-        if s.tflops > 0 and depth > 0:
+        if s.tflops > 0 and depth >= ATTN_MIN_DEPTH:
             flops = _attn_flops(a, s.layers, depth) / len(stage)
-            terms.append(Term(("attn", b), flops / (s.tflops * 1e12), s.name))
+            terms.append(Term(("attn", b, c), flops / (s.tflops * 1e12), s.name))
     gpus = [s for s in slots if s.kind == "gpu"]
     if gpus:
         b = backend_label(gpus[0])
         handovers = len(_stages(p, gpus)) - 1
         if handovers > 0:
-            terms.append(Term(("sync", b), handovers * US, "layer split"))
+            terms.append(Term(("sync", b, gpus[0].device_class), handovers * US, "layer split"))
         if p.tp > 1:
             terms.append(Term(("allreduce",), 2 * a.layers * US, f"tensor parallel over {p.tp}"))
     hops = _switches(a, p, slots)
@@ -216,9 +250,10 @@ def prefill_terms(
             continue
         if tflops <= 0:
             return None
-        b = backend_label(s)
-        terms.append(Term(("pp", b, s.device_class), 2 * active_params * share / (tflops * 1e12), s.name))
-        terms.append(Term(("pp_attn", b), _attn_flops(a, s.layers, cells) / (tflops * 1e12), s.name))
+        b, c = backend_label(s), s.device_class
+        terms.append(Term(("pp", b, c), 2 * active_params * share / (tflops * 1e12), s.name))
+        if cells >= ATTN_MIN_DEPTH:
+            terms.append(Term(("pp_attn", b, c), _attn_flops(a, s.layers, cells) / (tflops * 1e12), s.name))
         if s.bandwidth_gbs > 0:
             read = sum(t.weights_bytes for t in stage) / (s.bandwidth_gbs * 1e9 * len(stage))
             terms.append(Term(("pp_read", b), read / batch, s.name))
@@ -296,10 +331,12 @@ def _term_text(t: Term, s: Slot) -> str:
         return ""
     root, fit = t.key[0], _fit_note(t.key)
     if root in ("bw", "cpu_bw"):
-        what = " ".join(t.key[1:]) if root == "bw" else f"{t.key[1]} RAM"
+        what = " ".join(t.key[1:3]) if root == "bw" else f"{t.key[1]} RAM"
         return f"{t.value * s.bandwidth_gbs:.2f} GB at {s.bandwidth_gbs:g} GB/s x {1 / c:.2f} ({what}; {fit})"
     if root == "bwcap":  # a ceiling far above any device's bandwidth changes nothing worth a word
         return "" if c < 0.05 else f"the same bytes at {1 / c:.1f} TB/s, {t.key[1]}'s ceiling ({fit})"
+    if root == "dq":
+        return f"the same bytes x {c:.2f} more for {t.key[1]} kernels on {t.key[2]} ({fit})"
     if root == "compute":
         return f"{t.value * s.tflops * 1e3:.1f} GFLOP at {s.tflops:g} TFLOPS x {1 / c:.2f} ({fit})"
     if root == "attn":
