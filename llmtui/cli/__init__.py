@@ -97,7 +97,7 @@ def open_app(profile: str | None) -> int:
     from ..core.hardware import DetectionJob
 
     catalog = load_catalog()
-    job = DetectionJob(catalog) if profile is None else None
+    job = DetectionJob(catalog, servers=False) if profile is None else None  # the servers: after the first frame
     from ..ui.app import run_app
 
     return run_app(profile=profile, catalog=catalog, detection=job)

@@ -43,7 +43,7 @@ def read(name: str, key: Any) -> Any | None:
     if not _trusted(path):
         return None
     try:
-        doc = loads_json(read_text(path, what="cache", limit=MAX_BYTES), path, max_depth=16, sanitize=False)
+        doc = loads_json(read_text(path, what="cache", limit=MAX_BYTES), path, max_depth=None, sanitize=False)
     except InputError:
         return None
     if not isinstance(doc, dict) or doc.get("llmtui") != __version__ or doc.get("key") != _plain_key(key):

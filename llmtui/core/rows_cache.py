@@ -21,7 +21,7 @@ from typing import Any
 
 from .build import Build
 from .catalog.types import Catalog
-from .leaderboard import PENDING, Row
+from .leaderboard import Row
 from .paths import bundled_data_dir
 
 FILE = "rows.json"
@@ -42,13 +42,22 @@ def _code_stamp() -> str:
     return h.hexdigest()[:24]
 
 
+_digests: dict[int, tuple[list[Any], str]] = {}  # id(catalog.models) -> (that list, its digest)
+
+
 def _catalog_digest(catalog: Catalog) -> str:
+    known = _digests.get(id(catalog.models))
+    if known is not None and known[0] is catalog.models:
+        return known[1]
     from .estimate.cache import _arch_key
 
     h = hashlib.sha256()
     for m in catalog.models:
         h.update(f"{m.id}|{_arch_key(m.arch)}|{m.active_params_b!r}|{m.hf_repo}|{m.files!r}\n".encode())
-    return h.hexdigest()[:24]
+    digest = h.hexdigest()[:24]
+    _digests.clear()  # one catalogue at a time
+    _digests[id(catalog.models)] = (catalog.models, digest)
+    return digest
 
 
 def _steady(build: Build) -> Build:
@@ -82,7 +91,8 @@ def read(
     engine: str,
     benchmark: str | None = None,
 ) -> list[Row] | None:
-    """The rows leaderboard.rows() and with_best_quants() gave for these arguments, as stored, or None."""
+    """The rows leaderboard.rows() (and with_best_quants(), when it ran) gave for these arguments, as
+    stored, or None."""
     from . import cache_file
     from .leaderboard import default_benchmark, resolve_benchmark
 
@@ -116,11 +126,13 @@ def read(
 
 
 def write(catalog: Catalog, build: Build, rows: list[Row], *, quant: str, ctx: int, kv_type: str, engine: str) -> None:
-    """Keep these rows (one per catalogue model, in its order) with the KEEP - 1 latest others."""
+    """Keep these rows (one per catalogue model, in its order) with the KEEP - 1 latest others. Rows
+    whose best quant is still PENDING are kept as such (a run that ended before the search did); the
+    full rows replace them when they come."""
     from . import cache_file
 
-    if [r.model.id for r in rows] != [m.id for m in catalog.models] or any(r.best_status == PENDING for r in rows):
-        return  # a subset, another order, or best quants still being searched: not what read() rebuilds
+    if [r.model.id for r in rows] != [m.id for m in catalog.models]:
+        return  # a subset or another order: not the leaderboard read() rebuilds
     stored = cache_file.read(FILE, "rows-v1")
     table = dict(stored) if isinstance(stored, dict) else {}
     k = key(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine)

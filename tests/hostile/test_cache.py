@@ -66,3 +66,39 @@ def test_a_damaged_catalogue_cache_is_parsed_again(tmp_path: Path, monkeypatch: 
     again = load_mod.load_catalog(user_dir=tmp_path / "none")
     assert again.models == first.models
     load_mod._cache.clear()
+
+
+@pytest.mark.parametrize("name", ["catalog.json", "weights.json", "rows.json"])
+def test_deep_or_odd_cache_files_are_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Cache files skip the nesting count (their readers check every value): a file nested 100,000
+    deep, or the expected shape with 900-deep arrays for values, reads as "no cache"; the command works."""
+    monkeypatch.setenv("LLMTUI_CACHE_DIR", str(tmp_path))
+
+    path = tmp_path / name
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    path.chmod(0o600)
+    assert cache_file.read(name, "any") is None
+    env = {**os.environ, "LLMTUI_CACHE_DIR": str(tmp_path)}
+    run = [sys.executable, "-m", "llmtui", "models", "--gpu", "RTX 4090", "--limit", "1", "--json"]
+    p = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and len(json.loads(p.stdout)) == 1, p.stderr
+    # the readers behind the key check: the expected shape with deep arrays where values should be
+    deep = json.loads("[" * 900 + "]" * 900)
+    from llmtui.core import rows_cache
+    from llmtui.core.build import planned_build
+    from llmtui.core.catalog import load_catalog
+    from llmtui.core.estimate import cache as weights_cache
+
+    catalog = load_catalog(user_dir=tmp_path / "none", use_cache=False)
+    build = planned_build(catalog, gpu="RTX 4090", ram="64GB")
+    shape = {"models": [deep], "archs": [deep], "scores": [deep], "devices": [deep], "warnings": deep}
+    key = rows_cache.key(catalog, build, quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
+    monkeypatch.setattr(cache_file, "read", lambda *_: shape)
+    assert load_mod._read_disk_cache("k") is None
+    monkeypatch.setattr(cache_file, "read", lambda *_: {key: [deep] * len(catalog.models)})
+    assert rows_cache.read(catalog, build, quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp") is None
+    weights_cache.reset()
+    arch = catalog.models[0].arch
+    monkeypatch.setattr(cache_file, "read", lambda *_: {weights_cache._arch_key(arch): {"Q4_K_M": {"L": deep}}})
+    assert weights_cache.lookup(arch, "Q4_K_M") is None
+    weights_cache.reset()

@@ -110,15 +110,18 @@ def _check_depth(obj: Any, where: str, cap: int) -> None:
         raise InputError(where, f"nests arrays or tables more than {cap} deep")
 
 
-def loads_json(text: str, where: str, *, max_depth: int = MAX_DEPTH, sanitize: bool = True) -> Any:
-    """Parse JSON with a nesting cap; strings are sanitized (multi-line) unless sanitize=False."""
+def loads_json(text: str, where: str, *, max_depth: int | None = MAX_DEPTH, sanitize: bool = True) -> Any:
+    """Parse JSON with a nesting cap; strings are sanitized (multi-line) unless sanitize=False.
+    max_depth=None: only the decoder's own recursion guard (llmtui's cache files, this user's own,
+    whose readers check every value's type; counting their thousands of arrays cost ~10 ms a start)."""
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(where, f"is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
     except RecursionError:
-        raise InputError(where, f"nests arrays or objects more than {max_depth} deep") from None
-    _check_depth(obj, where, max_depth)
+        raise InputError(where, f"nests arrays or objects more than {max_depth or 'a few hundred'} deep") from None
+    if max_depth is not None:
+        _check_depth(obj, where, max_depth)
     return clean_tree(obj) if sanitize else obj
 
 
@@ -130,7 +133,8 @@ def loads_toml(text: str, where: str, *, max_depth: int = MAX_DEPTH, sanitize: b
         raise InputError(where, f"is not valid TOML ({e})") from None
     except RecursionError:
         raise InputError(where, f"nests arrays or tables more than {max_depth} deep") from None
-    _check_depth(obj, where, max_depth)
+    if max_depth is not None:
+        _check_depth(obj, where, max_depth)
     return clean_tree(obj) if sanitize else obj
 
 

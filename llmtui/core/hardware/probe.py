@@ -124,12 +124,12 @@ class DetectedMachine:
 class DetectionJob:
     """Detection started early (before the UI is imported) and collected later."""
 
-    def __init__(self, catalog: Catalog, probes: Probes | None = None) -> None:
+    def __init__(self, catalog: Catalog, probes: Probes | None = None, *, servers: bool = True) -> None:
         self._done = threading.Event()
         self._result: DetectedMachine | None = None
 
         def run() -> None:
-            self._result = detect(catalog, probes)
+            self._result = detect(catalog, probes, servers=servers)
             self._done.set()
 
         threading.Thread(target=run, name="llmtui-detect", daemon=True).start()
@@ -167,7 +167,10 @@ def _timed(name: str, fn: Callable[[], SourceResult], timeout: float) -> SourceR
     return res
 
 
-def detect(catalog: Catalog, probes: Probes | None = None) -> DetectedMachine:
+def detect(catalog: Catalog, probes: Probes | None = None, *, servers: bool = True) -> DetectedMachine:
+    """This machine: every source side by side. servers=False leaves out asking the local inference
+    servers (urllib alone is ~50 ms of imports): the app's first detection, whose figures do not
+    depend on them; its next one, right after the first frame, asks them."""
     p = probes or Probes()
     r = p.roots
     t0 = time.perf_counter()
@@ -179,9 +182,10 @@ def detect(catalog: Catalog, probes: Probes | None = None) -> DetectedMachine:
     if p.nvml is not NO_NVML:
         nvml = p.nvml
         jobs["nvidia"] = lambda: probe_nvidia(nvml, r.env)  # type: ignore[arg-type]
-    from .running import probe_servers  # urllib: imported only when detection runs
+    if servers:
+        from .running import probe_servers  # urllib: imported only when detection runs
 
-    jobs["servers"] = lambda: probe_servers(r.env, r.http)
+        jobs["servers"] = lambda: probe_servers(r.env, r.http)
     results: dict[str, SourceResult] = {}
     threads = []
     for name, fn in jobs.items():  # run the sources side by side, each with its own timeout

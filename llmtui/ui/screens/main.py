@@ -22,6 +22,7 @@ from ...core.catalog import Catalog
 from ...core.estimate import ENGINES, KV_NOTES, QUANTS, engine_kv, engine_quant, engine_quants
 from ...core.leaderboard import (
     DESCENDING,
+    PENDING,
     SERVING_USERS,
     SORT_KEYS,
     Row,
@@ -198,6 +199,8 @@ class MainScreen(Screen[None]):
         self.state = replace(self.state, build=machine.build, machine=machine, build_title="this machine")
         if first and self.app.is_running:
             self.set_interval(5.0, self.detect_hardware, name="hardware-refresh")
+            if not any(src.name == "servers" for src in machine.sources):  # the early job left them out
+                self.call_after_refresh(self.detect_hardware)
 
     def _show_hardware(self) -> None:
         b = self.state.build
@@ -216,17 +219,20 @@ class MainScreen(Screen[None]):
         if st.build is None:  # names and scores at once; the figures follow detection
             self._rows_ready(placeholder_rows(self.catalog, quant=st.quant, benchmark=st.benchmark), True)
             return
+        if st.sort != "throughput":  # the same machine and settings as a run before: its rows, at once
+            kept = rows_cache.read(self.catalog, st.build, **_estimate_settings(st), benchmark=st.benchmark)
+            if kept is not None:
+                self.workers.cancel_group(self, "rows")  # a computation still running is stale now
+                if any(r.best_status == PENDING for r in kept):  # that run ended before the search did
+                    self._first_rows(kept, st)
+                else:
+                    self._rows_ready(kept, False)
+                return
         self._compute_rows(st)
 
     @work(thread=True, exclusive=True, group="rows", description="rows")
     def _compute_rows(self, st: ViewState) -> None:
         assert st.build is not None
-        if st.sort != "throughput":  # the same machine and settings as a run before: its rows at once
-            kept = rows_cache.read(self.catalog, st.build, **_estimate_settings(st), benchmark=st.benchmark)
-            if kept is not None:
-                if not get_current_worker().is_cancelled:
-                    self.app.call_from_thread(self._rows_ready, kept, False)
-                return
         first = rows(
             self.catalog,
             st.build,
@@ -239,8 +245,11 @@ class MainScreen(Screen[None]):
             serving_users=SERVING_USERS if st.sort == "throughput" else 0,
             serving_filter=_query_filter(st.full_query()),
         )
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._first_rows, first, st)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._first_rows, first, st)
+        if st.sort != "throughput":
+            rows_cache.write(self.catalog, st.build, first, **_estimate_settings(st))
 
     def _first_rows(self, first: list[Row], st: ViewState) -> None:
         self._rows_ready(first, False)
