@@ -140,12 +140,13 @@ def overview(
     """The planner's figures for a build, from the leaderboard's own rows and presets. Raises
     EstimateError when the engine cannot run the quant or KV type."""
     from .leaderboard import rows
-    from .plan import preset_rows, summarize, upgrade_hints
+    from .plan import summarize, upgrade_hints, use_case_bests
 
-    rs = rows(catalog, build, quant=quant, ctx=ctx, benchmark=benchmark, kv_type=kv_type, engine=engine)
-    by_preset = preset_rows(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, known=rs)
-    summary = summarize(build, rs, by_preset)
-    hints = upgrade_hints(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine)
+    q, k, e = quant, kv_type, engine
+    rs = rows(catalog, build, quant=q, ctx=ctx, benchmark=benchmark, kv_type=k, engine=e, with_best=False)
+    bests = use_case_bests(catalog, build, quant=q, ctx=ctx, kv_type=k, engine=e, known=rs)
+    summary = summarize(build, rs, bests=bests)  # the totals need no best quant
+    hints = upgrade_hints(catalog, build, quant=q, ctx=ctx, kv_type=k, engine=e, known=rs)
     return Overview(build, summary, tuple(hints))
 
 

@@ -136,7 +136,7 @@ def serving_tps(
     from .estimate.serving import serving
 
     try:
-        s = serving(model, quant, ctx, build, kv_type=kv_type, engine=engine, concurrency=users)
+        s = serving(model, quant, ctx, build, kv_type=kv_type, engine=engine, concurrency=users, limit_search=False)
     except EstimateError:
         return None
     return s.point.aggregate_decode_tps if s.point is not None else None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .build import Build, apple_limit, gpu_from_device
-from .catalog.types import Arch, Catalog, Model
+from .catalog.types import Arch, Catalog, Model, Score
 from .estimate import Estimate, EstimateError, estimate
 from .estimate.serving import Serving, serving
 from .units import GiB
@@ -314,8 +314,137 @@ def preset_rows(
     return out
 
 
+def use_case_bests(
+    catalog: Catalog,
+    build: Build,
+    *,
+    quant: str,
+    ctx: int,
+    kv_type: str,
+    engine: str,
+    known: Sequence[object] = (),
+) -> tuple[UseCaseBest, ...]:
+    """Each preset's first row on the leaderboard, the same as summarize() finds in preset_rows(), at a
+    fraction of the cost. Models are taken by score (ties by name) and each row is estimated only when
+    the walk reaches it (`known`: the view's rows at this quant and context, reused), with only as much
+    of the best-quant search as the sort needs. "What runs first" ranks by the class the best quant
+    fits in, which is the class the smallest quant reaches (one placement, not a search), so the walk
+    stops at the first model in the best class; the adjusted sort stops once no raw score times the
+    largest loss factor can beat the best adjusted one; the throughput sort estimates serving for each
+    of the preset's rows (no bound stops it)."""
+    from .estimate import ENGINES, STATUS_ORDER, best_quant, fit_status, quant_order
+    from .leaderboard import SERVING_USERS, Row, estimate_key, model_row, resolve_benchmark, serving_tps
+    from .presets import PRESETS
+    from .quality import max_factor
+    from .query import parse_query
+
+    smallest = quant_order(ENGINES[engine])[-1]
+    figures: dict[tuple[object, ...], Row] = {}  # (estimate key, ctx) -> a row's figures at the quant
+    for r in known:
+        if isinstance(r, Row):
+            figures.setdefault((*estimate_key(r.model, quant), ctx), r)
+    classes: dict[tuple[object, ...], int] = {}
+    bests: dict[tuple[object, ...], tuple[str | None, str]] = {}
+    served: dict[tuple[object, ...], float | None] = {}
+
+    def row(m: Model, score: Score, bench: str, c: int) -> Row:
+        k = (*estimate_key(m, quant), c)
+        f = figures.get(k)
+        if f is None:
+            f = figures[k] = model_row(
+                m, build, quant=quant, ctx=c, benchmark=bench, kv_type=kv_type, engine=engine, with_best=False
+            )
+        return Row(m, score, f.quant, f.memory_bytes, f.status, f.decode_tps, f.roofline_tps, None, "", bench)
+
+    def best_class(r: Row, c: int) -> int:  # STATUS_ORDER of the class the best quant fits in
+        k = (*estimate_key(r.model, quant), c)
+        if k not in classes:
+            status = fit_status(r.model, smallest, c, build, kv_type, engine)
+            classes[k] = STATUS_ORDER.get(status if status in ("gpu", "gpu+cpu", "cpu") else "none", 0)
+        return classes[k]
+
+    def adjusted_value(r: Row, c: int) -> float | None:
+        k = (*estimate_key(r.model, quant), c)
+        if k not in bests:
+            bests[k] = best_quant(r.model, c, build, kv_type=kv_type, engine=engine)
+        bq, bstatus = bests[k]
+        full = replace(r, best_quant=bq, best_status=bstatus)
+        if r.score is None or not full.runs:
+            return None
+        a = full.adjusted_score
+        return a if a is not None else r.score.value
+
+    def name(r: Row | Model) -> str:
+        return (r.model if isinstance(r, Row) else r).name.lower()
+
+    bound = max_factor()
+    out: list[UseCaseBest] = []
+    for p in PRESETS:
+        c = p.ctx or ctx
+        bench = resolve_benchmark(catalog, p.benchmark)
+        q = parse_query(p.query)
+        scored = [(m, sc) for m in catalog.models if (sc := m.score(bench)) is not None and q.matches_model(m)]
+        scored.sort(key=lambda t: name(t[0]))
+        scored.sort(key=lambda t: t[1].value, reverse=True)  # by score, ties by name: sort_rows' order
+        walk = (r for m, sc in scored if q.matches_row(r := row(m, sc, bench, c)))
+        top: Row | None = None
+        if p.sort == "runnable":
+            best_key = -1
+            for r in walk:
+                cls = 0 if r.status == "n/a" else best_class(r, c)
+                if cls > best_key:
+                    top, best_key = r, cls
+                    if cls == STATUS_ORDER["gpu"]:
+                        break  # no class above; every later model scores no higher
+        elif p.sort == "adjusted":
+            best_value: float | None = None
+            unknown: Row | None = None  # the first by name of the rows with no adjusted value
+            for r in walk:
+                assert r.score is not None
+                if best_value is not None and r.score.value * bound < best_value:
+                    break
+                v = adjusted_value(r, c)
+                if v is None:
+                    unknown = r if unknown is None or name(r) < name(unknown) else unknown
+                    continue
+                tie = v == best_value and top is not None and name(r) < name(top)  # as sort_rows: by name
+                if best_value is None or v > best_value or tie:
+                    top, best_value = r, v
+            if top is None:  # nothing runs (the walk went to its end): sort_rows puts unknowns by name
+                top = unknown
+        elif p.sort == "throughput":
+            best_tps: float | None = None
+            cands = sorted(walk, key=name)
+            for r in cands:
+                sk = (*estimate_key(r.model, quant), c)
+                if sk not in served:
+                    served[sk] = serving_tps(
+                        r.model, build, quant=quant, ctx=c, kv_type=kv_type, engine=engine, users=SERVING_USERS
+                    )
+                tps = served[sk]
+                if tps is not None and (best_tps is None or tps > best_tps):
+                    top, best_tps = r, tps
+            if top is None and cands:
+                top = cands[0]
+        else:
+            raise ValueError(f"preset {p.key}: sort '{p.sort}' has no fast path")
+        if top is not None and top.score is not None:
+            out.append(
+                UseCaseBest(
+                    p.label, top.model.name, f"{top.score.key} {top.score.value:g}", top.decode_tps, top.model.id
+                )
+            )
+        else:
+            out.append(UseCaseBest(p.label, "—", "no scored model fits", None))
+    return tuple(out)
+
+
 def summarize(
-    build: Build, rows_: Sequence[object], preset_rows_: Mapping[str, Sequence[object]] | None = None
+    build: Build,
+    rows_: Sequence[object],
+    preset_rows_: Mapping[str, Sequence[object]] | None = None,
+    *,
+    bests: Sequence[UseCaseBest] | None = None,
 ) -> BuildSummary:
     """Totals for a build from its leaderboard rows (llmtui.core.leaderboard.Row); each use case's best
     is the first row its preset shows on the leaderboard (its filter, score, context and sort)."""
@@ -328,8 +457,8 @@ def summarize(
     biggest = max(on_gpu, key=lambda r: r.model.params_b, default=None)
     price = build.price_usd
     tps = biggest.decode_tps if biggest else None
-    best: list[UseCaseBest] = []
-    for p in PRESETS:
+    best: list[UseCaseBest] = list(bests or ())
+    for p in PRESETS if bests is None else ():
         q = parse_query(p.query)
         pool = (preset_rows_ or {}).get(p.key, rs)
         cands = [r for r in pool if isinstance(r, Row) and q.matches_row(r) and r.score is not None]
@@ -364,18 +493,31 @@ def upgrade_hints(
     ctx: int = 8192,
     kv_type: str = "f16",
     engine: str = "llama.cpp",
+    known: Sequence[object] = (),
 ) -> list[str]:
     """'+1 GeForce RTX 3090 (+24 GiB): Llama 3 70B Instruct at Q4_K_M' — the biggest model that a
-    small upgrade moves fully onto the GPU (or, for RAM, into running at all)."""
+    small upgrade moves fully onto the GPU (or, for RAM, into running at all). `known`: the build's
+    leaderboard rows at this quant and context (their fit is the status now). A model already fully
+    on GPU cannot gain, and models sharing an estimate key are placed once per option."""
     from .estimate import STATUS_ORDER, fit_status
+    from .leaderboard import Row, estimate_key
+
+    placed: dict[tuple[object, ...], str] = {}
 
     def status(m: Model, b: Build) -> str:
-        try:
-            return fit_status(m, quant, ctx, b, kv_type, engine)
-        except EstimateError:
-            return "none"
+        k = (*estimate_key(m, quant), id(b))
+        if k not in placed:
+            try:
+                placed[k] = fit_status(m, quant, ctx, b, kv_type, engine)
+            except EstimateError:
+                placed[k] = "none"
+        return placed[k]
 
-    now = {m.id: status(m, build) for m in catalog.models}
+    given = {r.model.id: r.status for r in known if isinstance(r, Row)}
+    now = {
+        m.id: ("none" if given[m.id] == "n/a" else given[m.id]) if m.id in given else status(m, build)
+        for m in catalog.models
+    }
     hints: list[str] = []
     options: list[tuple[str, Build]] = []
     dedicated = [g for g in build.gpus if not g.unified]
@@ -413,6 +555,8 @@ def upgrade_hints(
         gained: list[tuple[float, str, str]] = []
         for m in catalog.models:
             before = now[m.id]
+            if before == "gpu":
+                continue  # nothing to gain
             after = status(m, b)
             if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
                 gained.append((m.params_b, m.name, after))

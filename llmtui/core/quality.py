@@ -99,6 +99,12 @@ def quant_loss(quant: str, params_b: float) -> QuantLoss | None:
     return None
 
 
+def max_factor() -> float:
+    """The largest factor any measured quant gives a score (at least 1: a 16-bit baseline's): an
+    upper bound on an adjusted score from the raw one, so a search can stop early."""
+    return max([1.0] + [c.base_ppl / ppl for c in _classes() for ppl, _ in c.points.values() if ppl > 0])
+
+
 def adjusted(score: float | None, loss: QuantLoss | None) -> float | None:
     if score is None or loss is None:
         return None

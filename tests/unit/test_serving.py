@@ -234,3 +234,19 @@ def test_production_preset_ranks_by_throughput(catalog: Catalog) -> None:
     lines = serving_curve_lines(d.serving, width=10)  # what the detail pane draws, sanitized numbers only
     assert lines[0].split()[0] == "users" and len(lines) == len({p.users for p in curve(d.serving)}) + 1
     assert all(ch.isprintable() for line in lines for ch in line)
+
+
+def test_a_search_up_to_the_users_asked_gives_the_same_figures(catalog: Catalog) -> None:
+    """serving_tps searches memory's user limit only up to the users it asks about: the point at those
+    users is the same as with the full search, whether memory holds them all or fewer."""
+    from llmtui.core.estimate.serving import serving
+
+    for gpu, model_id in (("RTX 4090", "qwen3-30b-a3b"), ("RTX 3060 12GB", "qwen3-30b-a3b"), ("H100 SXM", "qwen3-32b")):
+        build = planned_build(catalog, gpu=gpu, ram="64GB")
+        m = catalog.model(model_id)
+        assert m is not None
+        for users in (1, 7, 32):
+            full = serving(m, "Q4_K_M", 8192, build, concurrency=users)
+            short = serving(m, "Q4_K_M", 8192, build, concurrency=users, limit_search=False)
+            assert full.point == short.point, (gpu, users)
+            assert short.memory_limit == min(full.memory_limit, users)

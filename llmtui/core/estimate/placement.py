@@ -243,8 +243,12 @@ def _llama_compute(a: Arch, holds_output: bool, multi_gpu: bool) -> int:
     """llama.cpp compute buffer with flash attention (on by default): the logits on the output
     device (vocab x ubatch x 4 B) or one layer's activations; a multi-GPU layer split keeps
     SCHED_COPIES copies of the activations for pipeline parallelism."""
-    act = activation_bytes(a, UBATCH)
-    base = max(act, logits_bytes(a)) if holds_output else act
+    return _compute_bytes(activation_bytes(a, UBATCH), logits_bytes(a), holds_output, multi_gpu)
+
+
+def _compute_bytes(act: int, logits: int, holds_output: bool, multi_gpu: bool) -> int:
+    """_llama_compute from one layer's activations and the logits (computed once per placement)."""
+    base = max(act, logits) if holds_output else act
     return base + (SCHED_COPIES - 1) * act if multi_gpu else base
 
 
@@ -296,7 +300,10 @@ def _split_layers(
     for g in gpus:
         g.overhead_bytes = _overhead(g)
     last = gpus[-1]
-    caps = [g.usable_bytes - g.overhead_bytes - _llama_compute(a, with_output and g is last, multi) for g in gpus]
+    act, logits = activation_bytes(a, UBATCH), logits_bytes(a)
+    caps = [
+        g.usable_bytes - g.overhead_bytes - _compute_bytes(act, logits, with_output and g is last, multi) for g in gpus
+    ]
     W, E, K = w.layer_prefix, w.expert_prefix, kv.prefix
     m_lo = E[min(lo, moe_upto)]
 
@@ -325,7 +332,7 @@ def _split_layers(
         last.weights_bytes += output
         last.holds_output = True
     for g in gpus:
-        g.compute_bytes = _llama_compute(a, g.holds_output, multi)
+        g.compute_bytes = _compute_bytes(act, logits, g.holds_output, multi)
     return all(g.fits for g in gpus)
 
 

@@ -170,9 +170,12 @@ def serving(
     depth: int | None = None,
     max_num_seqs: int | None = None,
     compute_share: float | None = None,
+    limit_search: bool = True,
 ) -> Serving:
     """How `build` serves `concurrency` users of `model`, each with up to `ctx` tokens of context.
-    `compute_share`: instead of COMPUTE_SHARE (the calibration script tries values)."""
+    `compute_share`: instead of COMPUTE_SHARE (the calibration script tries values).
+    limit_search=False: the memory's limit on users is searched only up to `concurrency` (enough for
+    the figures at that many users; memory_limit then says at most `concurrency`)."""
     from .api import EstimateError, estimate, model_weights, place
     from .engines import ENGINES
 
@@ -190,7 +193,7 @@ def serving(
     def holds(n: int) -> bool:
         return place(model, quant, n * per, build, kv_type, eng, n)[0].status == one.status
 
-    lo, hi = 1, MAX_USERS
+    lo, hi = 1, MAX_USERS if limit_search else concurrency
     if holds(hi):
         lo = hi
     while lo < hi:
