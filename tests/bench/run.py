@@ -513,7 +513,7 @@ def main() -> int:
     e = estimator(catalog)
     w = e["size_worst"]
     out.append(
-        f"- GGUF file size vs {e['size_points']} published sizes: median error **{e['size_median']:.2%}**, "
+        f"- GGUF file size vs {e['size_points']} published sizes: median error **{e['size_median']:.3%}**, "
         f"90th percentile {e['size_p90']:.2%}, worst {w[0]:+.1%} ({w[1]} {w[2]})"  # type: ignore[index]
     )
     out.append(

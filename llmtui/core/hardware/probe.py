@@ -169,7 +169,7 @@ def _timed(name: str, fn: Callable[[], SourceResult], timeout: float) -> SourceR
 
 def detect(catalog: Catalog, probes: Probes | None = None, *, servers: bool = True) -> DetectedMachine:
     """This machine: every source side by side. servers=False leaves out asking the local inference
-    servers (urllib alone is ~50 ms of imports): the app's first detection, whose figures do not
+    servers (urllib and what it imports: ~40 ms): the app's first detection, whose figures do not
     depend on them; its next one, right after the first frame, asks them."""
     p = probes or Probes()
     r = p.roots
