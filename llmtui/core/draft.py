@@ -142,11 +142,12 @@ def overview(
     from .leaderboard import rows
     from .plan import summarize, upgrade_hints, use_case_bests
 
-    q, k, e = quant, kv_type, engine
-    rs = rows(catalog, build, quant=q, ctx=ctx, benchmark=benchmark, kv_type=k, engine=e, with_best=False)
-    bests = use_case_bests(catalog, build, quant=q, ctx=ctx, kv_type=k, engine=e, known=rs)
+    rs = rows(
+        catalog, build, quant=quant, ctx=ctx, benchmark=benchmark, kv_type=kv_type, engine=engine, with_best=False
+    )
+    bests = use_case_bests(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, known=rs)
     summary = summarize(build, rs, bests=bests)  # the totals need no best quant
-    hints = upgrade_hints(catalog, build, quant=q, ctx=ctx, kv_type=k, engine=e, known=rs)
+    hints = upgrade_hints(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, known=rs)
     return Overview(build, summary, tuple(hints))
 
 

@@ -284,7 +284,9 @@ def preset_rows(
 ) -> dict[str, list[object]]:
     """Each use-case preset's rows on a build, as the leaderboard computes them when the preset is
     picked: its own score and its own context (Long documents at 32K, not the view's 8K). `known`: rows
-    already computed for (quant, ctx) and the view's score, reused where a preset asks the same."""
+    already computed for (quant, ctx) and the view's score, reused where a preset asks the same.
+    The planner uses use_case_bests(), which finds the same first rows; this is the reference it is
+    tested against."""
     from .leaderboard import SERVING_USERS, resolve_benchmark, rows
     from .presets import PRESETS
     from .query import parse_query

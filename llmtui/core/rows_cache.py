@@ -77,6 +77,37 @@ def key(catalog: Catalog, build: Build, *, quant: str, ctx: int, kv_type: str, e
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_memo: tuple[tuple[str, int, int], dict[str, Any]] | None = None  # the file as last read or written
+
+
+def _stamp() -> tuple[str, int, int] | None:
+    """The file's path, time and size: a change to any means read it again."""
+    from .paths import user_cache_dir
+
+    path = user_cache_dir() / FILE
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return str(path), st.st_mtime_ns, st.st_size
+
+
+def _stored() -> dict[str, Any]:
+    """The kept leaderboards: read once, and again only when the file changed (another llmtui wrote)."""
+    global _memo
+    from . import cache_file
+
+    stamp = _stamp()
+    if stamp is None:
+        return {}
+    if _memo is not None and _memo[0] == stamp:
+        return _memo[1]
+    stored = cache_file.read(FILE, "rows-v1")
+    table = stored if isinstance(stored, dict) else {}
+    _memo = (stamp, table)
+    return table
+
+
 def _encode(r: Row) -> list[Any]:
     return [r.quant, r.memory_bytes, r.status, r.decode_tps, r.roofline_tps, r.best_quant, r.best_status]
 
@@ -93,13 +124,9 @@ def read(
 ) -> list[Row] | None:
     """The rows leaderboard.rows() (and with_best_quants(), when it ran) gave for these arguments, as
     stored, or None."""
-    from . import cache_file
     from .leaderboard import default_benchmark, resolve_benchmark
 
-    stored = cache_file.read(FILE, "rows-v1")
-    if not isinstance(stored, dict):
-        return None
-    entry = stored.get(key(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine))
+    entry = _stored().get(key(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine))
     if not isinstance(entry, list) or len(entry) != len(catalog.models):
         return None
     benchmark = resolve_benchmark(catalog, benchmark) if benchmark else default_benchmark(catalog)
@@ -129,13 +156,16 @@ def write(catalog: Catalog, build: Build, rows: list[Row], *, quant: str, ctx: i
     """Keep these rows (one per catalogue model, in its order) with the KEEP - 1 latest others. Rows
     whose best quant is still PENDING are kept as such (a run that ended before the search did); the
     full rows replace them when they come."""
+    global _memo
     from . import cache_file
 
     if [r.model.id for r in rows] != [m.id for m in catalog.models]:
         return  # a subset or another order: not the leaderboard read() rebuilds
-    stored = cache_file.read(FILE, "rows-v1")
-    table = dict(stored) if isinstance(stored, dict) else {}
+    table = dict(_stored())
     k = key(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine)
     table.pop(k, None)
     table[k] = [_encode(r) for r in rows]
-    cache_file.write(FILE, "rows-v1", dict(list(table.items())[-KEEP:]))
+    table = dict(list(table.items())[-KEEP:])
+    cache_file.write(FILE, "rows-v1", table)
+    stamp = _stamp()
+    _memo = (stamp, table) if stamp is not None else None

@@ -95,7 +95,7 @@ def test_deep_or_odd_cache_files_are_ignored(tmp_path: Path, monkeypatch: pytest
     key = rows_cache.key(catalog, build, quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
     monkeypatch.setattr(cache_file, "read", lambda *_: shape)
     assert load_mod._read_disk_cache("k") is None
-    monkeypatch.setattr(cache_file, "read", lambda *_: {key: [deep] * len(catalog.models)})
+    monkeypatch.setattr(rows_cache, "_stored", lambda: {key: [deep] * len(catalog.models)})
     assert rows_cache.read(catalog, build, quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp") is None
     weights_cache.reset()
     arch = catalog.models[0].arch

@@ -84,3 +84,20 @@ def test_only_the_latest_leaderboards_are_kept(small_catalog: Catalog, monkeypat
     assert rows_cache.read(small_catalog, builds[0], **SETTINGS) is None
     assert rows_cache.read(small_catalog, builds[1], **SETTINGS) is not None
     assert rows_cache.read(small_catalog, builds[2], **SETTINGS) is not None
+
+
+def test_the_file_is_parsed_again_only_when_it_changed(small_catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    """read() runs on the UI thread at every recompute: the file is parsed once, then only after a change."""
+    from llmtui.core import cache_file
+
+    build = planned_build(small_catalog, gpu="RTX 3090", ram="64GB")
+    rows_cache.write(small_catalog, build, _full(small_catalog, build), **SETTINGS)
+    parsed: list[str] = []
+    real = cache_file.read
+    monkeypatch.setattr(cache_file, "read", lambda *a: parsed.append("x") or real(*a))
+    for _ in range(3):
+        assert rows_cache.read(small_catalog, build, **SETTINGS) is not None
+    assert parsed == []  # the table written is the table read
+    path = Path(user_cache_dir()) / rows_cache.FILE
+    path.write_text("{}")
+    assert rows_cache.read(small_catalog, build, **SETTINGS) is None and parsed == ["x"]
