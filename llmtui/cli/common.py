@@ -111,12 +111,13 @@ def engine_options(
 
     from ..core.estimate import ENGINES, QUANTS, EstimateError, engine_kv, engine_quant, find_engine, find_quant
     from ..core.estimate.api import check_kv, check_quant
+    from ..core.estimate.quant import DEFAULT_QUANT
 
     eng = find_engine(engine or "llama.cpp")
     if eng is None:
         fail(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
     if quant is None:
-        name = engine_quant(file_quant or "Q4_K_M", eng)
+        name = engine_quant(file_quant or DEFAULT_QUANT, eng)
     else:
         q = find_quant(quant)
         if q is None:

@@ -11,6 +11,7 @@ from .build import Build
 from .catalog.types import Catalog, Model, Score
 from .estimate import QUANTS, STATUS_ORDER, EstimateError, best_quant, estimate
 from .estimate import cache as weights_cache
+from .estimate.quant import DEFAULT_QUANT
 from .quality import QuantLoss, adjusted, quant_loss
 
 SEED_COMPOSITE = "Composite (seed)"
@@ -196,7 +197,7 @@ def rows(
     catalog: Catalog,
     build: Build,
     *,
-    quant: str = "Q4_K_M",
+    quant: str = DEFAULT_QUANT,
     ctx: int = 8192,
     benchmark: str | None = None,
     kv_type: str = "f16",

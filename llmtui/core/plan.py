@@ -10,6 +10,7 @@ from functools import lru_cache
 from .build import Build, apple_limit, gpu_from_device
 from .catalog.types import Arch, Catalog, Model, Score
 from .estimate import Estimate, EstimateError, estimate
+from .estimate.quant import DEFAULT_QUANT
 from .estimate.serving import Serving, serving
 from .units import GiB
 
@@ -124,7 +125,7 @@ def cheapest_builds(
     model: Model,
     catalog: Catalog,
     *,
-    quant: str = "Q4_K_M",
+    quant: str = DEFAULT_QUANT,
     ctx: int = 8192,
     target_tps: float = 0.0,
     kv_type: str = "f16",
@@ -210,7 +211,7 @@ def hardware_needed(
     catalog: Catalog,
     models: Sequence[Model] | None = None,
     *,
-    quant: str = "Q4_K_M",
+    quant: str = DEFAULT_QUANT,
     ctx: int = 8192,
     kv_type: str = "f16",
     engine: str = "llama.cpp",
@@ -491,7 +492,7 @@ def upgrade_hints(
     catalog: Catalog,
     build: Build,
     *,
-    quant: str = "Q4_K_M",
+    quant: str = DEFAULT_QUANT,
     ctx: int = 8192,
     kv_type: str = "f16",
     engine: str = "llama.cpp",

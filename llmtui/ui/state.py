@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from ..core.build import Build
+from ..core.estimate.quant import DEFAULT_QUANT
 
 CONTEXTS = (2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 1048576)
 
@@ -16,7 +17,7 @@ class ViewState:
     build: Build | None = None  # None while detection runs
     build_title: str = "this machine"
     machine: object | None = None  # the DetectedMachine behind a detected build
-    quant: str = "Q4_K_M"
+    quant: str = DEFAULT_QUANT
     ctx: int = 8192
     kv_type: str = "f16"
     engine: str = "llama.cpp"

@@ -55,7 +55,10 @@ def test_a_cache_others_can_write_is_ignored(tmp_path: Path, monkeypatch: pytest
 
 
 def test_a_damaged_catalogue_cache_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmtui.core.catalog import bundle
+
     monkeypatch.setenv("LLMTUI_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(bundle, "read", lambda data_dir: None)  # the user's cache file, not the build's
     load_mod._cache.clear()
     first = load_mod.load_catalog(user_dir=tmp_path / "none")
     doc = json.loads((tmp_path / "catalog.json").read_text())

@@ -562,3 +562,34 @@ async def test_a_start_like_the_last_one_shows_its_rows_without_estimating(make_
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
     assert len(calls) == 2
+
+
+async def test_the_inference_servers_are_asked_once_the_first_leaderboard_is_on_screen(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early detection leaves the servers out (their probes cost the first frame ~50 ms of CPU); the
+    detection that asks them starts after the first complete leaderboard is shown, and only once."""
+    from llmtui.core import hardware
+
+    job = hardware.DetectionJob(catalog, servers=False)
+    assert job.result(timeout=30) is not None  # done before the UI: the screen takes it at mount
+    events: list[str] = []
+    real_detect, real_show = hardware.detect, MainScreen._show_rows
+
+    def detect(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("detect")
+        return real_detect(*args, **kwargs)
+
+    def show_rows(self, shown, error, pending):  # type: ignore[no-untyped-def]
+        real_show(self, shown, error, pending)
+        events.append("rows" if shown and not pending else "placeholder")
+
+    monkeypatch.setattr(hardware, "detect", detect)
+    monkeypatch.setattr(MainScreen, "_show_rows", show_rows)
+    app = LlmtuiApp(catalog=catalog, detection=job)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "detect" in events and "rows" in events[: events.index("detect")], events
+        assert events.count("detect") == 1, events
+        machine = main_of(app).state.machine
+        assert machine is not None and any(src.name == "servers" for src in machine.sources)

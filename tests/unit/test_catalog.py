@@ -63,9 +63,11 @@ def test_models_are_found_by_id_repo_or_name_and_a_miss_gets_hints(catalog: Cata
 def test_the_cached_catalogue_reads_back_equal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The parsed catalogue is cached as JSON (never pickle); read back, it equals the parsed one and
     its look-up indexes are rebuilt."""
+    from llmtui.core.catalog import bundle
     from llmtui.core.catalog import load as load_mod
 
     monkeypatch.setenv("LLMTUI_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(bundle, "read", lambda data_dir: None)  # as with no pre-parsed catalogue
     load_mod._cache.clear()
     first = load_mod.load_catalog(user_dir=tmp_path / "none")
     assert (tmp_path / "catalog.json").is_file() and not list(tmp_path.glob("*.pickle"))

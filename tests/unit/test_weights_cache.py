@@ -15,7 +15,8 @@ from llmtui.core.paths import user_cache_dir
 
 
 @pytest.fixture(autouse=True)
-def _fresh() -> None:
+def _fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "_bundled", dict)  # the user's file alone (test_prebuilt covers the build's)
     clear_cache()
 
 

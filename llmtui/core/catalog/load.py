@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,8 +102,6 @@ def with_user_scores(models: list[Model], scores: dict[str, list[Score]]) -> lis
     the catalogue's (the user imported a newer measurement on purpose)."""
     if not scores:
         return models
-    from dataclasses import replace
-
     out = []
     for m in models:
         extra = scores.get(m.hf_repo.lower()) if m.hf_repo else None
@@ -171,8 +169,16 @@ def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, 
             _cache[key] = cached
             return cached
     errors: list[CatalogError] = []
-    models = load_models(_files(data_dir / "models"), "bundled", errors)
-    devices = load_devices(_files(data_dir / "hardware"), "bundled", errors)
+    parsed = None
+    if use_cache:
+        from . import bundle
+
+        parsed = bundle.read(data_dir)  # the bundled part as parsed when llmtui was installed
+    if parsed is not None:
+        models, devices = parsed.models, parsed.devices
+    else:
+        models = load_models(_files(data_dir / "models"), "bundled", errors)
+        devices = load_devices(_files(data_dir / "hardware"), "bundled", errors)
     user_models = load_models(_files(user_dir / "models"), "user", errors)
     user_devices = load_devices(_files(user_dir / "hardware"), "user", errors)
     merged = _merge_unique(models, user_models, "models", errors)
@@ -183,15 +189,14 @@ def load_catalog(data_dir: Path | None = None, user_dir: Path | None = None, *, 
     )
     if use_cache:
         _cache[key] = catalog
-        _write_disk_cache(disk_key, catalog)
+        if parsed is None or key[2]:  # with the pre-parsed bundle and no overlay, it is the cache
+            _write_disk_cache(disk_key, catalog)
     return catalog
 
 
 def _shared_archs(models: list[Model]) -> list[Model]:
     """Models with the same architecture (and its source) hold one Arch object, as the disk cache reads
     them back: the estimator's caches then compare them by identity instead of field by field."""
-    from dataclasses import replace
-
     seen: dict[tuple[Arch, str, str], Arch] = {}
     out = []
     for m in models:
@@ -207,35 +212,47 @@ def _files(directory: Path) -> list[Path]:
         return []
 
 
-# Parsing the TOML files takes ~40 ms, reading the parsed result back ~5 ms: it is kept in the user's
-# cache directory as JSON (llmtui.core.cache_file), keyed on llmtui's version and every file's path,
-# time and size.
+# Parsing and checking the TOML files takes ~0.5 s on a 2-core machine, reading the parsed result back
+# ~25 ms: the merged catalogue (bundled + the user's overlay) is kept in the user's cache directory as
+# JSON (llmtui.core.cache_file), keyed on llmtui's version and every file's path, time and size. The
+# bundled part alone is pre-parsed when llmtui is installed (bundle.py).
 CACHE = "catalog.json"
 
 
 def _read_disk_cache(key: object) -> Catalog | None:
     from .. import cache_file
 
-    data = cache_file.read(CACHE, key)
+    return from_data(cache_file.read(CACHE, key))
+
+
+def _write_disk_cache(key: object, catalog: Catalog) -> None:
+    from .. import cache_file
+
+    cache_file.write(CACHE, key, to_data(catalog))
+
+
+def from_data(data: object, rebase: Path | None = None) -> Catalog | None:
+    """A catalogue from what to_data stored, or None if it is damaged or from another layout. rebase:
+    entries' files were stored relative to this folder (the pre-parsed bundle)."""
     if not isinstance(data, dict):
         return None
     try:
         archs = [Arch(**a) for a in data["archs"]]
         scores = [tuple(Score(**s) for s in group) for group in data["scores"]]
-        return Catalog(
-            models=[_model_from(d, archs, scores) for d in data["models"]],
-            devices=[_device_from(d) for d in data["devices"]],
-            warnings=[str(w) for w in data["warnings"]],
-        )
+        models = [_model_from(d, archs, scores) for d in data["models"]]
+        devices = [_device_from(d) for d in data["devices"]]
+        if rebase is not None:
+            models = [replace(m, file=str(rebase / m.file)) for m in models]
+            devices = [replace(d, file=str(rebase / d.file)) for d in devices]
+        return Catalog(models=models, devices=devices, warnings=[str(w) for w in data["warnings"]])
     except (KeyError, TypeError, ValueError, AttributeError, IndexError):  # damaged: parse the TOML again
         return None
 
 
-def _write_disk_cache(key: object, catalog: Catalog) -> None:
-    """Each distinct architecture and score list is stored once and models refer to it by index: a
-    catalogue of fine-tunes and variants shares a few, and reads back sharing the same objects."""
-    from .. import cache_file
-
+def to_data(catalog: Catalog) -> dict[str, Any]:
+    """The catalogue as JSON-able data. Each distinct architecture and score list is stored once and
+    models refer to it by index: a catalogue of fine-tunes and variants shares a few, and reads back
+    sharing the same objects."""
     archs: dict[tuple[Arch, str, str], int] = {}  # source and ctx_note do not take part in Arch's ==
     scores: dict[tuple[Score, ...], int] = {}
     models = []
@@ -244,14 +261,13 @@ def _write_disk_cache(key: object, catalog: Catalog) -> None:
         d["arch"] = archs.setdefault((m.arch, m.arch.source, m.arch.ctx_note), len(archs))
         d["scores"] = scores.setdefault(m.scores, len(scores))
         models.append(d)
-    data = {
+    return {
         "archs": [asdict(a) for a, _, _ in archs],
         "scores": [[asdict(s) for s in group] for group in scores],
         "models": models,
         "devices": [asdict(d) for d in catalog.devices],
         "warnings": catalog.warnings,
     }
-    cache_file.write(CACHE, key, data)
 
 
 def _model_from(d: dict[str, Any], archs: list[Arch], scores: list[tuple[Score, ...]]) -> Model:

@@ -8,6 +8,10 @@ layers once, as a flat list of numbers) under a digest of the architecture's fac
 keyed by a digest of the estimator's own source (tensors, quant rules, weights), so a changed estimator
 never reads old sizes. The file keeps at most MAX_ARCHS architectures: those used by the latest run
 first, then the most recently stored (a user's catalogue of thousands stays a file read in ~10 ms).
+
+With no valid cache file (the first start, or a new llmtui), the table starts from the one llmtui's
+build stored next to the bundled catalogue (BUNDLE: the bundled architectures at the default quant,
+under the same digest), so the first leaderboard does not walk every architecture's tensors.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..catalog.types import Arch
 from .weights import Weights
 
 FILE = "weights.json"
+BUNDLE = "weights.parsed.json"  # in the bundled data folder, written by llmtui's build (core.prebuilt)
 MAX_ARCHS = 3000  # about 3 MB of JSON at every quant of each
 
 _table: dict[str, dict[str, Any]] | None = None  # arch key -> quant -> compact entry
@@ -61,8 +66,42 @@ def _load() -> dict[str, dict[str, Any]]:
         from .. import cache_file
 
         data = cache_file.read(FILE, _digest())
-        _table = data if isinstance(data, dict) else {}
+        _table = data if isinstance(data, dict) else _bundled()
     return _table
+
+
+def _bundled() -> dict[str, dict[str, Any]]:
+    """The table stored by llmtui's build, if it was computed by this estimator; else empty."""
+    from ..boundary import InputError
+    from ..boundary.reader import loads_json, read_text
+    from ..cache_file import MAX_BYTES
+    from ..paths import bundled_data_dir
+
+    path = bundled_data_dir() / BUNDLE
+    if not path.is_file():
+        return {}
+    try:
+        doc = loads_json(read_text(path, what="cache", limit=MAX_BYTES), str(path), max_depth=None, sanitize=False)
+    except InputError:
+        return {}
+    if not isinstance(doc, dict) or doc.get("digest") != _digest() or not isinstance(doc.get("data"), dict):
+        return {}
+    return dict(doc["data"])
+
+
+def write_bundle(archs: Iterable[Arch], quants: Iterable[str], target: Path) -> int:
+    """Compute these architectures at these quants and store them at target (llmtui's build does).
+    Returns how many entries were stored."""
+    from ..files import atomic_write_bytes
+    from .weights import computed
+
+    table: dict[str, dict[str, Any]] = {}
+    for a in archs:
+        for q in quants:
+            table.setdefault(_arch_key(a), {})[q] = _compact(computed(a, q))
+    payload = json.dumps({"digest": _digest(), "data": table}, separators=(",", ":"))
+    atomic_write_bytes(target, payload.encode("utf-8"), mode=0o644)
+    return sum(len(v) for v in table.values())
 
 
 def _compact(w: Weights) -> dict[str, Any]:

@@ -176,6 +176,7 @@ QUANTS: dict[str, Quant] = {
     )
 }
 QUANTS_BY_LOWER = {k.lower(): v for k, v in QUANTS.items()}
+DEFAULT_QUANT = "Q4_K_M"  # the leaderboard's quant until the user picks one
 
 # The GGUF quants a "best quant that fits" search walks, best first. FP16 is left out on purpose:
 # Q8_0 is indistinguishable from it (seed article), so FP16 never "fits better".

@@ -111,6 +111,11 @@ def _stored_or_computed(arch: Arch, quant: str) -> Weights:
     return w
 
 
+def computed(arch: Arch, quant: str) -> Weights:
+    """The tensor walk itself, never a stored result (what llmtui's build stores for its first start)."""
+    return _weights(arch, quant)
+
+
 @lru_cache(maxsize=8192)
 def _weights(arch: Arch, quant: str) -> Weights:
     q = QUANTS[quant]

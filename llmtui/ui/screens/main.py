@@ -102,6 +102,7 @@ class MainScreen(Screen[None]):
         self.job = job  # detection started before the UI (llmtui.core.hardware.DetectionJob)
         self.all_rows: list[Row] = []
         self.rows_pending = True
+        self._servers_due = False  # the inference servers' detection, once the first leaderboard shows
         self.query_error = ""
         self._sorted: list[Row] = []  # all_rows in the current sort, remade when _sorted_key changes
         self._sorted_key: tuple[int, str, bool] | None = None
@@ -199,8 +200,9 @@ class MainScreen(Screen[None]):
         self.state = replace(self.state, build=machine.build, machine=machine, build_title="this machine")
         if first and self.app.is_running:
             self.set_interval(5.0, self.detect_hardware, name="hardware-refresh")
-            if not any(src.name == "servers" for src in machine.sources):  # the early job left them out
-                self.call_after_refresh(self.detect_hardware)
+            # the early job left the inference servers out: they follow once the first leaderboard is
+            # on screen (their probes and urllib would otherwise delay that frame by ~50 ms of CPU)
+            self._servers_due = not any(src.name == "servers" for src in machine.sources)
 
     def _show_hardware(self) -> None:
         b = self.state.build
@@ -304,6 +306,9 @@ class MainScreen(Screen[None]):
         descending = _default_desc(self.state.sort) != self.state.reverse
         self.table.set_rows(shown, sort_key=self.state.sort, descending=descending, pending=pending)
         self._refresh_status(len(shown))
+        if self._servers_due and not pending:
+            self._servers_due = False
+            self.call_after_refresh(self.detect_hardware)
 
     def _refresh_title(self) -> None:
         st = self.state
