@@ -9,9 +9,8 @@ from typing import Any
 
 from .build import Build
 from .catalog.types import Catalog, Model, Score
-from .estimate import QUANTS, STATUS_ORDER, EstimateError, best_quant, estimate
-from .estimate import cache as weights_cache
-from .estimate.quant import DEFAULT_QUANT
+from .estimate.quant import DEFAULT_QUANT, QUANTS
+from .estimate.status import STATUS_ORDER, EstimateError
 from .quality import QuantLoss, adjusted, quant_loss
 
 SEED_COMPOSITE = "Composite (seed)"
@@ -165,6 +164,8 @@ def model_row(
     serving_users: int = 0,
     serving_filter: Callable[[Row], bool] | None = None,
 ) -> Row:
+    from .estimate import best_quant, estimate  # placement, speed: loaded when a row is estimated
+
     score = model.score(benchmark)
     try:
         e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False)
@@ -234,7 +235,7 @@ def rows(
                 )
             row = replace(row, serving_tps=served[key])
         out.append(row)
-    weights_cache.flush()  # the weights computed here, for the next start
+    _flush_weights()  # the weights computed here, for the next start
     return out
 
 
@@ -242,6 +243,8 @@ def with_best_quants(
     rows_: list[Row], build: Build, *, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp"
 ) -> list[Row]:
     """Fill in the best quant of the rows the first pass left pending (once per estimate_key)."""
+    from .estimate import best_quant
+
     found: dict[tuple[object, ...], tuple[str | None, str]] = {}
     out = []
     for r in rows_:
@@ -252,8 +255,14 @@ def with_best_quants(
             bq, bstatus = found[key]
             r = replace(r, best_quant=bq, best_status=bstatus)
         out.append(r)
-    weights_cache.flush()
+    _flush_weights()
     return out
+
+
+def _flush_weights() -> None:
+    from .estimate import cache
+
+    cache.flush()
 
 
 def _adjusted_key(r: Row) -> float | None:

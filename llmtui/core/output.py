@@ -5,7 +5,6 @@ Pure functions from data to text; the CLI prints what they return.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -254,6 +253,8 @@ def rows_json(rows: Sequence[Row]) -> str:
 
 
 def rows_csv(rows: Sequence[Row]) -> str:
+    import csv
+
     buf = io.StringIO()
     fields = [k for k in row_json(1, rows[0]) if k not in ("score", "tags")] if rows else []
     writer = csv.writer(buf, lineterminator="\n")

@@ -15,8 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from .boundary import InputError
 from .boundary.text import one_line
 from .build import GPU, NETWORKS, Build, apple_limit
@@ -385,6 +383,8 @@ def _atomic_write(path: Path, text: str, *, overwrite: bool) -> None:
 
 def profile_text(p: Profile) -> str:
     head = "# llmtui build profile. Edit freely; `llmtui profiles show NAME` checks it.\n"
+    import tomli_w
+
     return head + tomli_w.dumps(profile_to_dict(p))
 
 

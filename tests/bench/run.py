@@ -440,6 +440,11 @@ def main() -> int:
     # as installed: llmtui's modules compiled (pip does it for a wheel) and the children free to keep them
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     compileall.compile_dir(str(ROOT / "llmtui"), quiet=1)
+    # ... and what its build pre-computes (hatch_build.py), current for this checkout's data and code
+    from llmtui.core import prebuilt
+    from llmtui.core.paths import bundled_data_dir
+
+    prebuilt.write(bundled_data_dir(), bundled_data_dir())
     catalog = load_catalog()
     machine = f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {sys.platform}"
     out = [f"# llmtui benchmarks\n\nMachine: {machine}; medians of {RUNS} runs unless stated.\n"]

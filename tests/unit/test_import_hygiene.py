@@ -44,3 +44,22 @@ def test_the_check_would_catch_an_import(tmp_path) -> None:  # type: ignore[no-u
     out = subprocess.run([sys.executable, "-c", CHECK, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("TEXTUAL"), out.stdout
+
+
+def test_the_first_frame_does_not_import_the_estimator_machinery() -> None:
+    """The app's modules load the quant and engine tables, not placement, speed or serving: a start whose
+    leaderboard comes from kept rows never estimates, and those imports cost it ~20 ms."""
+    code = textwrap.dedent(
+        """
+        import sys
+        import llmtui.ui.app, llmtui.ui.screens.main, llmtui.core.rows_cache, llmtui.core.hardware
+        from llmtui.core.estimate import ENGINES, KV_NOTES, QUANTS, engine_kv, engine_quant, engine_quants
+        heavy = ("api", "placement", "speed", "serving", "now", "calibration")
+        print(sorted(m for m in sys.modules if m.rsplit(".", 1)[-1] in heavy and m.startswith("llmtui")))
+        from llmtui.core.estimate import estimate  # on first use, it is there
+        print(callable(estimate), "llmtui.core.estimate.api" in sys.modules)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["[]", "True True"], out.stdout

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +126,8 @@ def loads_json(text: str, where: str, *, max_depth: int | None = MAX_DEPTH, sani
 
 def loads_toml(text: str, where: str, *, max_depth: int = MAX_DEPTH, sanitize: bool = True) -> dict[str, Any]:
     """Parse TOML with a nesting cap; strings are sanitized (multi-line) unless sanitize=False."""
+    import tomllib  # a start that reads only its JSON caches does not import it
+
     try:
         obj = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

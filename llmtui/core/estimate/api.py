@@ -9,19 +9,23 @@ from typing import Any
 from ..build import Build
 from ..catalog.types import Model
 from ..units import GB
-from .engines import ENGINES, RUNTIME_CONTEXT, RUNTIME_CONTEXT_NOTE, Engine
+from .engines import (  # noqa: F401  (engine_* are part of this module's interface)
+    ENGINES,
+    RUNTIME_CONTEXT,
+    RUNTIME_CONTEXT_NOTE,
+    Engine,
+    engine_kv,
+    engine_quant,
+    engine_quants,
+    quant_order,
+)
 from .kv import CTX_PAD, KV_TYPES, kv_cache, pad
 from .now import NowFit, fit_now
 from .placement import Placement, _llama_compute, activation_bytes, build_slots, place_llamacpp, place_mlx, place_vllm
-from .quant import BEST_QUANT_ORDER, QUANTS, Quant
+from .quant import QUANTS, Quant
 from .speed import Speed, estimate_speed
+from .status import STATUS_ORDER, EstimateError
 from .weights import Weights, file_bytes, weights
-
-STATUS_ORDER = {"gpu": 3, "gpu+cpu": 2, "cpu": 1, "none": 0}
-
-
-class EstimateError(ValueError):
-    """An estimate that cannot be made as asked (a quant the engine does not run, say)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,44 +164,6 @@ def check_quant(quant: str, engine: Engine) -> Quant:
     if not runs:
         raise EstimateError(f"{engine.label} does not run {quant}; use one of {', '.join(engine_quants(engine))}")
     return q
-
-
-def engine_quants(engine: Engine) -> tuple[str, ...]:
-    """The quants an engine runs, best quality first, as the pickers, the palette and messages list them."""
-    if engine.quant_family == "gguf":
-        return ("F16", *BEST_QUANT_ORDER, "MXFP4")
-    return quant_order(engine)
-
-
-def engine_quant(quant: str, engine: Engine) -> str:
-    """The quant `engine` runs nearest to `quant`: itself when it runs it; otherwise a 4-5 bit format
-    becomes AWQ (vLLM), MLX 4-bit (MLX) or Q4_K_M (GGUF), an 8-bit one FP8, MLX 8-bit or Q8_0, anything
-    wider 16-bit. One rule for the main screen, the planner, the CLI and launch commands."""
-    from .quant import BLOCK_TYPES
-
-    q = QUANTS[quant]
-    family = engine.quant_family
-    if q.family == family or (family != "gguf" and quant in ("F16", "BF16", "FP16")):
-        return quant
-    if family == "gguf" and quant == "FP16":
-        return "F16"
-    bits = q.bits or (BLOCK_TYPES[q.base].bpw if q.base in BLOCK_TYPES else 16.0)
-    if family == "gguf":
-        return "Q4_K_M" if bits <= 5 else ("Q8_0" if bits <= 9 else "F16")
-    if family == "vllm":
-        return "AWQ" if bits <= 5 else ("FP8" if bits <= 9 else "FP16")
-    return "MLX-4bit" if bits <= 5 else ("MLX-8bit" if bits <= 9 else "FP16")
-
-
-def engine_kv(kv_type: str, engine: Engine) -> str:
-    """The KV cache type `engine` offers nearest to `kv_type` (llama.cpp's q8_0 and q4_0 are fp8 on vLLM)."""
-    if kv_type in engine.kv_types:
-        return kv_type
-    if kv_type in ("q8_0", "q4_0") and "fp8" in engine.kv_types:
-        return "fp8"
-    if kv_type == "fp8" and "q8_0" in engine.kv_types:
-        return "q8_0"
-    return engine.kv_types[0]
 
 
 def check_kv(kv_type: str, engine: Engine) -> None:
@@ -470,11 +436,3 @@ def best_quant(
                 lo = mid + 1
         return order[lo], status(order[lo])
     return None, "none"
-
-
-def quant_order(eng: Engine) -> tuple[str, ...]:
-    if eng.quant_family == "vllm":
-        return ("FP16", "FP8", "INT4-experts", "MXFP4-experts", "AWQ", "NVFP4", "GPTQ")
-    if eng.quant_family == "mlx":
-        return ("FP16", "MLX-8bit", "MLX-4bit")
-    return BEST_QUANT_ORDER

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import fields
 from functools import lru_cache
@@ -35,6 +36,7 @@ MAX_ARCHS = 3000  # about 3 MB of JSON at every quant of each
 _table: dict[str, dict[str, Any]] | None = None  # arch key -> quant -> compact entry
 _new: dict[tuple[str, str], dict[str, Any]] = {}
 _used: set[str] = set()  # arch keys looked up by this run
+_lock = threading.Lock()  # _new and _used change in worker threads
 
 
 @lru_cache(maxsize=1)
@@ -147,32 +149,38 @@ def _expand(quant: str, d: dict[str, Any], layers: int) -> Weights | None:
 def lookup(arch: Arch, quant: str) -> Weights | None:
     """The stored weights of this architecture at this quant, or None."""
     key = _arch_key(arch)
-    _used.add(key)
+    with _lock:
+        _used.add(key)
     entry = _load().get(key, {}).get(quant)
     return _expand(quant, entry, arch.layers) if isinstance(entry, dict) else None
 
 
 def remember(arch: Arch, quant: str, w: Weights) -> None:
     """A freshly computed result, to be written by the next flush()."""
-    _new[(_arch_key(arch), quant)] = _compact(w)
+    entry = _compact(w)
+    with _lock:
+        _new[(_arch_key(arch), quant)] = entry
 
 
 def flush() -> None:
     """Write the results computed since the cache was read (once; nothing new, nothing written)."""
-    if not _new:
-        return
+    global _table
+    with _lock:  # the app's workers compute (and remember) while another one flushes
+        if not _new:
+            return
+        new = list(_new.items())
+        _new.clear()
+        used = set(_used)
     from .. import cache_file
 
     table = dict(_load())
-    for (key, quant), entry in _new.items():
+    for (key, quant), entry in new:
         table[key] = {**table.pop(key, {}), quant: entry}  # re-inserted: the newest last
     if len(table) > MAX_ARCHS:  # this run's architectures stay; of the others, the latest stored
-        fresh = _used | {key for key, _ in _new}
+        fresh = used | {key for (key, _), _ in new}
         order = [k for k in table if k not in fresh] + [k for k in table if k in fresh]
         table = {k: table[k] for k in order[-MAX_ARCHS:]}
     cache_file.write(FILE, _digest(), table)
-    _new.clear()
-    global _table
     _table = table
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..units import GiB, MiB
+from .quant import BEST_QUANT_ORDER, BLOCK_TYPES, DEFAULT_QUANT, QUANTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +87,50 @@ VLLM_NON_TORCH = 256 * MiB
 OS_RESERVE_UNIFIED = 4 * GiB
 OS_RESERVE_RAM_FRACTION = 0.10
 OS_RESERVE_RAM_MIN = 2 * GiB
+
+
+# --- what each engine runs: quants and KV cache types ---------------------------------------------------
+
+
+def quant_order(eng: Engine) -> tuple[str, ...]:
+    if eng.quant_family == "vllm":
+        return ("FP16", "FP8", "INT4-experts", "MXFP4-experts", "AWQ", "NVFP4", "GPTQ")
+    if eng.quant_family == "mlx":
+        return ("FP16", "MLX-8bit", "MLX-4bit")
+    return BEST_QUANT_ORDER
+
+
+def engine_quants(engine: Engine) -> tuple[str, ...]:
+    """The quants an engine runs, best quality first, as the pickers, the palette and messages list them."""
+    if engine.quant_family == "gguf":
+        return ("F16", *BEST_QUANT_ORDER, "MXFP4")
+    return quant_order(engine)
+
+
+def engine_quant(quant: str, engine: Engine) -> str:
+    """The quant `engine` runs nearest to `quant`: itself when it runs it; otherwise a 4-5 bit format
+    becomes AWQ (vLLM), MLX 4-bit (MLX) or Q4_K_M (GGUF), an 8-bit one FP8, MLX 8-bit or Q8_0, anything
+    wider 16-bit. One rule for the main screen, the planner, the CLI and launch commands."""
+    q = QUANTS[quant]
+    family = engine.quant_family
+    if q.family == family or (family != "gguf" and quant in ("F16", "BF16", "FP16")):
+        return quant
+    if family == "gguf" and quant == "FP16":
+        return "F16"
+    bits = q.bits or (BLOCK_TYPES[q.base].bpw if q.base in BLOCK_TYPES else 16.0)
+    if family == "gguf":
+        return DEFAULT_QUANT if bits <= 5 else ("Q8_0" if bits <= 9 else "F16")
+    if family == "vllm":
+        return "AWQ" if bits <= 5 else ("FP8" if bits <= 9 else "FP16")
+    return "MLX-4bit" if bits <= 5 else ("MLX-8bit" if bits <= 9 else "FP16")
+
+
+def engine_kv(kv_type: str, engine: Engine) -> str:
+    """The KV cache type `engine` offers nearest to `kv_type` (llama.cpp's q8_0 and q4_0 are fp8 on vLLM)."""
+    if kv_type in engine.kv_types:
+        return kv_type
+    if kv_type in ("q8_0", "q4_0") and "fp8" in engine.kv_types:
+        return "fp8"
+    if kv_type == "fp8" and "q8_0" in engine.kv_types:
+        return "q8_0"
+    return engine.kv_types[0]

@@ -14,8 +14,8 @@ from typing import Any
 
 from ..build import Build
 from ..units import GiB
+from .status import STATUS_ORDER
 
-STATUS_ORDER = {"gpu": 3, "gpu+cpu": 2, "cpu": 1, "none": 0}
 MAX_HOLDERS = 8  # the largest holders are tried; more would only repeat "stop something else"
 
 

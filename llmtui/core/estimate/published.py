@@ -5,7 +5,6 @@ they are spread over the layers like the standard mix they are named after."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
@@ -43,6 +42,8 @@ class Published:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, str], Published]:
+    import tomllib  # the first look-up of a published size reads the tables, not the import
+
     out: dict[tuple[str, str], Published] = {}
     for name in REFERENCE_FILES:
         path = bundled_data_dir() / "reference" / f"{name}.toml"

@@ -5,6 +5,7 @@ llmtui.core (the same estimate `llmtui estimate --json` prints)."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -12,10 +13,11 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...core.detail import ModelDetail
 from ...core.output import FIT_LABEL, fmt_gib, serving_curve_lines, stacked_bar
-from ...core.report import FIT_SENTENCE
 from ...core.units import GB, fmt_ctx, fmt_params, fmt_tps
+
+if TYPE_CHECKING:  # the pane's first model arrives after the first frame; so do these modules
+    from ...core.detail import ModelDetail
 
 SEGMENTS = (
     ("█", "blue", "weights"),
@@ -62,6 +64,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
 
 def render_detail(d: ModelDetail, launch: str, bar: int = BAR) -> RenderableType:
+    from ...core.report import FIT_SENTENCE
+
     e = d.estimate
     m = e.model
     parts: list[RenderableType] = []
