@@ -132,10 +132,15 @@ def _host(catalog: Catalog, p: dict[str, object]) -> Build | None:
         b = with_knobs(b, catalog, backend=backend if backend in BACKENDS else None, ram_bandwidth=ram_bw)
     except ValueError:
         return None
-    if p.get("ram_class"):
-        from dataclasses import replace
+    from dataclasses import replace
 
+    if p.get("ram_class"):
         b = replace(b, ram_class=str(p["ram_class"]))
+    threads = p.get("threads")
+    if backend == "cpu" and isinstance(threads, int) and threads > 0:
+        # the CPU's FLOPS are per core (placement.cpu_tflops): a run computes on the threads it was given,
+        # as llmtui counts a detected machine's cores (llama.cpp's default thread count)
+        b = replace(b, cpu_cores=threads)
     return b
 
 
