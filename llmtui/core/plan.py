@@ -501,7 +501,7 @@ def upgrade_hints(
     small upgrade moves fully onto the GPU (or, for RAM, into running at all). `known`: the build's
     leaderboard rows at this quant and context (their fit is the status now). A model already fully
     on GPU cannot gain, and models sharing an estimate key are placed once per option."""
-    from .estimate import STATUS_ORDER, fit_status
+    from .estimate import STATUS_ORDER, fit_status, on_gpu
     from .leaderboard import Row, estimate_key
 
     placed: dict[tuple[object, ...], str] = {}
@@ -515,12 +515,50 @@ def upgrade_hints(
                 placed[k] = "none"
         return placed[k]
 
+    on: dict[tuple[object, ...], bool] = {}
+
+    def gpu(m: Model, b: Build) -> bool:  # status(m, b) == "gpu", from the placement's first step
+        k = (*estimate_key(m, quant), id(b))
+        if k not in on:
+            if k in placed:
+                on[k] = placed[k] == "gpu"
+            else:
+                try:
+                    on[k] = on_gpu(m, quant, ctx, b, kv_type, engine)
+                except EstimateError:
+                    on[k] = False
+        return on[k]
+
     given = {r.model.id: r.status for r in known if isinstance(r, Row)}
     now = {
         m.id: ("none" if given[m.id] == "n/a" else given[m.id]) if m.id in given else status(m, build)
         for m in catalog.models
     }
     hints: list[str] = []
+    for label, b in upgrade_options(catalog, build):
+        gained: list[tuple[float, str, str]] = []
+        for m in catalog.models:
+            before = now[m.id]
+            if before == "gpu":
+                continue  # nothing to gain
+            # with offload or on the CPU now, a model gains only by moving fully onto the GPU
+            after = status(m, b) if before == "none" else "gpu" if gpu(m, b) else before
+            if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
+                gained.append((m.params_b, m.name, after))
+        if gained:
+            gained.sort(reverse=True)
+            _, name, after = gained[0]
+            where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
+            more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
+            hints.append(f"{label}: {name} at {quant} {where}{more}")
+        else:
+            hints.append(f"{label}: no new model at {quant}")
+    return hints
+
+
+def upgrade_options(catalog: Catalog, build: Build) -> list[tuple[str, Build]]:
+    """The small upgrades upgrade_hints() tries, each with its label: one more of the first dedicated
+    GPU (or the next memory size of a Mac), 64 GiB more RAM, one more machine."""
     options: list[tuple[str, Build]] = []
     dedicated = [g for g in build.gpus if not g.unified]
     if dedicated:
@@ -553,21 +591,4 @@ def upgrade_hints(
         )
     if build.gpus:
         options.append((f"{build.machines + 1} machines", replace(build, machines=build.machines + 1)))
-    for label, b in options:
-        gained: list[tuple[float, str, str]] = []
-        for m in catalog.models:
-            before = now[m.id]
-            if before == "gpu":
-                continue  # nothing to gain
-            after = status(m, b)
-            if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
-                gained.append((m.params_b, m.name, after))
-        if gained:
-            gained.sort(reverse=True)
-            _, name, after = gained[0]
-            where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
-            more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
-            hints.append(f"{label}: {name} at {quant} {where}{more}")
-        else:
-            hints.append(f"{label}: no new model at {quant}")
-    return hints
+    return options

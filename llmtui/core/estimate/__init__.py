@@ -14,6 +14,7 @@ from .api import (
     estimate,
     fit_status,
     max_context,
+    on_gpu,
     quant_order,
 )
 from .engines import ENGINES, find_engine
@@ -49,6 +50,7 @@ __all__ = [
     "kv_cache",
     "max_context",
     "model_tensors",
+    "on_gpu",
     "param_count",
     "quant_order",
     "weights",

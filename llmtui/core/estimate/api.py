@@ -12,7 +12,16 @@ from ..units import GB
 from .engines import ENGINES, RUNTIME_CONTEXT, RUNTIME_CONTEXT_NOTE, Engine
 from .kv import CTX_PAD, KV_TYPES, kv_cache, pad
 from .now import NowFit, fit_now
-from .placement import Placement, _llama_compute, activation_bytes, build_slots, place_llamacpp, place_mlx, place_vllm
+from .placement import (
+    Placement,
+    _llama_compute,
+    activation_bytes,
+    build_slots,
+    on_gpu_llamacpp,
+    place_llamacpp,
+    place_mlx,
+    place_vllm,
+)
 from .quant import BEST_QUANT_ORDER, QUANTS, Quant
 from .speed import Speed, estimate_speed
 from .weights import Weights, file_bytes, weights
@@ -290,6 +299,19 @@ def fit_status(
 ) -> str:
     eng = ENGINES[engine]
     return place(model, _effective_quant(quant, eng), ctx, build, kv_type, eng)[0].status
+
+
+def on_gpu(model: Model, quant: str, ctx: int, build: Build, kv_type: str = "f16", engine: str = "llama.cpp") -> bool:
+    """fit_status(...) == "gpu", for less: on llama.cpp and Ollama only the placement's first step
+    (the offload searches run only when it fails)."""
+    eng = ENGINES[engine]
+    quant = _effective_quant(quant, eng)
+    if eng.name in ("vllm", "mlx"):
+        return place(model, quant, ctx, build, kv_type, eng)[0].status == "gpu"
+    w = model_weights(model, quant)[0]
+    kv = kv_cache(model.arch, ctx, kv_type, eng.name, 1)
+    gpus, cpu = build_slots(build, eng)
+    return on_gpu_llamacpp(model.arch, w, kv, gpus, cpu)
 
 
 def max_context(model: Model, quant: str, build: Build, kv_type: str, engine: Engine, at_least: str) -> int:
