@@ -166,7 +166,7 @@ def model_row(
 ) -> Row:
     score = model.score(benchmark)
     try:
-        e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False)
+        e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False, explain=False)
     except EstimateError:
         return Row(model, score, quant, 0, "n/a", None, None, None, "none", benchmark)
     if with_best:

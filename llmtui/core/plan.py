@@ -316,6 +316,29 @@ def preset_rows(
     return out
 
 
+_RANKED: dict[tuple[int, str, str], tuple[list[Model], int, list[tuple[Model, Score]]]] = {}
+
+
+def ranked(catalog: Catalog, bench: str, query: str) -> list[tuple[Model, Score]]:
+    """The models with a `bench` score that pass the query's model terms (those that need no
+    estimate), by score, ties by name: sort_rows' order. It depends on no build, so it is kept for
+    the catalogue's model list (by identity and length: a list grown or replaced is ranked again)."""
+    from .query import parse_query
+
+    key = (id(catalog.models), bench, query)
+    hit = _RANKED.get(key)
+    if hit is not None and hit[0] is catalog.models and hit[1] == len(catalog.models):
+        return hit[2]
+    q = parse_query(query)
+    out = [(m, sc) for m in catalog.models if (sc := m.score(bench)) is not None and q.matches_model(m)]
+    out.sort(key=lambda t: t[0].name.lower())
+    out.sort(key=lambda t: t[1].value, reverse=True)
+    if len(_RANKED) > 64:  # a few catalogues' presets; an old catalogue's lists go
+        _RANKED.clear()
+    _RANKED[key] = (catalog.models, len(catalog.models), out)
+    return out
+
+
 def use_case_bests(
     catalog: Catalog,
     build: Build,
@@ -385,10 +408,7 @@ def use_case_bests(
         c = p.ctx or ctx
         bench = resolve_benchmark(catalog, p.benchmark)
         q = parse_query(p.query)
-        scored = [(m, sc) for m in catalog.models if (sc := m.score(bench)) is not None and q.matches_model(m)]
-        scored.sort(key=lambda t: name(t[0]))
-        scored.sort(key=lambda t: t[1].value, reverse=True)  # by score, ties by name: sort_rows' order
-        walk = (r for m, sc in scored if q.matches_row(r := row(m, sc, bench, c)))
+        walk = (r for m, sc in ranked(catalog, bench, p.query) if q.matches_row(r := row(m, sc, bench, c)))
         top: Row | None = None
         if p.sort == "runnable":
             best_key = -1

@@ -117,3 +117,23 @@ def test_placement_shortcuts_change_no_placement(catalog: Catalog, monkeypatch: 
     assert len(fast) > 2000 and fast == slow
     statuses = {r[3].split("status='")[1].split("'")[0] for r in slow}  # type: ignore[index]
     assert statuses == {"gpu", "gpu+cpu", "cpu", "none"}
+
+
+def test_estimates_without_their_basis_have_the_same_figures(catalog: Catalog) -> None:
+    """explain=False (leaderboard rows) drops only the lines that say how the figures were found."""
+    from dataclasses import replace
+
+    from llmtui.core.estimate import estimate
+
+    for spec in BUILDS[:5]:
+        build = planned_build(catalog, **spec)  # type: ignore[arg-type]
+        for m in catalog.models[::3]:
+            try:
+                full = estimate(m, "Q4_K_M", 8192, build, with_max_ctx=False)
+            except EstimateError:
+                continue
+            bare = estimate(m, "Q4_K_M", 8192, build, with_max_ctx=False, explain=False)
+            assert bare.basis == {} and (bare.speed is None or bare.speed.basis == ())
+            assert full.basis and (full.speed is None or full.speed.basis)
+            speed = None if full.speed is None else replace(full.speed, basis=())
+            assert bare == replace(full, basis={}, speed=speed)

@@ -352,10 +352,13 @@ def estimate(
     with_speed: bool = True,
     parallel: int = 1,
     with_now: bool = False,
+    explain: bool = True,
 ) -> Estimate:
     """`parallel`: sequences served at once (llama-server -np, vLLM max-num-seqs) sharing `ctx` cells;
     each adds its own recurrent state (and window of a sliding-window layer). `with_now`: on a
-    detected machine, also the fit with the memory free now and which holder to stop (Estimate.now)."""
+    detected machine, also the fit with the memory free now and which holder to stop (Estimate.now).
+    explain=False: the figures without the lines saying how they were found (Estimate.basis and
+    Speed.basis empty), for callers that show only figures (leaderboard rows)."""
     eng = ENGINES.get(engine)
     if eng is None:
         raise EstimateError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
@@ -408,6 +411,7 @@ def estimate(
             kv_type=kv_type,
             prompt_tokens=min(prompt_tokens, ctx),
             active_params=model.active_params_b * 1e9,
+            explain=explain,
         )
     now_fit = None
     if with_now:
@@ -417,20 +421,24 @@ def estimate(
     max_ctx = None
     if with_max_ctx:
         max_ctx = max_context(model, quant, asked, kv_type, eng, p.status if p.status != "none" else "cpu")
-    basis = {
-        "weights": (
-            f"{QUANTS[quant].name}: {published_basis}, laid out like its base mix"
-            if published_basis
-            else f"{QUANTS[quant].name}: tensor-by-tensor type mix from {a.layers} layers of {a.type}"
-        )
-        + f" ({w.total / GB:.2f} GB in memory, file {memory.file_bytes / GB:.2f} GB)",
-        "kv_cache": f"{kv.cells} cells x {kv.basis} = {kv.total / GB:.2f} GB",
-        "compute": "llama.cpp compute buffers: max(logits = vocab x 512 x 4 B, FFN activations) per device"
-        if eng.quant_family == "gguf"
-        else f"activation peak for {2048} tokens in 16-bit",
-        "overhead": RUNTIME_CONTEXT_NOTE + (f"; {eng.margin_note}" if eng.margin_note else ""),
-        "architecture": a.source or "catalogue",
-    }
+    basis = (
+        {}
+        if not explain
+        else {
+            "weights": (
+                f"{QUANTS[quant].name}: {published_basis}, laid out like its base mix"
+                if published_basis
+                else f"{QUANTS[quant].name}: tensor-by-tensor type mix from {a.layers} layers of {a.type}"
+            )
+            + f" ({w.total / GB:.2f} GB in memory, file {memory.file_bytes / GB:.2f} GB)",
+            "kv_cache": f"{kv.cells} cells x {kv.basis} = {kv.total / GB:.2f} GB",
+            "compute": "llama.cpp compute buffers: max(logits = vocab x 512 x 4 B, FFN activations) per device"
+            if eng.quant_family == "gguf"
+            else f"activation peak for {2048} tokens in 16-bit",
+            "overhead": RUNTIME_CONTEXT_NOTE + (f"; {eng.margin_note}" if eng.margin_note else ""),
+            "architecture": a.source or "catalogue",
+        }
+    )
     return Estimate(
         model=model,
         quant=quant,
