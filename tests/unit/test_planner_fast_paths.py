@@ -137,3 +137,24 @@ def test_estimates_without_their_basis_have_the_same_figures(catalog: Catalog) -
             assert full.basis and (full.speed is None or full.speed.basis)
             speed = None if full.speed is None else replace(full.speed, basis=())
             assert bare == replace(full, basis={}, speed=speed)
+
+
+def test_ranked_is_kept_per_model_list_and_made_again_when_it_changes(catalog: Catalog) -> None:
+    from dataclasses import replace
+
+    from llmtui.core.leaderboard import resolve_benchmark
+    from llmtui.core.plan import ranked
+
+    bench, query = resolve_benchmark(catalog, "AA Intelligence Index"), "use:chat fits"
+    first = ranked(catalog, bench, query)
+    assert first and ranked(catalog, bench, query) is first  # kept
+    values = [sc.value for _, sc in first]
+    assert values == sorted(values, reverse=True)
+    other = Catalog(models=list(catalog.models), devices=catalog.devices)
+    top, sc = first[0]
+    better = replace(top, id="x-better", name="X better", scores=(replace(sc, value=sc.value + 1000),))
+    other.models.append(better)  # the list grew: ranked again
+    assert ranked(other, bench, query)[0][0] is better
+    assert ranked(catalog, bench, query) is first  # the first catalogue's list is its own
+    fewer = Catalog(models=[m for m in catalog.models if m is not top], devices=catalog.devices)
+    assert top not in [m for m, _ in ranked(fewer, bench, query)]
