@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -351,7 +351,8 @@ def use_case_bests(
 ) -> tuple[UseCaseBest, ...]:
     """Each preset's first row on the leaderboard, the same as summarize() finds in preset_rows(), at a
     fraction of the cost. Models are taken by score (ties by name) and each row is estimated only when
-    the walk reaches it (`known`: the view's rows at this quant and context, reused), with only as much
+    the walk reaches it (`known`: the view's rows at this quant and context, reused for their fit; they
+    may lack speeds), its speed only for the row each preset shows, with only as much
     of the best-quant search as the sort needs. "What runs first" ranks by the class the best quant
     fits in, which is the class the smallest quant reaches (one placement, not a search), so the walk
     stops at the first model in the best class; the adjusted sort stops once no raw score times the
@@ -377,7 +378,15 @@ def use_case_bests(
         f = figures.get(k)
         if f is None:
             f = figures[k] = model_row(
-                m, build, quant=quant, ctx=c, benchmark=bench, kv_type=kv_type, engine=engine, with_best=False
+                m,
+                build,
+                quant=quant,
+                ctx=c,
+                benchmark=bench,
+                kv_type=kv_type,
+                engine=engine,
+                with_best=False,
+                with_speed=False,
             )
         return Row(m, score, f.quant, f.memory_bytes, f.status, f.decode_tps, f.roofline_tps, None, "", bench)
 
@@ -451,11 +460,10 @@ def use_case_bests(
         else:
             raise ValueError(f"preset {p.key}: sort '{p.sort}' has no fast path")
         if top is not None and top.score is not None:
-            out.append(
-                UseCaseBest(
-                    p.label, top.model.name, f"{top.score.key} {top.score.value:g}", top.decode_tps, top.model.id
-                )
-            )
+            tps = model_row(
+                top.model, build, quant=quant, ctx=c, benchmark=bench, kv_type=kv_type, engine=engine, with_best=False
+            ).decode_tps  # the walk needs no speed: only the row shown gets one
+            out.append(UseCaseBest(p.label, top.model.name, f"{top.score.key} {top.score.value:g}", tps, top.model.id))
         else:
             out.append(UseCaseBest(p.label, "—", "no scored model fits", None))
     return tuple(out)
@@ -467,9 +475,11 @@ def summarize(
     preset_rows_: Mapping[str, Sequence[object]] | None = None,
     *,
     bests: Sequence[UseCaseBest] | None = None,
+    tps: Callable[[Model], float | None] | None = None,
 ) -> BuildSummary:
     """Totals for a build from its leaderboard rows (llmtui.core.leaderboard.Row); each use case's best
-    is the first row its preset shows on the leaderboard (its filter, score, context and sort)."""
+    is the first row its preset shows on the leaderboard (its filter, score, context and sort).
+    `tps`: the decode speed of the biggest model on GPU, for rows made without speeds."""
     from .leaderboard import Row, sort_rows
     from .presets import PRESETS
     from .query import parse_query
@@ -478,7 +488,7 @@ def summarize(
     on_gpu = [r for r in rs if r.status == "gpu"]
     biggest = max(on_gpu, key=lambda r: r.model.params_b, default=None)
     price = build.price_usd
-    tps = biggest.decode_tps if biggest else None
+    speed = None if biggest is None else tps(biggest.model) if tps is not None else biggest.decode_tps
     best: list[UseCaseBest] = list(bests or ())
     for p in PRESETS if bests is None else ():
         q = parse_query(p.query)
@@ -499,8 +509,8 @@ def summarize(
         price_usd=price,
         power_w=build.power_w,
         biggest=biggest.model.name if biggest else "—",
-        biggest_tps=tps,
-        usd_per_tps=price / tps if price and tps else None,
+        biggest_tps=speed,
+        usd_per_tps=price / speed if price and speed else None,
         fits_gpu=len(on_gpu),
         fits_any=sum(1 for r in rs if r.status in ("gpu", "gpu+cpu", "cpu")),
         best=tuple(best),

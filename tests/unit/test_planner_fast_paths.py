@@ -158,3 +158,37 @@ def test_ranked_is_kept_per_model_list_and_made_again_when_it_changes(catalog: C
     assert ranked(catalog, bench, query) is first  # the first catalogue's list is its own
     fewer = Catalog(models=[m for m in catalog.models if m is not top], devices=catalog.devices)
     assert top not in [m for m, _ in ranked(fewer, bench, query)]
+
+
+@pytest.mark.parametrize("spec", BUILDS, ids=lambda s: " ".join(str(v) for v in s.values()))
+def test_overview_equals_the_full_leaderboards(catalog: Catalog, spec: dict[str, str]) -> None:
+    """overview() (every model's fit, speeds only for what it shows) equals the totals and bests of the
+    full leaderboards with every speed and best quant, and the hints from every model's full status."""
+    from llmtui.core.draft import overview
+    from llmtui.core.leaderboard import default_benchmark
+    from llmtui.core.plan import preset_rows, summarize
+
+    build = planned_build(catalog, **spec)  # type: ignore[arg-type]
+    kw = dict(quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
+    full = rows(catalog, build, **kw)  # type: ignore[arg-type]
+    want = summarize(build, full, preset_rows(catalog, build, known=full, **kw))  # type: ignore[arg-type]
+    got = overview(catalog, build, benchmark=default_benchmark(catalog), **kw)  # type: ignore[arg-type]
+    assert got.summary == want
+    assert got.hints == tuple(_reference_hints(catalog, build, "Q4_K_M", 8192, "llama.cpp"))
+    if want.fits_gpu:
+        assert want.biggest_tps and any(b.tps for b in want.best)  # speeds were compared, not only Nones
+
+
+def test_rows_without_speed_have_the_same_fit(catalog: Catalog) -> None:
+    from dataclasses import fields, replace
+
+    from llmtui.core.leaderboard import Row, _with_model
+
+    build = planned_build(catalog, gpu="2x RTX 3060 12GB", ram="64GB")
+    full = rows(catalog, build, with_best=False)
+    bare = rows(catalog, build, with_best=False, with_speed=False)
+    assert [replace(r, decode_tps=None, roofline_tps=None) for r in full] == bare
+    assert any(r.decode_tps for r in full)
+    r, m = full[0], catalog.models[1]
+    assert _with_model(r, m, None) == replace(r, model=m, score=None)  # every field carried over
+    assert len(fields(Row)) == 11  # a field added to Row must be added to _with_model too
