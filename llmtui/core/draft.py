@@ -139,14 +139,29 @@ def overview(
 ) -> Overview:
     """The planner's figures for a build, from the leaderboard's own rows and presets. Raises
     EstimateError when the engine cannot run the quant or KV type."""
-    from .leaderboard import rows
+    from .catalog.types import Model
+    from .leaderboard import model_row, rows
     from .plan import summarize, upgrade_hints, use_case_bests
 
+    # the fit of every model; the speed only of the ones shown (use_case_bests and the biggest)
     rs = rows(
-        catalog, build, quant=quant, ctx=ctx, benchmark=benchmark, kv_type=kv_type, engine=engine, with_best=False
+        catalog,
+        build,
+        quant=quant,
+        ctx=ctx,
+        benchmark=benchmark,
+        kv_type=kv_type,
+        engine=engine,
+        with_best=False,
+        with_speed=False,
     )
     bests = use_case_bests(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, known=rs)
-    summary = summarize(build, rs, bests=bests)  # the totals need no best quant
+
+    def tps(m: Model) -> float | None:
+        row = model_row(m, build, quant=quant, ctx=ctx, benchmark="", kv_type=kv_type, engine=engine, with_best=False)
+        return row.decode_tps
+
+    summary = summarize(build, rs, bests=bests, tps=tps)  # the totals need no best quant
     hints = upgrade_hints(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, known=rs)
     return Overview(build, summary, tuple(hints))
 

@@ -163,12 +163,24 @@ def model_row(
     with_best: bool = True,
     serving_users: int = 0,
     serving_filter: Callable[[Row], bool] | None = None,
+    with_speed: bool = True,
 ) -> Row:
+    """One model's row; with_speed=False leaves decode_tps and roofline_tps None (the fit alone)."""
     from .estimate import best_quant, estimate  # placement, speed: loaded when a row is estimated
 
     score = model.score(benchmark)
     try:
-        e = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False)
+        e = estimate(
+            model,
+            quant,
+            ctx,
+            build,
+            kv_type=kv_type,
+            engine=engine,
+            with_max_ctx=False,
+            with_speed=with_speed,
+            explain=False,
+        )
     except EstimateError:
         return Row(model, score, quant, 0, "n/a", None, None, None, "none", benchmark)
     if with_best:
@@ -194,6 +206,23 @@ def model_row(
     return row
 
 
+def _with_model(r: Row, m: Model, score: Score | None) -> Row:
+    """replace(r, model=m, score=score) for a fraction of its cost (thousands of rows a build)."""
+    return Row(
+        model=m,
+        score=score,
+        quant=r.quant,
+        memory_bytes=r.memory_bytes,
+        status=r.status,
+        decode_tps=r.decode_tps,
+        roofline_tps=r.roofline_tps,
+        best_quant=r.best_quant,
+        best_status=r.best_status,
+        benchmark=r.benchmark,
+        serving_tps=r.serving_tps,
+    )
+
+
 def rows(
     catalog: Catalog,
     build: Build,
@@ -207,8 +236,10 @@ def rows(
     with_best: bool = True,
     serving_users: int = 0,
     serving_filter: Callable[[Row], bool] | None = None,
+    with_speed: bool = True,
 ) -> list[Row]:
     """Every model estimated for the build; models that share an estimate_key are estimated once.
+    with_speed=False: the fit alone (decode_tps None), for a caller that needs the speed of a few.
     with_best=False leaves the best-quant search (the costly part) for with_best_quants(), so a
     screen can show the rest first. serving_users: also the aggregate decode of that many users at
     once (Row.serving_tps, the "throughput" sort), for the rows that fit and pass serving_filter (the
@@ -222,11 +253,19 @@ def rows(
         first = done.get(key)
         if first is None:
             first = done[key] = model_row(
-                m, build, quant=quant, ctx=ctx, benchmark=bench, kv_type=kv_type, engine=engine, with_best=with_best
+                m,
+                build,
+                quant=quant,
+                ctx=ctx,
+                benchmark=bench,
+                kv_type=kv_type,
+                engine=engine,
+                with_best=with_best,
+                with_speed=with_speed,
             )
             row = first
         else:
-            row = replace(first, model=m, score=m.score(bench))
+            row = _with_model(first, m, m.score(bench))
         fits = row.status in STATUS_ORDER and row.status != "none"
         if serving_users and fits and (serving_filter is None or serving_filter(row)):
             if key not in served:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -317,6 +317,29 @@ def preset_rows(
     return out
 
 
+_RANKED: dict[tuple[int, str, str], tuple[list[Model], int, list[tuple[Model, Score]]]] = {}
+
+
+def ranked(catalog: Catalog, bench: str, query: str) -> list[tuple[Model, Score]]:
+    """The models with a `bench` score that pass the query's model terms (those that need no
+    estimate), by score, ties by name: sort_rows' order. It depends on no build, so it is kept for
+    the catalogue's model list (by identity and length: a list grown or replaced is ranked again)."""
+    from .query import parse_query
+
+    key = (id(catalog.models), bench, query)
+    hit = _RANKED.get(key)
+    if hit is not None and hit[0] is catalog.models and hit[1] == len(catalog.models):
+        return hit[2]
+    q = parse_query(query)
+    out = [(m, sc) for m in catalog.models if (sc := m.score(bench)) is not None and q.matches_model(m)]
+    out.sort(key=lambda t: t[0].name.lower())
+    out.sort(key=lambda t: t[1].value, reverse=True)
+    if len(_RANKED) > 64:  # a few catalogues' presets; an old catalogue's lists go
+        _RANKED.clear()
+    _RANKED[key] = (catalog.models, len(catalog.models), out)
+    return out
+
+
 def use_case_bests(
     catalog: Catalog,
     build: Build,
@@ -329,7 +352,8 @@ def use_case_bests(
 ) -> tuple[UseCaseBest, ...]:
     """Each preset's first row on the leaderboard, the same as summarize() finds in preset_rows(), at a
     fraction of the cost. Models are taken by score (ties by name) and each row is estimated only when
-    the walk reaches it (`known`: the view's rows at this quant and context, reused), with only as much
+    the walk reaches it (`known`: the view's rows at this quant and context, reused for their fit; they
+    may lack speeds), its speed only for the row each preset shows, with only as much
     of the best-quant search as the sort needs. "What runs first" ranks by the class the best quant
     fits in, which is the class the smallest quant reaches (one placement, not a search), so the walk
     stops at the first model in the best class; the adjusted sort stops once no raw score times the
@@ -355,7 +379,15 @@ def use_case_bests(
         f = figures.get(k)
         if f is None:
             f = figures[k] = model_row(
-                m, build, quant=quant, ctx=c, benchmark=bench, kv_type=kv_type, engine=engine, with_best=False
+                m,
+                build,
+                quant=quant,
+                ctx=c,
+                benchmark=bench,
+                kv_type=kv_type,
+                engine=engine,
+                with_best=False,
+                with_speed=False,
             )
         return Row(m, score, f.quant, f.memory_bytes, f.status, f.decode_tps, f.roofline_tps, None, "", bench)
 
@@ -386,10 +418,7 @@ def use_case_bests(
         c = p.ctx or ctx
         bench = resolve_benchmark(catalog, p.benchmark)
         q = parse_query(p.query)
-        scored = [(m, sc) for m in catalog.models if (sc := m.score(bench)) is not None and q.matches_model(m)]
-        scored.sort(key=lambda t: name(t[0]))
-        scored.sort(key=lambda t: t[1].value, reverse=True)  # by score, ties by name: sort_rows' order
-        walk = (r for m, sc in scored if q.matches_row(r := row(m, sc, bench, c)))
+        walk = (r for m, sc in ranked(catalog, bench, p.query) if q.matches_row(r := row(m, sc, bench, c)))
         top: Row | None = None
         if p.sort == "runnable":
             best_key = -1
@@ -432,11 +461,10 @@ def use_case_bests(
         else:
             raise ValueError(f"preset {p.key}: sort '{p.sort}' has no fast path")
         if top is not None and top.score is not None:
-            out.append(
-                UseCaseBest(
-                    p.label, top.model.name, f"{top.score.key} {top.score.value:g}", top.decode_tps, top.model.id
-                )
-            )
+            tps = model_row(
+                top.model, build, quant=quant, ctx=c, benchmark=bench, kv_type=kv_type, engine=engine, with_best=False
+            ).decode_tps  # the walk needs no speed: only the row shown gets one
+            out.append(UseCaseBest(p.label, top.model.name, f"{top.score.key} {top.score.value:g}", tps, top.model.id))
         else:
             out.append(UseCaseBest(p.label, "—", "no scored model fits", None))
     return tuple(out)
@@ -448,9 +476,11 @@ def summarize(
     preset_rows_: Mapping[str, Sequence[object]] | None = None,
     *,
     bests: Sequence[UseCaseBest] | None = None,
+    tps: Callable[[Model], float | None] | None = None,
 ) -> BuildSummary:
     """Totals for a build from its leaderboard rows (llmtui.core.leaderboard.Row); each use case's best
-    is the first row its preset shows on the leaderboard (its filter, score, context and sort)."""
+    is the first row its preset shows on the leaderboard (its filter, score, context and sort).
+    `tps`: the decode speed of the biggest model on GPU, for rows made without speeds."""
     from .leaderboard import Row, sort_rows
     from .presets import PRESETS
     from .query import parse_query
@@ -459,7 +489,7 @@ def summarize(
     on_gpu = [r for r in rs if r.status == "gpu"]
     biggest = max(on_gpu, key=lambda r: r.model.params_b, default=None)
     price = build.price_usd
-    tps = biggest.decode_tps if biggest else None
+    speed = None if biggest is None else tps(biggest.model) if tps is not None else biggest.decode_tps
     best: list[UseCaseBest] = list(bests or ())
     for p in PRESETS if bests is None else ():
         q = parse_query(p.query)
@@ -480,8 +510,8 @@ def summarize(
         price_usd=price,
         power_w=build.power_w,
         biggest=biggest.model.name if biggest else "—",
-        biggest_tps=tps,
-        usd_per_tps=price / tps if price and tps else None,
+        biggest_tps=speed,
+        usd_per_tps=price / speed if price and speed else None,
         fits_gpu=len(on_gpu),
         fits_any=sum(1 for r in rs if r.status in ("gpu", "gpu+cpu", "cpu")),
         best=tuple(best),
@@ -502,7 +532,7 @@ def upgrade_hints(
     small upgrade moves fully onto the GPU (or, for RAM, into running at all). `known`: the build's
     leaderboard rows at this quant and context (their fit is the status now). A model already fully
     on GPU cannot gain, and models sharing an estimate key are placed once per option."""
-    from .estimate import STATUS_ORDER, fit_status
+    from .estimate import STATUS_ORDER, fit_status, on_gpu
     from .leaderboard import Row, estimate_key
 
     placed: dict[tuple[object, ...], str] = {}
@@ -516,12 +546,50 @@ def upgrade_hints(
                 placed[k] = "none"
         return placed[k]
 
+    on: dict[tuple[object, ...], bool] = {}
+
+    def gpu(m: Model, b: Build) -> bool:  # status(m, b) == "gpu", from the placement's first step
+        k = (*estimate_key(m, quant), id(b))
+        if k not in on:
+            if k in placed:
+                on[k] = placed[k] == "gpu"
+            else:
+                try:
+                    on[k] = on_gpu(m, quant, ctx, b, kv_type, engine)
+                except EstimateError:
+                    on[k] = False
+        return on[k]
+
     given = {r.model.id: r.status for r in known if isinstance(r, Row)}
     now = {
         m.id: ("none" if given[m.id] == "n/a" else given[m.id]) if m.id in given else status(m, build)
         for m in catalog.models
     }
     hints: list[str] = []
+    for label, b in upgrade_options(catalog, build):
+        gained: list[tuple[float, str, str]] = []
+        for m in catalog.models:
+            before = now[m.id]
+            if before == "gpu":
+                continue  # nothing to gain
+            # with offload or on the CPU now, a model gains only by moving fully onto the GPU
+            after = status(m, b) if before == "none" else "gpu" if gpu(m, b) else before
+            if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
+                gained.append((m.params_b, m.name, after))
+        if gained:
+            gained.sort(reverse=True)
+            _, name, after = gained[0]
+            where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
+            more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
+            hints.append(f"{label}: {name} at {quant} {where}{more}")
+        else:
+            hints.append(f"{label}: no new model at {quant}")
+    return hints
+
+
+def upgrade_options(catalog: Catalog, build: Build) -> list[tuple[str, Build]]:
+    """The small upgrades upgrade_hints() tries, each with its label: one more of the first dedicated
+    GPU (or the next memory size of a Mac), 64 GiB more RAM, one more machine."""
     options: list[tuple[str, Build]] = []
     dedicated = [g for g in build.gpus if not g.unified]
     if dedicated:
@@ -554,21 +622,4 @@ def upgrade_hints(
         )
     if build.gpus:
         options.append((f"{build.machines + 1} machines", replace(build, machines=build.machines + 1)))
-    for label, b in options:
-        gained: list[tuple[float, str, str]] = []
-        for m in catalog.models:
-            before = now[m.id]
-            if before == "gpu":
-                continue  # nothing to gain
-            after = status(m, b)
-            if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
-                gained.append((m.params_b, m.name, after))
-        if gained:
-            gained.sort(reverse=True)
-            _, name, after = gained[0]
-            where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
-            more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
-            hints.append(f"{label}: {name} at {quant} {where}{more}")
-        else:
-            hints.append(f"{label}: no new model at {quant}")
-    return hints
+    return options

@@ -20,6 +20,7 @@ _FROM = {
         "estimate",
         "fit_status",
         "max_context",
+        "on_gpu",
     ),
     ".status": ("STATUS_ORDER", "EstimateError"),
     ".engines": ("ENGINES", "find_engine", "engine_kv", "engine_quant", "engine_quants", "quant_order"),
@@ -51,7 +52,17 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what mypy reads; at run time __getattr__ loads the same names
-    from .api import DeviceUse, Estimate, Memory, best_quant, check_quant, estimate, fit_status, max_context
+    from .api import (
+        DeviceUse,
+        Estimate,
+        Memory,
+        best_quant,
+        check_quant,
+        estimate,
+        fit_status,
+        max_context,
+        on_gpu,
+    )
     from .engines import ENGINES, engine_kv, engine_quant, engine_quants, find_engine, quant_order
     from .kv import KV_NOTES, KV_TYPES, kv_cache
     from .quant import BEST_QUANT_ORDER, QUANTS, TABLE_QUANTS, find_quant

@@ -21,7 +21,16 @@ from .engines import (  # noqa: F401  (engine_* are part of this module's interf
 )
 from .kv import CTX_PAD, KV_TYPES, kv_cache, pad
 from .now import NowFit, fit_now
-from .placement import Placement, _llama_compute, activation_bytes, build_slots, place_llamacpp, place_mlx, place_vllm
+from .placement import (
+    Placement,
+    _llama_compute,
+    activation_bytes,
+    build_slots,
+    on_gpu_llamacpp,
+    place_llamacpp,
+    place_mlx,
+    place_vllm,
+)
 from .quant import QUANTS, Quant
 from .speed import Speed, estimate_speed
 from .status import STATUS_ORDER, EstimateError
@@ -258,6 +267,19 @@ def fit_status(
     return place(model, _effective_quant(quant, eng), ctx, build, kv_type, eng)[0].status
 
 
+def on_gpu(model: Model, quant: str, ctx: int, build: Build, kv_type: str = "f16", engine: str = "llama.cpp") -> bool:
+    """fit_status(...) == "gpu", for less: on llama.cpp and Ollama only the placement's first step
+    (the offload searches run only when it fails)."""
+    eng = ENGINES[engine]
+    quant = _effective_quant(quant, eng)
+    if eng.name in ("vllm", "mlx"):
+        return place(model, quant, ctx, build, kv_type, eng)[0].status == "gpu"
+    w = model_weights(model, quant)[0]
+    kv = kv_cache(model.arch, ctx, kv_type, eng.name, 1)
+    gpus, cpu = build_slots(build, eng)
+    return on_gpu_llamacpp(model.arch, w, kv, gpus, cpu)
+
+
 def max_context(model: Model, quant: str, build: Build, kv_type: str, engine: Engine, at_least: str) -> int:
     """The largest context (a multiple of the engine's padding, at most the model's) that keeps the
     placement status at least `at_least`; 0 when even the smallest context does not."""
@@ -296,10 +318,13 @@ def estimate(
     with_speed: bool = True,
     parallel: int = 1,
     with_now: bool = False,
+    explain: bool = True,
 ) -> Estimate:
     """`parallel`: sequences served at once (llama-server -np, vLLM max-num-seqs) sharing `ctx` cells;
     each adds its own recurrent state (and window of a sliding-window layer). `with_now`: on a
-    detected machine, also the fit with the memory free now and which holder to stop (Estimate.now)."""
+    detected machine, also the fit with the memory free now and which holder to stop (Estimate.now).
+    explain=False: the figures without the lines saying how they were found (Estimate.basis and
+    Speed.basis empty), for callers that show only figures (leaderboard rows)."""
     eng = ENGINES.get(engine)
     if eng is None:
         raise EstimateError(f"unknown engine '{engine}' (use one of {', '.join(ENGINES)})")
@@ -352,6 +377,7 @@ def estimate(
             kv_type=kv_type,
             prompt_tokens=min(prompt_tokens, ctx),
             active_params=model.active_params_b * 1e9,
+            explain=explain,
         )
     now_fit = None
     if with_now:
@@ -361,20 +387,24 @@ def estimate(
     max_ctx = None
     if with_max_ctx:
         max_ctx = max_context(model, quant, asked, kv_type, eng, p.status if p.status != "none" else "cpu")
-    basis = {
-        "weights": (
-            f"{QUANTS[quant].name}: {published_basis}, laid out like its base mix"
-            if published_basis
-            else f"{QUANTS[quant].name}: tensor-by-tensor type mix from {a.layers} layers of {a.type}"
-        )
-        + f" ({w.total / GB:.2f} GB in memory, file {memory.file_bytes / GB:.2f} GB)",
-        "kv_cache": f"{kv.cells} cells x {kv.basis} = {kv.total / GB:.2f} GB",
-        "compute": "llama.cpp compute buffers: max(logits = vocab x 512 x 4 B, FFN activations) per device"
-        if eng.quant_family == "gguf"
-        else f"activation peak for {2048} tokens in 16-bit",
-        "overhead": RUNTIME_CONTEXT_NOTE + (f"; {eng.margin_note}" if eng.margin_note else ""),
-        "architecture": a.source or "catalogue",
-    }
+    basis = (
+        {}
+        if not explain
+        else {
+            "weights": (
+                f"{QUANTS[quant].name}: {published_basis}, laid out like its base mix"
+                if published_basis
+                else f"{QUANTS[quant].name}: tensor-by-tensor type mix from {a.layers} layers of {a.type}"
+            )
+            + f" ({w.total / GB:.2f} GB in memory, file {memory.file_bytes / GB:.2f} GB)",
+            "kv_cache": f"{kv.cells} cells x {kv.basis} = {kv.total / GB:.2f} GB",
+            "compute": "llama.cpp compute buffers: max(logits = vocab x 512 x 4 B, FFN activations) per device"
+            if eng.quant_family == "gguf"
+            else f"activation peak for {2048} tokens in 16-bit",
+            "overhead": RUNTIME_CONTEXT_NOTE + (f"; {eng.margin_note}" if eng.margin_note else ""),
+            "architecture": a.source or "catalogue",
+        }
+    )
     return Estimate(
         model=model,
         quant=quant,

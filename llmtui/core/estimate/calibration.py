@@ -29,8 +29,11 @@ FLOOR = {"bw": 1.0, "cpu_bw": 1.0, "attn": 0.0, "pp": 1.0, "pp_cpu": 1.0, "pp_pc
 
 @dataclass(frozen=True)
 class Table:
+    """Fitted coefficients; not changed once made (coef() keeps what each key resolved to)."""
+
     values: dict[str, float]
     counts: dict[str, int] = field(default_factory=dict)
+    _coefs: dict[tuple[str, ...], float] = field(default_factory=dict, compare=False, repr=False)
 
     def _find(self, key: tuple[str, ...]) -> str | None:
         for n in range(len(key), 0, -1):
@@ -40,9 +43,12 @@ class Table:
         return None
 
     def coef(self, key: tuple[str, ...]) -> float:
-        k = self._find(key)
-        value = self.values[k] if k is not None else DEFAULTS.get(key[0], 0.0)
-        return max(FLOOR.get(key[0], 0.0), value)
+        c = self._coefs.get(key)
+        if c is None:
+            k = self._find(key)
+            value = self.values[k] if k is not None else DEFAULTS.get(key[0], 0.0)
+            c = self._coefs[key] = max(FLOOR.get(key[0], 0.0), value)
+        return c
 
     def points(self, key: tuple[str, ...]) -> int:
         k = self._find(key)

@@ -293,9 +293,12 @@ def _split_layers(
     cpu: Slot | None,
     *,
     with_output: bool = True,
+    probe: bool = False,
 ) -> bool:
     """Put layers lo..hi-1 (and, with_output, the output tensor) on the GPUs, contiguous, in
-    proportion to what each can hold. Returns whether every GPU stays within its usable memory."""
+    proportion to what each can hold. Returns whether every GPU stays within its usable memory.
+    probe: the caller keeps the layout only when the answer is yes (it resets the slots otherwise),
+    so when the bytes exceed what all the GPUs hold together it returns False laying nothing out."""
     multi = len(gpus) > 1
     for g in gpus:
         g.overhead_bytes = _overhead(g)
@@ -313,7 +316,7 @@ def _split_layers(
     output = w.output_bytes if with_output else 0
     total_need = need(hi) + output
     cap_sum = sum(max(0, c) for c in caps)
-    if cap_sum <= 0:
+    if cap_sum <= 0 or (probe and total_need > cap_sum):  # a GPU within its memory holds at most its cap
         return False
     # Targets in proportion to capacity; the last GPU also carries the output tensor.
     bounds = [lo]
@@ -341,19 +344,51 @@ def _cpu_compute(a: Arch, holds_output: bool) -> int:
     return max(act, logits_bytes(a)) if holds_output else act
 
 
+def _all_on_gpus(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot | None, slots: list[Slot]) -> bool:
+    """Step 1 of place_llamacpp: every layer and the output on the GPUs; whether they hold it."""
+    _reset(slots)
+    return _split_layers(a, w, kv, gpus, 0, a.layers, 0, cpu, probe=True)
+
+
+def on_gpu_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot | None) -> bool:
+    """Whether place_llamacpp's status is "gpu", from its first step alone (the offload searches
+    that follow it only run when that step fails): the model fits on the GPUs and the host RAM
+    holds what stays there (the token embeddings). Leaves the slots as that step put them."""
+    slots = [*gpus, *([cpu] if cpu else [])]
+    if not gpus or not _all_on_gpus(a, w, kv, gpus, cpu, slots):
+        return False
+    if cpu is None:
+        return True
+    _host_part(a, w, cpu)
+    return cpu.fits
+
+
+def _host_part(a: Arch, w: Weights, cpu: Slot) -> None:
+    """What host RAM holds besides its layers, once a placement is chosen: the token embeddings
+    (and the compute buffer when it works on layers or the output)."""
+    cpu.weights_bytes += w.embd_bytes
+    cpu.holds_embd = True
+    if cpu.holds_output and a.tied_embeddings:
+        # a tied output is a copy of token_embd for the GPU; on the CPU the one mapped table serves both
+        cpu.weights_bytes -= min(w.tied_copy_bytes, w.output_bytes)
+    if cpu.layers or cpu.holds_output or cpu.expert_bytes:
+        cpu.compute_bytes = _cpu_compute(a, cpu.holds_output)
+
+
+def _room(w: Weights, kv: KVCache, n: int, slots: list[Slot]) -> bool:
+    """Whether all the slots together could hold the layers' weights and KV cache. Every placement of
+    place_llamacpp puts them all somewhere, so when they cannot, none fits and its searches are
+    skipped (the answer is the same)."""
+    return w.layer_prefix[n] + kv.prefix[n] <= sum(max(0, s.usable_bytes) for s in slots)
+
+
 def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot | None, engine: Engine) -> Placement:
     n = a.layers
     slots = [*gpus, *([cpu] if cpu else [])]
 
     def finish(status: str, **kw: object) -> Placement:
         if cpu is not None:
-            cpu.weights_bytes += w.embd_bytes
-            cpu.holds_embd = True
-            if cpu.holds_output and a.tied_embeddings:
-                # a tied output is a copy of token_embd for the GPU; on the CPU the one mapped table serves both
-                cpu.weights_bytes -= min(w.tied_copy_bytes, w.output_bytes)
-            if cpu.layers or cpu.holds_output or cpu.expert_bytes:
-                cpu.compute_bytes = _cpu_compute(a, cpu.holds_output)
+            _host_part(a, w, cpu)
         p = Placement(status, slots, engine.name, **kw)  # type: ignore[arg-type]
         if cpu is not None and not cpu.fits:
             _reset(slots)
@@ -363,10 +398,10 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
     def split() -> tuple[float, ...]:
         return _norm_split(tuple(len(g.layers) for g in gpus))
 
-    if gpus:
+    room = _room(w, kv, n, slots)
+    if gpus and room:
         # 1. Everything on the GPUs.
-        _reset(slots)
-        if _split_layers(a, w, kv, gpus, 0, n, 0, cpu):
+        if _all_on_gpus(a, w, kv, gpus, cpu, slots):
             return finish("gpu", n_gpu_layers=n + 1, tensor_split=split())
         # 2. MoE: keep the experts of the first N layers in RAM (--n-cpu-moe N), the rest on GPU.
         if a.is_moe and cpu is not None and engine.expert_offload:
@@ -375,7 +410,7 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
             while lo <= hi:
                 mid = (lo + hi) // 2
                 _reset(slots)
-                if _split_layers(a, w, kv, gpus, 0, n, moe_layers[mid - 1] + 1, cpu):
+                if _split_layers(a, w, kv, gpus, 0, n, moe_layers[mid - 1] + 1, cpu, probe=True):
                     best, hi = mid, mid - 1
                 else:
                     lo = mid + 1
@@ -392,7 +427,7 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
             while lo <= hi:
                 mid = (lo + hi) // 2
                 _reset(slots)
-                if _partial(a, w, kv, gpus, cpu, mid):
+                if _partial(a, w, kv, gpus, cpu, mid, probe=True):
                     best, lo = mid, mid + 1
                 else:
                     hi = mid - 1
@@ -403,7 +438,7 @@ def place_llamacpp(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot
                 if p.status != "none":
                     return p
     # 4. CPU only.
-    if cpu is not None:
+    if cpu is not None and room:
         _reset(slots)
         _assign_range(cpu, 0, n, w, kv, 0, None)
         cpu.weights_bytes += w.output_bytes
@@ -467,10 +502,10 @@ def place_llamacpp_flags(
     return p
 
 
-def _partial(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot, k: int) -> bool:
+def _partial(a: Arch, w: Weights, kv: KVCache, gpus: list[Slot], cpu: Slot, k: int, *, probe: bool = False) -> bool:
     """The last k layers on the GPUs (llama.cpp's -ngl k keeps the output layer on the CPU)."""
     n = a.layers
-    ok = _split_layers(a, w, kv, gpus, n - k, n, 0, None, with_output=False)
+    ok = _split_layers(a, w, kv, gpus, n - k, n, 0, None, with_output=False, probe=probe)
     _assign_range(cpu, 0, n - k, w, kv, 0, None)
     cpu.weights_bytes += w.output_bytes
     cpu.holds_output = True

@@ -181,7 +181,10 @@ def serving(
 
     if not 1 <= concurrency <= MAX_USERS:
         raise EstimateError(f"concurrency must be between 1 and {MAX_USERS}, got {concurrency}")
-    one = estimate(model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False, with_speed=False)
+    # the figures of these estimates are used, never the lines saying how they were found (explain)
+    one = estimate(
+        model, quant, ctx, build, kv_type=kv_type, engine=engine, with_max_ctx=False, with_speed=False, explain=False
+    )
     eng = ENGINES[engine]  # estimate() has checked the engine
     quant = one.quant
     d = ctx if depth is None else min(depth, ctx)
@@ -217,6 +220,7 @@ def serving(
         depth=d,
         prompt_tokens=p,
         with_max_ctx=False,
+        explain=False,
     )
     empty = estimate(
         model,
@@ -229,6 +233,7 @@ def serving(
         depth=0,
         prompt_tokens=LLAMA_N_BATCH,  # a whole batch: prefill's per-batch weight reads spread over it
         with_max_ctx=False,
+        explain=False,
     )
     if served.speed is None or empty.speed is None:
         return Serving(engine, ctx, concurrency, most, memory_limit, None, None, None, p, d, one.status)

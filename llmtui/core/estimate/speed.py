@@ -275,7 +275,10 @@ def estimate_speed(
     kv_type: str,
     prompt_tokens: int,
     active_params: float,
+    explain: bool = True,
 ) -> Speed | None:
+    """explain=False: the figures without Speed.basis, the lines that say how they were found (a
+    leaderboard row shows none of them, and writing them costs about as much as the figures)."""
     if p.status == "none":
         return None
     slots = [s for s in p.used_slots if s.layers or s.holds_output or s.expert_bytes]
@@ -283,12 +286,13 @@ def estimate_speed(
     if t_roof <= 0:
         return None
     t_exp = seconds(terms, cal.DECODE)
-    basis = _decode_basis(terms, slots)
+    basis = _decode_basis(terms, slots) if explain else []
     hops = len({s.machine for s in slots}) - 1
     if hops > 0:
         gbs, latency_ms, label = NETWORKS[build.network]
         t_exp += hops * (latency_ms * 1e-3 + a.hidden * 2 / (gbs * 1e9))
-        basis.append(f"network: {hops} hop(s) per token over {label}, {latency_ms:g} ms each (assumed)")
+        if explain:
+            basis.append(f"network: {hops} hop(s) per token over {label}, {latency_ms:g} ms each (assumed)")
     roofline = 1.0 / t_roof
     expected = min(roofline, 1.0 / t_exp)
     kind = regime(p, slots)
@@ -316,7 +320,8 @@ def estimate_speed(
     if p.engine not in ("llama.cpp", "ollama"):
         basis.insert(1, f"coefficients fitted to llama.cpp runs, applied to {p.engine} as an assumption")
     prefill, ttft = _prefill(a, w, p, active_params, prompt_tokens, basis, build)
-    return Speed(low, expected, high, roofline, prefill, ttft, depth, tuple(basis), prompt_tokens, calibrated, kind)
+    said = tuple(basis) if explain else ()
+    return Speed(low, expected, high, roofline, prefill, ttft, depth, said, prompt_tokens, calibrated, kind)
 
 
 def _fit_note(key: tuple[str, ...]) -> str:
