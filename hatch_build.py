@@ -1,6 +1,6 @@
 """Build hook (hatchling): what the very first start after installing would otherwise compute, computed
-once here (llmtui/core/prebuilt.py): the bundled catalogue parsed and checked, and its architectures'
-weight sizes at the default quant.
+once here (llmtui/core/prebuilt.py): the bundled catalogue parsed and checked, its architectures'
+weight sizes at the default quant, and the reference tables llmtui reads as it runs, as JSON.
 
 A wheel gets the files in llmtui/data/; an editable install writes them into the checkout's data/
 (git-ignored). If they cannot be written the build still succeeds: llmtui then computes them at its
@@ -37,4 +37,4 @@ class CatalogBundleHook(BuildHookInterface):
             print(f"llmtui build hook: {line}", file=sys.stderr)
         if version != "editable":
             for path in written:
-                build_data["force_include"][str(path)] = f"llmtui/data/{path.name}"
+                build_data["force_include"][str(path)] = f"llmtui/data/{path.relative_to(out).as_posix()}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -103,11 +102,12 @@ class Launch:
 
 @lru_cache(maxsize=1)
 def _repos() -> dict[str, dict[str, str]]:
+    from .prebuilt import load_toml
+
     path = bundled_data_dir() / "reference" / "repos.toml"
     try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
+        doc = load_toml(path)
+    except (OSError, ValueError):
         return {}
     return {r["model"]: r for r in doc.get("repos", []) if isinstance(r, dict) and "model" in r}
 

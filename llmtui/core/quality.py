@@ -61,9 +61,10 @@ class _Class:
 
 @cache
 def _classes(path: Path | None = None) -> tuple[_Class, ...]:
-    from .boundary.reader import read_toml
+    from .boundary.text import clean_tree
+    from .prebuilt import load_toml
 
-    doc = read_toml(path or bundled_data_dir() / "quality" / "quant_loss.toml", what="quant loss table")
+    doc = clean_tree(load_toml(path or bundled_data_dir() / "quality" / "quant_loss.toml"))
     out = []
     for c in doc.get("classes", []):
         pts = {

@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
-    """The bundled catalogue's TOML in a folder of its own (its pre-parsed files are written there)."""
+    """The bundled data's TOML in a folder of its own (its pre-parsed files are written there)."""
     d = tmp_path / "data"
-    for sub in ("models", "hardware"):
-        shutil.copytree(bundled_data_dir() / sub, d / sub)
+    for sub in ("models", "hardware", "quality", "reference"):
+        shutil.copytree(bundled_data_dir() / sub, d / sub, ignore=shutil.ignore_patterns("*.parsed.json"))
     return d
 
 
@@ -39,7 +39,8 @@ def _parsed(data_dir: Path) -> load_mod.Catalog:
 
 def test_the_pre_parsed_catalogue_equals_a_parse_field_for_field(data_copy: Path) -> None:
     written, said = prebuilt.write(data_copy, data_copy)
-    assert [p.name for p in written] == [bundle.NAME, cache.BUNDLE], said
+    tables = [prebuilt.parsed_copy(data_copy / rel) for rel in prebuilt.TOML]
+    assert written == [data_copy / bundle.NAME, data_copy / cache.BUNDLE, *tables], said
     back = bundle.read(data_copy)
     assert back is not None
     parsed = _parsed(data_copy)
@@ -113,8 +114,28 @@ def test_the_stored_weight_sizes_are_read_instead_of_computed(data_copy: Path, m
     clear_cache()
 
 
+def test_the_reference_tables_read_back_as_tomllib_parses_them_and_only_while_current(data_copy: Path) -> None:
+    import tomllib
+
+    prebuilt.write(data_copy, data_copy)
+    for rel in prebuilt.TOML:
+        path = data_copy / rel
+        assert prebuilt.parsed_copy(path).is_file()
+        assert prebuilt.load_toml(path) == tomllib.loads(path.read_text("utf-8"))
+    path = data_copy / "quality" / "quant_loss.toml"
+    path.write_text(path.read_text() + "\n[[classes]]\nname = 'added after the build'\n")
+    doc = prebuilt.load_toml(path)  # the copy no longer matches these bytes: parsed again
+    assert doc["classes"][-1]["name"] == "added after the build"
+    prebuilt.parsed_copy(path).write_text("{not json")
+    assert prebuilt.load_toml(path) == doc
+    with pytest.raises(ValueError):
+        bad = data_copy / "reference" / "broken.toml"
+        bad.write_text("x = [")
+        prebuilt.load_toml(bad)
+
+
 def test_a_wheel_carries_both_files_made_from_its_data(tmp_path: Path) -> None:
-    """The build hook as pip runs it: the wheel holds the pre-parsed files, keyed to the data it ships."""
+    """The build hook as pip runs it: the wheel holds the pre-computed files, keyed to the data it ships."""
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.parsed.json", "tests"))
     out = subprocess.run(
@@ -139,6 +160,8 @@ def test_a_wheel_carries_both_files_made_from_its_data(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
         assert f"llmtui/data/{bundle.NAME}" in names and f"llmtui/data/{cache.BUNDLE}" in names
+        for rel in prebuilt.TOML:
+            assert f"llmtui/data/{prebuilt.parsed_copy(Path(rel)).as_posix()}" in names
         doc = json.loads(z.read(f"llmtui/data/{bundle.NAME}"))
         weights_doc = json.loads(z.read(f"llmtui/data/{cache.BUNDLE}"))
     assert doc["digest"] == bundle.digest(src / "data")

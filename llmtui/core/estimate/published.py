@@ -42,15 +42,14 @@ class Published:
 
 @lru_cache(maxsize=1)
 def _table() -> dict[tuple[str, str], Published]:
-    import tomllib  # the first look-up of a published size reads the tables, not the import
+    from ..prebuilt import load_toml  # as JSON when llmtui's build pre-parsed them (~20x faster)
 
     out: dict[tuple[str, str], Published] = {}
     for name in REFERENCE_FILES:
         path = bundled_data_dir() / "reference" / f"{name}.toml"
         try:
-            with path.open("rb") as fh:
-                files = tomllib.load(fh).get("files", [])
-        except (OSError, tomllib.TOMLDecodeError):
+            files = load_toml(path).get("files", [])
+        except (OSError, ValueError):
             continue
         for f in files:
             q = str(f.get("quant", ""))
