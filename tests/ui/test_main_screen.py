@@ -593,3 +593,25 @@ async def test_the_inference_servers_are_asked_once_the_first_leaderboard_is_on_
         assert events.count("detect") == 1, events
         machine = main_of(app).state.machine
         assert machine is not None and any(src.name == "servers" for src in machine.sources)
+
+
+@pytest.mark.parametrize("limit, in_worker", [(500, False), (0, True)])
+async def test_the_first_figures_are_computed_before_the_first_frame_for_a_small_catalogue(
+    make_app, monkeypatch: pytest.MonkeyPatch, limit: int, in_worker: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """No kept rows: up to SYNC_FIRST_ROWS models the first figures are worked out at mount, so the
+    first frame already has them; past it (here 0) a worker computes them, as every later change does."""
+    from llmtui.ui.screens import main as main_screen
+
+    monkeypatch.setattr(main_screen, "SYNC_FIRST_ROWS", limit)
+    calls: list[object] = []
+    real = MainScreen._compute_rows
+    monkeypatch.setattr(MainScreen, "_compute_rows", lambda self, st: calls.append(st) or real(self, st))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = main_of(app)
+        if not in_worker:  # right after mount: figures, not placeholders
+            assert main.all_rows and not main.rows_pending and main.all_rows[0].memory_bytes > 0
+        await settle(pilot)
+        assert (len(calls) == 1) is in_worker
+        assert all(r.best_status != "…" for r in main.all_rows)
