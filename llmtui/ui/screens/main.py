@@ -235,17 +235,15 @@ class MainScreen(Screen[None]):
         if not self._figures_shown and len(self.catalog.models) <= SYNC_FIRST_ROWS:
             # The first figures, before anything is on screen: computed here rather than in a worker
             # while placeholder frames are drawn and drawn again (~100 ms of the first start's CPU)
-            first = self._first_pass(st)
-            self._first_rows(first, st)
-            if st.sort != "throughput":
-                rows_cache.write(self.catalog, st.build, first, **_estimate_settings(st))
+            self._first_rows(self._first_pass(st), st)
             return
         self._compute_rows(st)
 
     def _first_pass(self, st: ViewState) -> list[Row]:
-        """Every row's figures at the view's quant; the best quants are left PENDING."""
+        """Every row's figures at the view's quant, kept for the next start; the best quants are left
+        PENDING."""
         assert st.build is not None
-        return rows(
+        first = rows(
             self.catalog,
             st.build,
             quant=st.quant,
@@ -257,15 +255,15 @@ class MainScreen(Screen[None]):
             serving_users=SERVING_USERS if st.sort == "throughput" else 0,
             serving_filter=_query_filter(st.full_query()),
         )
+        if st.sort != "throughput":
+            rows_cache.write(self.catalog, st.build, first, **_estimate_settings(st))
+        return first
 
     @work(thread=True, exclusive=True, group="rows", description="rows")
     def _compute_rows(self, st: ViewState) -> None:
         first = self._first_pass(st)
-        if get_current_worker().is_cancelled:
-            return
-        self.app.call_from_thread(self._first_rows, first, st)
-        if st.sort != "throughput":
-            rows_cache.write(self.catalog, st.build, first, **_estimate_settings(st))
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._first_rows, first, st)
 
     def _first_rows(self, first: list[Row], st: ViewState) -> None:
         self._rows_ready(first, False)
