@@ -4,9 +4,10 @@ quants included, without estimating anything.
 
 A leaderboard is read back only under the key it was stored with, which holds everything its rows
 depend on: llmtui's version and the files of its core and of the reference data the estimator reads
-(path, time, size), the catalogue's models as the estimator sees them (ids, architectures, active
-parameters, files), the build less its live readings (free memory, available RAM and what holds the
-GPUs: the leaderboard places on total memory), and the settings. Anything else means "not cached".
+(path, time, size), the catalogue (for one loaded from files, those files: Catalog.fingerprint; else
+its models as the estimator sees them: ids, architectures, active parameters, files), the build less
+its live readings (free memory, available RAM and what holds the GPUs: the leaderboard places on
+total memory), and the settings. Anything else means "not cached".
 Leaderboards with a serving figure (the throughput sort) are not kept: they depend on the query too.
 """
 
@@ -46,6 +47,8 @@ _digests: dict[int, tuple[list[Any], str]] = {}  # id(catalog.models) -> (that l
 
 
 def _catalog_digest(catalog: Catalog) -> str:
+    if catalog.fingerprint:  # loaded from files: what they were is what the models are
+        return catalog.fingerprint
     known = _digests.get(id(catalog.models))
     if known is not None and known[0] is catalog.models:
         return known[1]

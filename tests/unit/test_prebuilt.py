@@ -167,3 +167,42 @@ def test_a_wheel_carries_both_files_made_from_its_data(tmp_path: Path) -> None:
     assert doc["digest"] == bundle.digest(src / "data")
     assert weights_doc["digest"] == cache._digest()
     assert len(doc["data"]["models"]) == len(_parsed(src / "data").models)
+
+
+def test_a_loaded_catalogue_is_fingerprinted_by_its_files_and_the_rows_cache_keys_on_it(
+    data_copy: Path, tmp_path: Path
+) -> None:
+    from llmtui.core import rows_cache
+    from llmtui.core.build import planned_build
+
+    prebuilt.write(data_copy, data_copy)
+    user = tmp_path / "user"
+    load_mod._cache.clear()
+    first = load_mod.load_catalog(data_copy, user)
+    assert first.fingerprint and rows_cache._catalog_digest(first) == first.fingerprint
+    (user / "models").mkdir(parents=True)
+    (user / "models" / "mine.toml").write_text("schema = 1\n")  # an overlay file: other files, other key
+    load_mod._cache.clear()
+    second = load_mod.load_catalog(data_copy, user)
+    assert second.fingerprint and second.fingerprint != first.fingerprint
+    build = planned_build(first, gpu="RTX 4090", ram="64GB")
+    settings = {"quant": "Q4_K_M", "ctx": 8192, "kv_type": "f16", "engine": "llama.cpp"}
+    assert rows_cache.key(first, build, **settings) != rows_cache.key(second, build, **settings)
+    second.reindex()  # models changed in code: no longer what the files said
+    assert second.fingerprint == "" and rows_cache._catalog_digest(second) != first.fingerprint
+    load_mod._cache.clear()
+
+
+def test_a_stored_record_with_a_missing_or_an_extra_field_is_damaged(data_copy: Path) -> None:
+    prebuilt.write(data_copy, data_copy)
+    doc = json.loads((data_copy / bundle.NAME).read_text())
+    good = load_mod.from_data(doc["data"], rebase=data_copy)
+    assert good is not None and load_mod.to_data(good) == load_mod.to_data(_parsed(data_copy))
+    for where, change in (("archs", "pop"), ("scores", "add"), ("devices", "add")):
+        broken = json.loads(json.dumps(doc["data"]))
+        record = broken[where][0][0] if where == "scores" else broken[where][0]
+        if change == "pop":
+            record.pop(next(iter(record)))
+        else:
+            record["unexpected"] = 1
+        assert load_mod.from_data(broken, rebase=data_copy) is None, where

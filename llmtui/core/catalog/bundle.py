@@ -86,9 +86,13 @@ def read_file(path: Path, data_dir: Path) -> Catalog | None:
         doc = loads_json(read_text(path, what="catalogue", limit=_LIMIT), str(path), max_depth=None, sanitize=False)
     except InputError:
         return None
-    if not isinstance(doc, dict) or doc.get("digest") != digest(data_dir):
+    key = digest(data_dir)
+    if not isinstance(doc, dict) or doc.get("digest") != key:
         return None
-    return from_data(doc.get("data"), rebase=data_dir)
+    catalog = from_data(doc.get("data"), rebase=data_dir)
+    if catalog is not None:
+        catalog.fingerprint = str(key)
+    return catalog
 
 
 def _relative(entries: list[Any], data_dir: Path) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -320,13 +321,19 @@ class Catalog:
     models: list[Model] = field(default_factory=list)
     devices: list[Device] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the loader read it from (catalogue files' digest or stamps): lets the rows cache key a
+    # loaded catalogue without hashing every model. Set by load_catalog; "" for one built in code, and
+    # again after reindex() (models changed).
+    fingerprint: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         self._model_index: dict[str, Model] = {}
         self._device_index: dict[str, Device] = {}
-        self.reindex()
+        self.reindex(keep_fingerprint=True)
 
-    def reindex(self) -> None:
+    def reindex(self, *, keep_fingerprint: bool = False) -> None:
+        if not keep_fingerprint:
+            self.fingerprint = ""
         self._score_keys: Counter[str] | None = None  # computed on first use (score_keys)
         self._stated: dict[str, Counter[str]] | None = None
         self._model_index = {m.id.lower(): m for m in self.models}
@@ -408,5 +415,8 @@ class Catalog:
         return keys
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is exactly str.isalnum() plus "_"
+
+
 def _norm(key: str) -> str:
-    return "".join(ch for ch in key.lower() if ch.isalnum())
+    return _NOT_ALNUM.sub("", key.lower())
