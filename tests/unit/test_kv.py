@@ -67,3 +67,18 @@ def test_range_reads_equal_the_layer_by_layer_sums(catalog: Catalog) -> None:
                 kv, state = read_over(a, layers, depth)
                 assert kv == pytest.approx(sum(read_values(a, i, depth) for i in layers)), (m.id, layers, depth)
                 assert state == sum(state_values(a, i) for i in layers), m.id
+
+
+def test_the_layer_kinds_worked_out_once_agree_with_the_per_layer_questions(catalog) -> None:  # type: ignore[no-untyped-def]
+    """kv._kinds stands in for Arch.attends / is_swa_layer / layer_kind in the per-architecture tables."""
+    from llmtui.core.catalog.types import ATTENTION_KINDS
+    from llmtui.core.estimate import kv
+
+    archs = {m.arch for m in catalog.models}
+    assert any(a.layer_kinds for a in archs) and any(a.sliding_window for a in archs)
+    for a in archs:
+        kinds = kv._kinds(a)
+        assert len(kinds) == a.layers
+        for i, k in enumerate(kinds):
+            assert (k == "S") == a.is_swa_layer(i) and (k in ATTENTION_KINDS) == a.attends(i)
+            assert kv.state_values(a, i, k) == kv.state_values(a, i)

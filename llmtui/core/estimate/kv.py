@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from ..catalog.types import Arch
+from ..catalog.types import ATTENTION_KINDS, Arch
 from .tensors import attn_shape
 
 # Bytes per cached value (ggml block types: q8_0 = 34 B / 32 values, q4_0 = 18 B / 32).
@@ -86,10 +86,10 @@ def _values(a: Arch, i: int) -> int:
     return values
 
 
-def state_values(a: Arch, i: int) -> int:
+def state_values(a: Arch, i: int, kind: str | None = None) -> int:
     """Recurrent-state values per sequence of layer i: conv state + SSM state (llama_hparams::n_embd_r
-    and n_embd_s); 0 for attention layers."""
-    kind = a.layer_kind(i)
+    and n_embd_s); 0 for attention layers. kind: layer i's kind, when the caller has it."""
+    kind = a.layer_kind(i) if kind is None else kind
     if kind == "C":  # LFM2 short conv: kernel - 1 columns of the hidden width
         return (a.shortconv_kernel - 1) * a.hidden
     if kind == "K":  # KDA: conv states of q, k and v, and one head_dim x head_dim matrix per head
@@ -130,9 +130,16 @@ def _dsv4_values(a: Arch, i: int, ctx: int, engine: str, n_seq: int) -> int:
 
 
 @lru_cache(maxsize=4096)
+def _kinds(a: Arch) -> tuple[str, ...]:
+    """Each layer's kind (Arch.layer_kind), worked out once: a layer attends when its kind is in
+    ATTENTION_KINDS and is windowed exactly when its kind is "S" (Arch.attends, Arch.is_swa_layer)."""
+    return tuple(a.layer_kind(i) for i in range(a.layers))
+
+
+@lru_cache(maxsize=4096)
 def _read_table(a: Arch) -> tuple[tuple[int, bool], ...]:
     """Per layer: the values a token of its cache holds (0: no attention) and whether it is windowed."""
-    return tuple((_values(a, i) if a.attends(i) else 0, a.is_swa_layer(i)) for i in range(a.layers))
+    return tuple((_values(a, i) if k in ATTENTION_KINDS else 0, k == "S") for i, k in enumerate(_kinds(a)))
 
 
 @lru_cache(maxsize=4096)
@@ -140,10 +147,11 @@ def _read_prefix(a: Arch) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, 
     """Running sums over the layers of the values a token caches in full-context layers, in windowed
     layers, and of the recurrent state values (index i: layers 0..i-1)."""
     full, window, state = [0], [0], [0]
+    kinds = _kinds(a)
     for i, (values, windowed) in enumerate(_read_table(a)):
         full.append(full[-1] + (0 if windowed else values))
         window.append(window[-1] + (values if windowed else 0))
-        state.append(state[-1] + state_values(a, i))
+        state.append(state[-1] + state_values(a, i, kinds[i]))
     return tuple(full), tuple(window), tuple(state)
 
 
@@ -182,9 +190,10 @@ def _layer_facts(a: Arch) -> tuple[tuple[bool, bool, int, int], ...]:
     """Per layer, what does not depend on the context: whether it keeps its own KV cache, whether it is
     windowed, the values a cell holds, and its recurrent-state values per sequence."""
     out = []
-    for i in range(a.layers):
-        has_kv = a.has_kv(i)
-        out.append((has_kv, has_kv and a.is_swa_layer(i), _values(a, i) if has_kv else 0, state_values(a, i)))
+    own = a.layers - a.kv_shared_layers  # layers from here on reuse an earlier layer's cache (Arch.has_kv)
+    for i, kind in enumerate(_kinds(a)):
+        has_kv = kind in ATTENTION_KINDS and i < own
+        out.append((has_kv, has_kv and kind == "S", _values(a, i) if has_kv else 0, state_values(a, i, kind)))
     return tuple(out)
 
 
@@ -243,7 +252,7 @@ def kv_cache(a: Arch, ctx: int, kv_type: str = "f16", engine: str = "llama.cpp",
     else:
         basis = f"2 x {a.kv_heads} KV heads x {a.head_dim} head dim x {attn} attention layers"
     if a.sliding_window:
-        windowed = sum(1 for i in range(a.layers) if a.is_swa_layer(i))  # as stated: attending or not
+        windowed = _kinds(a).count("S")  # as stated: attending or not
         basis += f"; {windowed} windowed layers keep {a.sliding_window} tokens"
     basis += f"; {kv_type} = {per_value:g} B/value"
     recurrent = sum(1 for f in _layer_facts(a) if f[3])
