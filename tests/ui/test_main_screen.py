@@ -588,6 +588,10 @@ async def test_the_inference_servers_are_asked_once_the_first_leaderboard_is_on_
     monkeypatch.setattr(MainScreen, "_show_rows", show_rows)
     app = LlmtuiApp(catalog=catalog, detection=job)
     async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(600):  # the detection starts a moment after the first leaderboard (a timer)
+            await pilot.pause(0.05)
+            if "detect" in events:
+                break
         await settle(pilot)
         assert "detect" in events and "rows" in events[: events.index("detect")], events
         assert events.count("detect") == 1, events

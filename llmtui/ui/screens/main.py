@@ -53,6 +53,10 @@ WIDE = 130
 # in the handler / in a worker: 5,000 rows 13.7 / 40.3 ms, 10,000 rows 20.8 / 46.1 ms, 20,000 rows
 # 32.1 / 43.2 ms (median): past ~10,000 the handler would hold each keystroke for longer than the goal.
 SYNC_FILTER_ROWS = 10_000
+# Background work that follows the first leaderboard (the inference servers' detection, the warm-up)
+# starts this long after it is on screen: a worker started at once competes with the next frame and
+# the first keystrokes for the interpreter's lock.
+AFTER_FIRST_FRAME_S = 0.25
 SYNC_FIRST_ROWS = 500  # up to this many models, the very first figures are computed before the first frame
 
 
@@ -105,6 +109,7 @@ class MainScreen(Screen[None]):
         self.rows_pending = True
         self._servers_due = False  # the inference servers' detection, once the first leaderboard shows
         self._figures_shown = False  # a leaderboard with figures (not placeholders) has been shown
+        self._warmed = False  # the modules a first keystroke needs are loaded after the first leaderboard
         self.query_error = ""
         self._sorted: list[Row] = []  # all_rows in the current sort, remade when _sorted_key changes
         self._sorted_key: tuple[int, str, bool] | None = None
@@ -321,7 +326,20 @@ class MainScreen(Screen[None]):
         self._refresh_status(len(shown))
         if self._servers_due and not pending:
             self._servers_due = False
-            self.call_after_refresh(self.detect_hardware)
+            self.set_timer(AFTER_FIRST_FRAME_S, self.detect_hardware)
+        if not pending and not self._warmed:
+            self._warmed = True
+            self.set_timer(AFTER_FIRST_FRAME_S, self._warm_up)
+
+    @work(thread=True, group="warm-up", description="warm-up")
+    def _warm_up(self) -> None:
+        """What the detail pane and the first changed setting need (placement, speed, serving, launch
+        commands: ~30 ms of imports), loaded once the first leaderboard is on screen, not at the first
+        keystroke."""
+        import importlib
+
+        for name in ("llmtui.core.estimate.api", "llmtui.core.detail", "llmtui.core.launch"):
+            importlib.import_module(name)
 
     def _refresh_title(self) -> None:
         st = self.state
