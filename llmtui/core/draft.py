@@ -124,6 +124,19 @@ class Draft:
         if i is not None and 0 <= i < len(self.lines):
             del self.lines[i]
 
+    def neighbours(self, i: int | None) -> list[Build]:
+        """The builds one more and one fewer of line i make, where count() allows them: what the
+        planner's + and - ask for next."""
+        out = []
+        for step in (1, -1):
+            d = replace(self, lines=list(self.lines))
+            try:
+                d.count(i, step)
+            except DraftError:
+                continue
+            out.append(d.build())
+        return out
+
 
 @dataclass(frozen=True, slots=True)
 class Overview:

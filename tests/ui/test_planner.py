@@ -363,3 +363,76 @@ async def test_start_from_this_machine_detects_in_a_worker(catalog: Catalog, mon
         release.set()
         await settle(pilot)
         assert "3090" in planner.draft.lines[0][0].name and planner.draft.lines[0][1] == 1
+
+
+async def test_plus_shows_the_next_build_worked_out_while_the_user_read(make_app, catalog: Catalog) -> None:  # type: ignore[no-untyped-def]
+    """Idle after an overview, the planner works out the builds + and - make next; + then shows that
+    overview at once (no worker), and it is the overview of the new build, figure for figure."""
+    from llmtui.core.draft import overview
+
+    app = make_app(gpu="2x RTX 3090")
+    async with app.run_test(size=(160, 48)) as pilot:
+        planner = await open_planner(pilot)
+        v = planner.view
+        nxt = [planner._key(b, v) for b in planner.draft.neighbours(planner._selected_line())]
+        assert len(nxt) == 2 and all(k in planner._overviews for k in nxt)  # 3x and 1x RTX 3090
+        started: list[str] = []
+        real = PlannerScreen._compute
+        planner._compute = lambda *a: started.append("plan") or real(planner, *a)  # type: ignore[method-assign]
+        await pilot.press("plus")
+        assert started == []  # shown from what was worked out ahead
+        b = planner.draft.build()
+        assert len(b.gpus) == 3
+        fresh = overview(
+            catalog, b, quant=v.quant, ctx=v.ctx, benchmark=v.benchmark, kv_type=v.kv_type, engine=v.engine
+        )
+        assert planner._overviews[planner._key(b, v)] == fresh
+        assert f"{fresh.summary.fits_gpu}" in shown_text(planner.query_one("#plan-results", Static))
+        await settle(pilot)
+
+
+def test_the_neighbouring_builds_are_those_count_allows(catalog: Catalog) -> None:
+    from llmtui.core.build import gpu_from_device
+    from llmtui.core.draft import Draft
+
+    dev = catalog.device("RTX 3090")
+    assert dev is not None
+    d = Draft()
+    d.add(gpu_from_device(dev, 24))
+    assert [len(b.gpus) for b in d.neighbours(0)] == [2]  # one fewer than 1 GPU is no build
+    d.count(0, 1)
+    assert [len(b.gpus) for b in d.neighbours(0)] == [3, 1]
+    assert [n for _, n in d.lines] == [2]  # the draft itself is unchanged
+    assert d.neighbours(None) == []
+
+
+def test_an_overview_a_worker_is_working_out_is_waited_for_not_redone(catalog: Catalog, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    from llmtui.ui.screens import planner as planner_mod
+    from llmtui.ui.state import ViewState
+
+    entered, release, calls = threading.Event(), threading.Event(), []
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        entered.set()
+        release.wait(30)
+        return object()
+
+    monkeypatch.setattr(planner_mod, "overview", slow)
+    screen = PlannerScreen.__new__(PlannerScreen)  # only its overview cache is used
+    screen.catalog, screen._overviews, screen._computing, screen._lock = catalog, {}, {}, threading.Lock()
+    build, v = planned_build(catalog, gpu="RTX 3090", ram="64GB"), ViewState()
+    got: list[object] = []
+    a = threading.Thread(target=lambda: got.append(screen._overview(build, v)))
+    a.start()
+    assert entered.wait(30)
+    b = threading.Thread(target=lambda: got.append(screen._overview(build, v)))
+    b.start()
+    time.sleep(0.2)  # b asks while a is still working (were b to redo it, calls would be 2)
+    release.set()
+    a.join(30)
+    b.join(30)
+    assert len(calls) == 1 and len(got) == 2 and got[0] is got[1]

@@ -5,6 +5,7 @@ llmtui.core.compare; this screen shows them. It returns the build to use with di
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -98,6 +99,8 @@ class PlannerScreen(Screen[PlanChoice | None]):
         self.pinned: list[Build | None] = [None, None, None]
         self.focus_model = model
         self._overviews: dict[tuple[object, ...], Overview] = {}  # per build and view: pins are not recomputed
+        self._computing: dict[tuple[object, ...], threading.Event] = {}  # overviews a worker is working out
+        self._lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         yield Static("What-if planner", id="plan-title", markup=False)
@@ -462,15 +465,52 @@ class PlannerScreen(Screen[PlanChoice | None]):
     # --- results -----------------------------------------------------------------------------------------------------
 
     def recompute(self) -> None:
-        self._compute(self.draft.build(), self.view, list(self.pinned), self.focus_model)
+        build, v = self.draft.build(), self.view
+        known = self._overviews.get(self._key(build, v))
+        if known is not None and not any(p is not None for p in self.pinned):
+            # worked out already (this build earlier, or ahead of a + or -): shown in this frame
+            self.workers.cancel_group(self, "plan")
+            self._show(known, v, ["now"], [build], [])
+            return
+        self._compute(build, v, list(self.pinned), self.focus_model)
+
+    @staticmethod
+    def _key(build: Build, v: ViewState) -> tuple[object, ...]:
+        return (build, v.quant, v.ctx, v.benchmark, v.kv_type, v.engine)
 
     def _overview(self, build: Build, v: ViewState) -> Overview:
-        key = (build, v.quant, v.ctx, v.benchmark, v.kv_type, v.engine)
-        if key not in self._overviews:
-            self._overviews[key] = overview(
+        """The overview of a build, worked out once: a worker asking for one another worker is working
+        out waits for it rather than doing it again beside it."""
+        key = self._key(build, v)
+        while True:
+            with self._lock:
+                if key in self._overviews:
+                    return self._overviews[key]
+                busy = self._computing.get(key)
+                if busy is None:
+                    busy = self._computing[key] = threading.Event()
+                    break
+            busy.wait()
+        try:
+            ov = overview(
                 self.catalog, build, quant=v.quant, ctx=v.ctx, benchmark=v.benchmark, kv_type=v.kv_type, engine=v.engine
             )
-        return self._overviews[key]
+            with self._lock:
+                self._overviews[key] = ov
+            return ov
+        finally:
+            with self._lock:
+                del self._computing[key]
+            busy.set()
+
+    @work(thread=True, exclusive=True, group="prefetch", description="prefetch")
+    def _prefetch(self, v: ViewState, builds: list[Build]) -> None:
+        """The builds + and - make next, worked out while the user reads this one."""
+        for b in builds:
+            if get_current_worker().is_cancelled:
+                return
+            with contextlib.suppress(EstimateError):
+                self._overview(b, v)
 
     @work(thread=True, exclusive=True, group="plan", description="plan")
     def _compute(self, build: Build, v: ViewState, pinned: list[Build | None], picked: Model | None) -> None:
@@ -496,6 +536,10 @@ class PlannerScreen(Screen[PlanChoice | None]):
             self._show_compare(labels, builds, rows)
         except NoMatches:
             return
+        if v == self.view:  # the next builds, once this frame is on screen
+            ahead = [b for b in self.draft.neighbours(self._selected_line()) if self._key(b, v) not in self._overviews]
+            if ahead:
+                self.call_after_refresh(self._prefetch, v, ahead)
 
     def _show_overview(self, ov: Overview, v: ViewState) -> None:
         build, s = ov.build, ov.summary
