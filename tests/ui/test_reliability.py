@@ -119,6 +119,7 @@ async def test_hung_probe_does_not_delay_start_up(catalog: Catalog, monkeypatch:
     monkeypatch.setenv("LLMTUI_PROBE_TIMEOUT", "1")
     import llmtui.core.hardware.nvidia as nv
 
+    monkeypatch.setattr(nv, "nvml_library_missing", lambda: False)  # this machine may have no NVIDIA driver
     monkeypatch.setattr(nv, "load_pynvml", lambda: fn.make(fn.Spec([fn.rtx4090()], init_hang=60)))
     app = LlmtuiApp(catalog=catalog, detect=True)
     t0 = time.perf_counter()

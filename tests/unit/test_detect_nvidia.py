@@ -161,15 +161,39 @@ def test_shadowing_pynvml_is_rejected() -> None:
 
     saved = sys.modules.get("pynvml")
     sys.modules["pynvml"] = fake
+    real_check = nvidia.nvml_library_missing
+    nvidia.nvml_library_missing = lambda: False  # type: ignore[assignment]  # as on a machine with the driver
     try:
         assert nvidia.load_pynvml() is None
         res = probe_nvidia(None, {})
         assert not res.ok and "shadowed" in res.raw["pynvml"]
     finally:
+        nvidia.nvml_library_missing = real_check  # type: ignore[assignment]
         if saved is not None:
             sys.modules["pynvml"] = saved
         else:
             del sys.modules["pynvml"]
+
+
+def test_no_nvml_library_is_answered_without_importing_pynvml(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """No libnvidia-ml.so.1: the same answer nvmlInit gives (code 12, no warning: normal without an
+    NVIDIA driver), and pynvml is never imported; with the library, pynvml is used as before."""
+    from llmtui.core.hardware import nvidia
+
+    imported: list[str] = []
+    monkeypatch.setattr(nvidia, "load_pynvml", lambda: imported.append("pynvml"))
+    import ctypes
+
+    monkeypatch.setattr(ctypes, "CDLL", _no_library)  # as on a machine without the NVIDIA driver
+    res = probe_nvidia(None, {})
+    assert not res.ok and res.raw["init_error"]["code"] == 12 and not res.warnings and imported == []
+    monkeypatch.setattr(nvidia, "nvml_library_missing", lambda: False)
+    res = probe_nvidia(None, {})
+    assert imported == ["pynvml"] and "not importable" in res.raw["pynvml"]
+
+
+def _no_library(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+    raise OSError(f"{name}: cannot open shared object file: No such file or directory")
 
 
 def test_nvidia_card_without_working_driver_is_explained(tmp_path: Path, catalog: Catalog) -> None:

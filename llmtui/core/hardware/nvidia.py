@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import sys
 from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
@@ -38,6 +39,24 @@ DEVICE_ADVICE = {
     2: "invalid argument",
 }
 NOT_SUPPORTED = 3
+
+
+NVML_LIBRARY = "libnvidia-ml.so.1"  # what pynvml loads first everywhere but Windows
+
+
+def nvml_library_missing() -> bool:
+    """The NVML library does not load, found the way pynvml's nvmlInit looks for it (outside Windows,
+    whose search pynvml does itself) but without importing pynvml: a module of hundreds of ctypes
+    structures, 15-50 ms of a start on a machine that has no NVIDIA driver at all."""
+    if sys.platform.startswith("win"):
+        return False
+    import ctypes
+
+    try:
+        ctypes.CDLL(NVML_LIBRARY)
+    except OSError:
+        return True
+    return False
 
 
 def load_pynvml() -> ModuleType | None:
@@ -76,6 +95,13 @@ def probe_nvidia(nvml: ModuleType | None = None, env: Mapping[str, str] | None =
     res = SourceResult("nvidia")
     env = env if env is not None else {}
     if nvml is None:
+        if nvml_library_missing():  # as nvmlInit would answer, without importing pynvml
+            res.ok = False
+            res.raw["init_error"] = {
+                "code": 12,
+                "text": f"NVML Shared Library Not Found ({NVML_LIBRARY} does not load)",
+            }
+            return res
         nvml = load_pynvml()
     if nvml is None:
         res.ok = False
