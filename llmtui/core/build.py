@@ -49,6 +49,14 @@ BACKEND_VENDORS = {
 }
 
 
+# Where a build's assumptions are read -> how to change the RAM bandwidth and the backend there.
+ASSUMPTION_KNOBS = {
+    "cli": ("--ram-bandwidth or --ram-platform to change", "--backend to change"),
+    "app": ("the planner, w, changes it", "the planner, w, changes it"),
+    "planner": ("the RAM GB/s box changes it", "b changes it"),
+}
+
+
 class BuildError(ValueError):
     """Hardware that cannot be understood; the message names it and the closest matches."""
 
@@ -147,18 +155,17 @@ class Build:
         names = sorted({BACKENDS[self.backend_for(g.vendor)] for g in self.gpus})
         return " + ".join(names) if names else "CPU"
 
-    def assumptions(self) -> list[str]:
-        """Everything an estimate for this build takes for granted about it, each in one sentence."""
+    def assumptions(self, where: str = "cli") -> list[str]:
+        """Everything an estimate for this build takes for granted about it, each in one sentence, with
+        how to change it where it is read (ASSUMPTION_KNOBS: the command line, the app, the planner)."""
+        ram_knob, backend_knob = ASSUMPTION_KNOBS[where]
         out: list[str] = []
         if not self.unified and (self.ram_bytes or not self.gpus) and self.ram_assumed:
-            out.append(
-                f"host RAM bandwidth {self.ram_bandwidth_gbs:g} GB/s: {self.ram_bandwidth_note}"
-                " (--ram-bandwidth or --ram-platform to change)"
-            )
+            out.append(f"host RAM bandwidth {self.ram_bandwidth_gbs:g} GB/s: {self.ram_bandwidth_note} ({ram_knob})")
         if not self.backend:
             usual = ", ".join(f"{BACKENDS[VENDOR_BACKEND.get(v, 'vulkan')]} for {v}" for v in self.vendors)
             if usual:
-                out.append(f"llama.cpp backend: {usual}, the usual one (--backend to change)")
+                out.append(f"llama.cpp backend: {usual}, the usual one ({backend_knob})")
         for g in self.gpus:
             if g.custom:
                 out.append(f"{g.name}: described by numbers, no catalogue entry")

@@ -343,7 +343,7 @@ class HwLine:
         return max(0.0, min(1.0, self.used_bytes / self.total_bytes))
 
 
-def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list[HwLine]:
+def hardware_lines(build: Build, machine: DetectedMachine | None = None, where: str = "cli") -> list[HwLine]:
     out: list[HwLine] = []
     if machine is not None:
         for g in machine.gpus:
@@ -419,12 +419,12 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None) -> list
         )
     if build.machines > 1:
         out.append(HwLine("cpu", "Machines", detail=f"{build.machines} identical machines over {build.network}"))
-    return out + assumption_lines(build)
+    return out + assumption_lines(build, where)
 
 
-def assumption_lines(build: Build) -> list[HwLine]:
+def assumption_lines(build: Build, where: str = "cli") -> list[HwLine]:
     """What estimates for this build take for granted, as one line for the hardware pane."""
-    said = build.assumptions()
+    said = build.assumptions(where)
     return [HwLine("assume", "Assumed", detail=" · ".join(said))] if said else []
 
 

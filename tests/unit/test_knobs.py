@@ -118,3 +118,17 @@ def test_detect_says_what_it_assumes(capsys: pytest.CaptureFixture[str]) -> None
     _, out, _ = cli(capsys, "detect")
     if d["assumptions"]:
         assert "Assumed: " in out
+
+
+def test_each_place_says_how_to_change_an_assumption_in_its_own_terms(catalog: Catalog) -> None:
+    """The command line names its flags; the app and the planner name their own controls, not flags."""
+    from llmtui.core.output import hardware_lines
+
+    b = planned_build(catalog, gpu="RTX 4090", ram="64GB")
+    cli, app, planner = b.assumptions(), b.assumptions("app"), b.assumptions("planner")
+    assert any("--ram-bandwidth" in a for a in cli) and any("--backend" in a for a in cli)
+    for said in (app, planner):
+        assert said and not any("--" in a for a in said)
+    assert any("RAM GB/s box" in a for a in planner) and any("(b changes it)" in a for a in planner)
+    pane = " ".join(line.detail for line in hardware_lines(b, where="app"))
+    assert "(the planner, w, changes it)" in pane and "--" not in pane

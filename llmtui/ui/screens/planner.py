@@ -168,7 +168,7 @@ class PlannerScreen(Screen[PlanChoice | None]):
         b = self.draft.build()
         eng = ENGINES[self.draft.engine]
         backend = BACKENDS[self.draft.backend] if self.draft.backend else f"{b.backend_label} (usual)"
-        said = b.assumptions()
+        said = b.assumptions(where="planner")
         self.query_one("#plan-meta", Static).update(
             Text(
                 f"\nengine {eng.label} (e) · backend {backend} (b) · network {NETWORKS[self.draft.network][2]} (n)\n"

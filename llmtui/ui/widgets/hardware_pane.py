@@ -27,7 +27,7 @@ class HardwarePane(Static):
             text.append("\ndetecting hardware…", style="dim")
             self.update(text)
             return
-        lines = hardware_lines(build, machine)  # type: ignore[arg-type]
+        lines = hardware_lines(build, machine, where="app")  # type: ignore[arg-type]
         warnings = [ln for ln in lines if ln.kind == "warn"]
         body = [ln for ln in lines if ln.kind != "warn"]
         room = max(1, self.max_lines - 1)
