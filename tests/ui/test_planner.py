@@ -375,6 +375,10 @@ async def test_plus_shows_the_next_build_worked_out_while_the_user_read(make_app
         planner = await open_planner(pilot)
         v = planner.view
         nxt = [planner._key(b, v) for b in planner.draft.neighbours(planner._selected_line())]
+        for _ in range(1200):  # the working-out ahead starts after the overview's frame: wait for it to end
+            if all(k in planner._overviews for k in nxt):
+                break
+            await pilot.pause(0.05)
         assert len(nxt) == 2 and all(k in planner._overviews for k in nxt)  # 3x and 1x RTX 3090
         started: list[str] = []
         real = PlannerScreen._compute
