@@ -23,6 +23,34 @@ TOML = (
 )
 
 
+_LIMIT = 64_000_000
+
+
+def store(target: Path, digest: str, data: Any) -> None:
+    """Write one pre-computed file: {"digest": what it was made from, "data": ...} as JSON."""
+    from .files import atomic_write_bytes
+
+    payload = json.dumps({"digest": digest, "data": data}, separators=(",", ":"))
+    atomic_write_bytes(target, payload.encode("utf-8"), mode=0o644)
+
+
+def stored(path: Path, digest: str | None) -> Any | None:
+    """The data of a pre-computed file made from `digest`, or None when it is missing, damaged or was
+    made from something else (JSON through the trust boundary's reader: it can never run code)."""
+    from .boundary import InputError
+    from .boundary.reader import loads_json, read_text
+
+    if digest is None or not path.is_file():
+        return None
+    try:
+        doc = loads_json(
+            read_text(path, what="pre-computed file", limit=_LIMIT), str(path), max_depth=None, sanitize=False
+        )
+    except InputError:
+        return None
+    return doc.get("data") if isinstance(doc, dict) and doc.get("digest") == digest else None
+
+
 def parsed_copy(path: Path) -> Path:
     """Where the pre-parsed copy of a TOML file lives: beside it, as NAME.parsed.json."""
     return path.with_name(path.stem + ".parsed.json")
@@ -32,14 +60,9 @@ def load_toml(path: Path) -> dict[str, Any]:
     """A bundled TOML file's document: its pre-parsed copy when that was made from these very bytes,
     else parsed with tomllib. Raises OSError or ValueError (tomllib's TOMLDecodeError is one)."""
     raw = path.read_bytes()
-    try:
-        copy = json.loads(parsed_copy(path).read_bytes())
-        if isinstance(copy, dict) and copy.get("sha256") == hashlib.sha256(raw).hexdigest():
-            doc = copy.get("doc")
-            if isinstance(doc, dict):
-                return doc
-    except (OSError, ValueError):
-        pass
+    doc = stored(parsed_copy(path), hashlib.sha256(raw).hexdigest())
+    if isinstance(doc, dict):
+        return doc
     import tomllib
 
     return tomllib.loads(raw.decode("utf-8"))
@@ -53,27 +76,24 @@ def write(data_dir: Path, out_dir: Path) -> tuple[list[Path], list[str]]:
     from .catalog import bundle
     from .estimate import cache
     from .estimate.quant import DEFAULT_QUANT
-    from .files import atomic_write_bytes
 
     written: list[Path] = []
-    said = [bundle.write(data_dir, out_dir / bundle.NAME)]
-    if (out_dir / bundle.NAME).is_file():
+    parsed, sentence = bundle.write(data_dir, out_dir / bundle.NAME)
+    said = [sentence]
+    if parsed is not None:
         written.append(out_dir / bundle.NAME)
-        parsed = bundle.read_file(out_dir / bundle.NAME, data_dir)
-        if parsed is not None:
-            n = cache.write_bundle({m.arch for m in parsed.models}, [DEFAULT_QUANT], out_dir / cache.BUNDLE)
-            written.append(out_dir / cache.BUNDLE)
-            said.append(f"{n} weight sizes stored in {out_dir / cache.BUNDLE}")
+        n = cache.write_bundle({m.arch for m in parsed.models}, [DEFAULT_QUANT], out_dir / cache.BUNDLE)
+        written.append(out_dir / cache.BUNDLE)
+        said.append(f"{n} weight sizes stored in {out_dir / cache.BUNDLE}")
     tables = 0
     for rel in TOML:
+        target = parsed_copy(out_dir / rel)
         try:
             raw = (data_dir / rel).read_bytes()
-            text = json.dumps({"sha256": hashlib.sha256(raw).hexdigest(), "doc": tomllib.loads(raw.decode("utf-8"))})
+            store(target, hashlib.sha256(raw).hexdigest(), tomllib.loads(raw.decode("utf-8")))
         except (OSError, ValueError, TypeError) as e:  # TypeError: a TOML date, which JSON cannot hold
             said.append(f"{rel} not pre-parsed ({e})")
             continue
-        target = parsed_copy(out_dir / rel)
-        atomic_write_bytes(target, text.encode("utf-8"), mode=0o644)
         written.append(target)
         tables += 1
     said.append(f"{tables} reference tables pre-parsed")

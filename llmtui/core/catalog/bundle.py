@@ -12,7 +12,6 @@ parsed as before), never trusted.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
     from .types import Catalog
 
 NAME = "catalog.parsed.json"
-_LIMIT = 64_000_000
 _CODE = ("bundle.py", "load.py", "schema.py", "types.py")  # what decides the parsed result
 
 
@@ -47,10 +45,11 @@ def digest(data_dir: Path) -> str | None:
     return h.hexdigest()
 
 
-def write(data_dir: Path, target: Path) -> str:
-    """Parse data_dir's catalogue and store it at target. Returns what was done, in a sentence; a
-    catalogue with errors is not stored (its warnings would name the build machine's paths)."""
-    from ..files import atomic_write_bytes
+def write(data_dir: Path, target: Path) -> tuple[Catalog | None, str]:
+    """Parse data_dir's catalogue and store it at target. Returns the catalogue stored (None if it was
+    not) and what was done, in a sentence; a catalogue with errors is not stored (its warnings would
+    name the build machine's paths)."""
+    from ..prebuilt import store
     from .load import load_devices, load_models, to_data
     from .schema import CatalogError
     from .types import Catalog
@@ -59,37 +58,26 @@ def write(data_dir: Path, target: Path) -> str:
     models = load_models(_sources(data_dir, "models"), "bundled", errors)
     devices = load_devices(_sources(data_dir, "hardware"), "bundled", errors)
     if errors:
-        return f"not written: the catalogue has {len(errors)} errors, first {errors[0]}"
+        return None, f"not written: the catalogue has {len(errors)} errors, first {errors[0]}"
     key = digest(data_dir)
     if key is None:
-        return "not written: a catalogue file cannot be read"
+        return None, "not written: a catalogue file cannot be read"
     data = to_data(Catalog(models=_relative(models, data_dir), devices=_relative(devices, data_dir), warnings=[]))
-    payload = json.dumps({"digest": key, "data": data}, separators=(",", ":"))
-    atomic_write_bytes(target, payload.encode("utf-8"), mode=0o644)
-    return f"{len(models)} models and {len(devices)} devices pre-parsed into {target}"
+    store(target, key, data)
+    said = f"{len(models)} models and {len(devices)} devices pre-parsed into {target}"
+    return Catalog(models=models, devices=devices), said
 
 
 def read(data_dir: Path) -> Catalog | None:
     """The pre-parsed catalogue of data_dir, or None if there is none, it is damaged or it is stale."""
-    return read_file(data_dir / NAME, data_dir)
-
-
-def read_file(path: Path, data_dir: Path) -> Catalog | None:
-    """The pre-parsed catalogue stored at path, if it was made from data_dir as it is now."""
-    from ..boundary import InputError
-    from ..boundary.reader import loads_json, read_text
+    from ..prebuilt import stored
     from .load import from_data
 
-    if not path.is_file():
-        return None
-    try:
-        doc = loads_json(read_text(path, what="catalogue", limit=_LIMIT), str(path), max_depth=None, sanitize=False)
-    except InputError:
+    path = data_dir / NAME
+    if not path.is_file():  # before hashing the catalogue's files
         return None
     key = digest(data_dir)
-    if not isinstance(doc, dict) or doc.get("digest") != key:
-        return None
-    catalog = from_data(doc.get("data"), rebase=data_dir)
+    catalog = from_data(stored(path, key), rebase=data_dir)
     if catalog is not None:
         catalog.fingerprint = str(key)
     return catalog

@@ -74,35 +74,24 @@ def _load() -> dict[str, dict[str, Any]]:
 
 def _bundled() -> dict[str, dict[str, Any]]:
     """The table stored by llmtui's build, if it was computed by this estimator; else empty."""
-    from ..boundary import InputError
-    from ..boundary.reader import loads_json, read_text
-    from ..cache_file import MAX_BYTES
     from ..paths import bundled_data_dir
+    from ..prebuilt import stored
 
-    path = bundled_data_dir() / BUNDLE
-    if not path.is_file():
-        return {}
-    try:
-        doc = loads_json(read_text(path, what="cache", limit=MAX_BYTES), str(path), max_depth=None, sanitize=False)
-    except InputError:
-        return {}
-    if not isinstance(doc, dict) or doc.get("digest") != _digest() or not isinstance(doc.get("data"), dict):
-        return {}
-    return dict(doc["data"])
+    data = stored(bundled_data_dir() / BUNDLE, _digest())
+    return dict(data) if isinstance(data, dict) else {}
 
 
 def write_bundle(archs: Iterable[Arch], quants: Iterable[str], target: Path) -> int:
     """Compute these architectures at these quants and store them at target (llmtui's build does).
     Returns how many entries were stored."""
-    from ..files import atomic_write_bytes
+    from ..prebuilt import store
     from .weights import computed
 
     table: dict[str, dict[str, Any]] = {}
     for a in archs:
         for q in quants:
             table.setdefault(_arch_key(a), {})[q] = _compact(computed(a, q))
-    payload = json.dumps({"digest": _digest(), "data": table}, separators=(",", ":"))
-    atomic_write_bytes(target, payload.encode("utf-8"), mode=0o644)
+    store(target, _digest(), table)
     return sum(len(v) for v in table.values())
 
 
