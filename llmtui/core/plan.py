@@ -576,15 +576,19 @@ def upgrade_hints(
             after = status(m, b) if before == "none" else "gpu" if gpu(m, b) else before
             if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
                 gained.append((m.params_b, m.name, after))
-        if gained:
-            gained.sort(reverse=True)
-            _, name, after = gained[0]
-            where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
-            more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
-            hints.append(f"{label}: {name} at {quant} {where}{more}")
-        else:
-            hints.append(f"{label}: no new model at {quant}")
+        hints.append(hint_line(label, quant, gained))
     return hints
+
+
+def hint_line(label: str, quant: str, gained: list[tuple[float, str, str]]) -> str:
+    """One upgrade option's hint: the biggest model it brings on (params, name, its new status) and
+    how many more."""
+    if not gained:
+        return f"{label}: no new model at {quant}"
+    _, name, after = max(gained)
+    where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
+    more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
+    return f"{label}: {name} at {quant} {where}{more}"
 
 
 def upgrade_options(catalog: Catalog, build: Build) -> list[tuple[str, Build]]:

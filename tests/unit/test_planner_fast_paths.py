@@ -10,7 +10,7 @@ from llmtui.core.build import Build, planned_build
 from llmtui.core.catalog import Catalog
 from llmtui.core.estimate import STATUS_ORDER, EstimateError, fit_status, on_gpu
 from llmtui.core.leaderboard import rows
-from llmtui.core.plan import upgrade_hints, upgrade_options
+from llmtui.core.plan import hint_line, upgrade_hints, upgrade_options
 
 BUILDS = [
     dict(gpu="RTX 3060 12GB", ram="32GB"),
@@ -41,14 +41,7 @@ def _reference_hints(catalog: Catalog, build: Build, quant: str, ctx: int, engin
             before, after = now[m.id], _status(m, quant, ctx, b, engine)
             if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
                 gained.append((m.params_b, m.name, after))
-        if gained:
-            gained.sort(reverse=True)
-            _, name, after = gained[0]
-            where = {"gpu": "on GPU", "gpu+cpu": "with CPU offload", "cpu": "on the CPU"}[after]
-            more = f" (+{len(gained) - 1} more)" if len(gained) > 1 else ""
-            out.append(f"{label}: {name} at {quant} {where}{more}")
-        else:
-            out.append(f"{label}: no new model at {quant}")
+        out.append(hint_line(label, quant, gained))  # the wording is shared; the statuses are the reference's
     return out
 
 

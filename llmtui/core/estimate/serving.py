@@ -29,12 +29,15 @@ others decode: P is processed in chunks that share each step with the n - 1 deco
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..build import Build
 from ..catalog.types import Model
 from ..units import GiB
 from .kv import CTX_PAD, pad
+
+if TYPE_CHECKING:
+    from .api import Estimate
 
 MAX_USERS = 4096  # the most parallel sequences estimate() sizes
 LLAMA_N_BATCH = 2048  # llama-server's default logical batch (prompt tokens and decode tokens share it)
@@ -209,32 +212,25 @@ def serving(
     cap, big = _engine_cap(eng.name, build, max_num_seqs)
     most = min(memory_limit, cap) if cap else memory_limit
     n = min(concurrency, most)
-    served = estimate(
-        model,
-        quant,
-        n * per,
-        build,
-        kv_type=kv_type,
-        engine=engine,
-        parallel=n,
-        depth=d,
-        prompt_tokens=p,
-        with_max_ctx=False,
-        explain=False,
-    )
-    empty = estimate(
-        model,
-        quant,
-        n * per,
-        build,
-        kv_type=kv_type,
-        engine=engine,
-        parallel=n,
-        depth=0,
-        prompt_tokens=LLAMA_N_BATCH,  # a whole batch: prefill's per-batch weight reads spread over it
-        with_max_ctx=False,
-        explain=False,
-    )
+
+    def batch(depth: int, prompt_tokens: int) -> Estimate:
+        """The n sequences decoding together, each at `depth` tokens of context."""
+        return estimate(
+            model,
+            quant,
+            n * per,
+            build,
+            kv_type=kv_type,
+            engine=engine,
+            parallel=n,
+            depth=depth,
+            prompt_tokens=prompt_tokens,
+            with_max_ctx=False,
+            explain=False,
+        )
+
+    served = batch(d, p)
+    empty = batch(0, LLAMA_N_BATCH)  # a whole batch: prefill's per-batch weight reads spread over it
     if served.speed is None or empty.speed is None:
         return Serving(engine, ctx, concurrency, most, memory_limit, None, None, None, p, d, one.status)
     t0 = 1.0 / empty.speed.decode_expected

@@ -109,7 +109,6 @@ class MainScreen(Screen[None]):
         self.rows_pending = True
         self._servers_due = False  # the inference servers' detection, once the first leaderboard shows
         self._figures_shown = False  # a leaderboard with figures (not placeholders) has been shown
-        self._warmed = False  # the modules a first keystroke needs are loaded after the first leaderboard
         self.query_error = ""
         self._sorted: list[Row] = []  # all_rows in the current sort, remade when _sorted_key changes
         self._sorted_key: tuple[int, str, bool] | None = None
@@ -291,7 +290,6 @@ class MainScreen(Screen[None]):
             return
         self.all_rows = result
         self.rows_pending = pending
-        self._figures_shown = self._figures_shown or not pending
         try:
             self.refilter()
         except NoMatches:  # the screen is being torn down: nothing to show the rows in
@@ -327,8 +325,8 @@ class MainScreen(Screen[None]):
         if self._servers_due and not pending:
             self._servers_due = False
             self.set_timer(AFTER_FIRST_FRAME_S, self.detect_hardware)
-        if not pending and not self._warmed:
-            self._warmed = True
+        if not pending and not self._figures_shown:
+            self._figures_shown = True
             self.set_timer(AFTER_FIRST_FRAME_S, self._warm_up)
 
     @work(thread=True, group="warm-up", description="warm-up")
