@@ -13,6 +13,12 @@ from hypothesis import settings
 from llmtui.core.build import Build, planned_build
 from llmtui.core.catalog import Catalog, load_catalog
 
+# One BLAS thread per test process, set before any test module imports numpy (test_gguf_import does at
+# collection): three pytest workers each running OpenBLAS's spinning threads on a busy 2-core machine
+# made the leave-one-source-out test (thousands of small fits) run past its 300 s timeout.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 # Property tests draw the same examples on every run (seeded by the test's name) and keep no example
 # database: a suite that passes once passes again, on any machine.
 settings.register_profile("llmtui", derandomize=True, database=None, deadline=None)
