@@ -390,7 +390,7 @@ def hardware_lines(build: Build, machine: DetectedMachine | None = None, where: 
             HwLine("cpu", "CPU", detail=f"{h.cpu_name or 'unknown CPU'} · {cores}" + (f" · {flags}" if flags else ""))
         )
         out.extend(HwLine("warn", "!", detail=w) for w in machine.warnings)
-        return out + assumption_lines(build)
+        return out + assumption_lines(build, where)
     groups: dict[str, tuple[int, GPU]] = {}
     for bg in build.gpus:
         n, _ = groups.get(bg.name, (0, bg))

@@ -132,3 +132,8 @@ def test_each_place_says_how_to_change_an_assumption_in_its_own_terms(catalog: C
     assert any("RAM GB/s box" in a for a in planner) and any("(b changes it)" in a for a in planner)
     pane = " ".join(line.detail for line in hardware_lines(b, where="app"))
     assert "(the planner, w, changes it)" in pane and "--" not in pane
+    from llmtui.core.hardware import detect
+
+    machine = detect(catalog)  # this machine's pane (detected): the same wording
+    here = " ".join(line.detail for line in hardware_lines(machine.build, machine, where="app"))
+    assert "--ram-bandwidth" not in here and "--backend" not in here
