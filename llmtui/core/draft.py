@@ -153,10 +153,12 @@ def overview(
     """The planner's figures for a build, from the leaderboard's own rows and presets. Raises
     EstimateError when the engine cannot run the quant or KV type."""
     from .catalog.types import Model
-    from .leaderboard import model_row, rows
+    from .leaderboard import model_groups, model_row, rows
     from .plan import summarize, upgrade_hints, use_case_bests
 
-    # the fit of every model; the speed only of the ones shown (use_case_bests and the biggest)
+    # the fit of every model, once per group of models with the same figures (a fine-tune and its base);
+    # the speed only of the ones shown (use_case_bests and the biggest)
+    groups = model_groups(catalog.models, quant)
     rs = rows(
         catalog,
         build,
@@ -165,6 +167,7 @@ def overview(
         benchmark=benchmark,
         kv_type=kv_type,
         engine=engine,
+        models=[g[0] for g in groups],
         with_best=False,
         with_speed=False,
     )
@@ -174,7 +177,8 @@ def overview(
         row = model_row(m, build, quant=quant, ctx=ctx, benchmark="", kv_type=kv_type, engine=engine, with_best=False)
         return row.decode_tps
 
-    summary = summarize(build, rs, bests=bests, tps=tps)  # the totals need no best quant
+    # the totals need no best quant
+    summary = summarize(build, rs, bests=bests, tps=tps, groups=groups, models=catalog.models)
     hints = upgrade_hints(catalog, build, quant=quant, ctx=ctx, kv_type=kv_type, engine=engine, known=rs)
     return Overview(build, summary, tuple(hints))
 

@@ -477,19 +477,37 @@ def summarize(
     *,
     bests: Sequence[UseCaseBest] | None = None,
     tps: Callable[[Model], float | None] | None = None,
+    groups: Sequence[Sequence[Model]] | None = None,
+    models: Sequence[Model] = (),
 ) -> BuildSummary:
     """Totals for a build from its leaderboard rows (llmtui.core.leaderboard.Row); each use case's best
     is the first row its preset shows on the leaderboard (its filter, score, context and sort).
-    `tps`: the decode speed of the biggest model on GPU, for rows made without speeds."""
+    `tps`: the decode speed of the biggest model on GPU, for rows made without speeds. `groups`: with
+    bests, rows_[i] stands for every model of groups[i] (leaderboard.model_groups: the same figures),
+    so the totals count them all without a row each; `models`, the catalogue's, gives their order."""
     from .leaderboard import Row, sort_rows
     from .presets import PRESETS
     from .query import parse_query
 
     rs: list[Row] = [r for r in rows_ if isinstance(r, Row)]
-    on_gpu = [r for r in rs if r.status == "gpu"]
-    biggest = max(on_gpu, key=lambda r: r.model.params_b, default=None)
+    if groups is None:
+        members: list[Sequence[Model]] = [(r.model,) for r in rs]
+        in_order: Sequence[Model] = [r.model for r in rs]
+    elif bests is None or len(groups) != len(rs):
+        raise ValueError("summarize: groups need the use-case bests and one group per row")
+    else:
+        members, in_order = list(groups), models
+    gpu_groups = [g for r, g in zip(rs, members, strict=True) if r.status == "gpu"]
+    on_gpu = {id(m) for g in gpu_groups for m in g}
+    # the largest model on GPU, the first in catalogue order among equals
+    biggest = max((m for m in in_order if id(m) in on_gpu), key=lambda m: m.params_b, default=None)
     price = build.price_usd
-    speed = None if biggest is None else tps(biggest.model) if tps is not None else biggest.decode_tps
+    speed = None
+    if biggest is not None:
+        if tps is not None:
+            speed = tps(biggest)
+        else:
+            speed = next(r.decode_tps for r, g in zip(rs, members, strict=True) if any(m is biggest for m in g))
     best: list[UseCaseBest] = list(bests or ())
     for p in PRESETS if bests is None else ():
         q = parse_query(p.query)
@@ -509,11 +527,11 @@ def summarize(
         gpu_memory_bytes=build.gpu_memory_bytes,
         price_usd=price,
         power_w=build.power_w,
-        biggest=biggest.model.name if biggest else "—",
+        biggest=biggest.name if biggest else "—",
         biggest_tps=speed,
         usd_per_tps=price / speed if price and speed else None,
-        fits_gpu=len(on_gpu),
-        fits_any=sum(1 for r in rs if r.status in ("gpu", "gpu+cpu", "cpu")),
+        fits_gpu=sum(len(g) for g in gpu_groups),
+        fits_any=sum(len(g) for r, g in zip(rs, members, strict=True) if r.status in ("gpu", "gpu+cpu", "cpu")),
         best=tuple(best),
     )
 
@@ -533,49 +551,36 @@ def upgrade_hints(
     leaderboard rows at this quant and context (their fit is the status now). A model already fully
     on GPU cannot gain, and models sharing an estimate key are placed once per option."""
     from .estimate import STATUS_ORDER, fit_status, on_gpu
-    from .leaderboard import Row, estimate_key
-
-    placed: dict[tuple[object, ...], str] = {}
+    from .leaderboard import Row, estimate_key, model_groups
 
     def status(m: Model, b: Build) -> str:
-        k = (*estimate_key(m, quant), id(b))
-        if k not in placed:
-            try:
-                placed[k] = fit_status(m, quant, ctx, b, kv_type, engine)
-            except EstimateError:
-                placed[k] = "none"
-        return placed[k]
-
-    on: dict[tuple[object, ...], bool] = {}
+        try:
+            return fit_status(m, quant, ctx, b, kv_type, engine)
+        except EstimateError:
+            return "none"
 
     def gpu(m: Model, b: Build) -> bool:  # status(m, b) == "gpu", from the placement's first step
-        k = (*estimate_key(m, quant), id(b))
-        if k not in on:
-            if k in placed:
-                on[k] = placed[k] == "gpu"
-            else:
-                try:
-                    on[k] = on_gpu(m, quant, ctx, b, kv_type, engine)
-                except EstimateError:
-                    on[k] = False
-        return on[k]
+        try:
+            return on_gpu(m, quant, ctx, b, kv_type, engine)
+        except EstimateError:
+            return False
 
-    given = {r.model.id: r.status for r in known if isinstance(r, Row)}
-    now = {
-        m.id: ("none" if given[m.id] == "n/a" else given[m.id]) if m.id in given else status(m, build)
-        for m in catalog.models
-    }
+    groups = model_groups(catalog.models, quant)  # each group placed once: its models share the figures
+    given = {estimate_key(r.model, quant): r.status for r in known if isinstance(r, Row)}
+    now = []
+    for g in groups:
+        st = given.get(estimate_key(g[0], quant))
+        now.append(("none" if st == "n/a" else st) if st is not None else status(g[0], build))
     hints: list[str] = []
     for label, b in upgrade_options(catalog, build):
         gained: list[tuple[float, str, str]] = []
-        for m in catalog.models:
-            before = now[m.id]
+        for g, before in zip(groups, now, strict=True):
             if before == "gpu":
                 continue  # nothing to gain
             # with offload or on the CPU now, a model gains only by moving fully onto the GPU
-            after = status(m, b) if before == "none" else "gpu" if gpu(m, b) else before
+            after = status(g[0], b) if before == "none" else "gpu" if gpu(g[0], b) else before
             if STATUS_ORDER[after] > STATUS_ORDER[before] and (after == "gpu" or before == "none"):
-                gained.append((m.params_b, m.name, after))
+                gained += [(m.params_b, m.name, after) for m in g]
         hints.append(hint_line(label, quant, gained))
     return hints
 

@@ -166,6 +166,33 @@ def test_best_quant_prefers_a_full_gpu_fit(catalog: Catalog) -> None:
         assert better.status != "gpu"
 
 
+def test_a_builds_devices_are_fresh_for_every_placement(catalog: Catalog) -> None:
+    """build_slots keeps a build's devices for the next model placed on it; each placement still starts
+    from empty devices, so one model's layout never leaks into the next one's fit."""
+    from llmtui.core.estimate.engines import ENGINES
+    from llmtui.core.estimate.placement import build_slots
+
+    b = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
+    eng = ENGINES["llama.cpp"]
+    gpus, cpu = build_slots(b, eng)
+    assert cpu is not None and len(gpus) == 2
+    gpus[0].weights_bytes, gpus[0].layers, cpu.kv_bytes = 10 * GiB, range(0, 5), GiB  # as a placement fills them
+    again, cpu2 = build_slots(b, eng)
+    assert again[0] is not gpus[0] and cpu2 is not cpu
+    assert (again[0].weights_bytes, again[0].layers, cpu2.kv_bytes) == (0, range(0), 0)  # type: ignore[union-attr]
+    assert [(g.name, g.usable_bytes, g.device_class) for g in again] == [
+        (g.name, g.usable_bytes, g.device_class) for g in gpus
+    ]
+    # the same figures for a build made again (an equal build, not the same object), and per engine
+    twin = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
+    assert [g.usable_bytes for g in build_slots(twin, eng)[0]] == [g.usable_bytes for g in gpus]
+    vllm = build_slots(b, ENGINES["vllm"])[0]
+    assert vllm[0].usable_bytes < gpus[0].usable_bytes  # its gpu_memory_utilization share
+    big = [m for m in catalog.models if m.params_b > 30][:5]
+    first = [estimate(m, "Q4_K_M", 8192, b, with_speed=False).memory.total_bytes for m in big]
+    assert [estimate(m, "Q4_K_M", 8192, b, with_speed=False).memory.total_bytes for m in big] == first
+
+
 # --- invariants --------------------------------------------------------------------------------------------
 
 QUANT_LADDER = ["IQ2_XXS", "Q2_K", "Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16"]

@@ -172,6 +172,40 @@ def test_overview_equals_the_full_leaderboards(catalog: Catalog, spec: dict[str,
         assert want.biggest_tps and any(b.tps for b in want.best)  # speeds were compared, not only Nones
 
 
+def test_overview_places_each_group_once_and_counts_every_model(catalog: Catalog) -> None:
+    """A catalogue where many models share their figures (fine-tunes of one base, listed in between
+    others): overview() works them out once per group (leaderboard.model_groups) and still counts,
+    ranks and names every model as the full leaderboards do, the largest on GPU the first in catalogue
+    order among equals."""
+    from dataclasses import replace
+
+    from llmtui.core.draft import overview
+    from llmtui.core.leaderboard import default_benchmark, estimate_key, model_groups
+    from llmtui.core.plan import preset_rows, summarize
+
+    models = []
+    for i, m in enumerate(catalog.models):
+        models.append(m)
+        models.insert(0, replace(m, id=f"{m.id}-early", name=f"Z {m.name} early"))  # a copy listed first
+        if i % 3 == 0:  # a fine-tune listed right after its base
+            models.append(replace(m, id=f"{m.id}-ft", name=f"A {m.name} fine-tune"))
+    many = Catalog(models=models, devices=catalog.devices)
+    groups = model_groups(many.models, "Q4_K_M")
+    assert sum(len(g) for g in groups) == len(models) and len(groups) < len(models) // 2
+    assert all(len({estimate_key(m, "Q4_K_M") for m in g}) == 1 for g in groups)
+    assert model_groups(many.models, "Q4_K_M") is groups  # kept for the list
+    for spec in (dict(gpu="RTX 3060 12GB", ram="32GB"), dict(gpu="2x RTX 3090", ram="128GB")):
+        build = planned_build(many, **spec)  # type: ignore[arg-type]
+        kw = dict(quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
+        full = rows(many, build, **kw)  # type: ignore[arg-type]
+        want = summarize(build, full, preset_rows(many, build, known=full, **kw))  # type: ignore[arg-type]
+        got = overview(many, build, benchmark=default_benchmark(many), **kw)  # type: ignore[arg-type]
+        assert got.summary == want
+        assert got.summary.biggest.startswith("Z ")  # the early copy comes first in the catalogue
+        assert got.summary.fits_gpu >= 2  # every model of a group counted: each has two or three
+        assert got.hints == tuple(_reference_hints(many, build, "Q4_K_M", 8192, "llama.cpp"))
+
+
 def test_rows_without_speed_have_the_same_fit(catalog: Catalog) -> None:
     from dataclasses import fields, replace
 

@@ -63,6 +63,24 @@ class Slot:
     def used_bytes(self) -> int:
         return self.weights_bytes + self.kv_bytes + self.compute_bytes + self.overhead_bytes
 
+    def empty(self) -> Slot:
+        """The same device with nothing placed on it."""
+        return Slot(
+            self.name,
+            self.kind,
+            self.machine,
+            self.vendor,
+            self.total_bytes,
+            self.usable_bytes,
+            self.usable_note,
+            self.bandwidth_gbs,
+            self.tflops,
+            self.unified,
+            self.backend,
+            self.device_class,
+            self.device_id,
+        )
+
     @property
     def fits(self) -> bool:
         return self.used_bytes <= self.usable_bytes
@@ -130,10 +148,28 @@ def device_class(vendor: str, name: str, memory_type: str, unified: bool) -> str
     return f"{v} GDDR"
 
 
+# build_slots' devices per (build, engine, now), by identity: every model placed on a build asks for
+# the same ones (a leaderboard or a planner overview places thousands on one build). Slots are filled
+# by the placement, so each call gets fresh copies of the stored ones.
+_SLOTS: dict[tuple[int, int, bool], tuple[Build, Engine, list[Slot], Slot | None]] = {}
+
+
 def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[list[Slot], Slot | None]:
     """The devices of a build as placement sees them. Fit is judged on usable memory (what an idle
     machine offers, less documented headroom), so it does not change from run to run; `now` judges
-    it on what is free at this moment instead (a shared GPU server)."""
+    it on what is free at this moment instead (a shared GPU server: the free memory detection measured,
+    which is part of the build)."""
+    key = (id(build), id(engine), now)
+    hit = _SLOTS.get(key)
+    if hit is None or hit[0] is not build or hit[1] is not engine:
+        if len(_SLOTS) >= 64:  # a few builds at a time are in use; the old ones go
+            _SLOTS.clear()
+        hit = _SLOTS[key] = (build, engine, *_new_slots(build, engine, now=now))
+    gpus, cpu = hit[2], hit[3]
+    return [g.empty() for g in gpus], None if cpu is None else cpu.empty()
+
+
+def _new_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[list[Slot], Slot | None]:
     if build.backend == "cpu" and engine.layer_offload:
         return [], _cpu_only_slot(build, now=now)
     gpus: list[Slot] = []
