@@ -250,3 +250,26 @@ def test_a_search_up_to_the_users_asked_gives_the_same_figures(catalog: Catalog)
             short = serving(m, "Q4_K_M", 8192, build, concurrency=users, limit_search=False)
             assert full.point == short.point, (gpu, users)
             assert short.memory_limit == min(full.memory_limit, users)
+
+
+@pytest.mark.parametrize(("gpu", "model_id"), [("2x RTX 4090", "qwen3-30b-a3b"), ("RTX 3060 12GB", "qwen3-32b")])
+@pytest.mark.parametrize("limit_search", [False, True])
+def test_the_step_model_takes_its_speeds_from_estimate(
+    catalog: Catalog, gpu: str, model_id: str, limit_search: bool
+) -> None:
+    """serving() reuses its search's placement of the users for their speed instead of placing them
+    again (when the search placed that many): t0, t_kv and the compute per token are exactly what
+    estimate() gives for those users sharing n x ctx cells."""
+    m = catalog.model(model_id)
+    assert m is not None
+    build = planned_build(catalog, gpu=gpu, ram="64GB")
+    s = serving(m, "Q4_K_M", 8192, build, concurrency=16, limit_search=limit_search)
+    assert s.point is not None
+    n, cells = s.point.users, s.point.users * pad(8192, 256)
+    kw = dict(kv_type="f16", parallel=n, with_max_ctx=False, explain=False)
+    empty = estimate(m, "Q4_K_M", cells, build, depth=0, prompt_tokens=2048, **kw).speed  # type: ignore[arg-type]
+    served = estimate(m, "Q4_K_M", cells, build, depth=8192, prompt_tokens=512, **kw).speed  # type: ignore[arg-type]
+    assert empty is not None and served is not None
+    assert s.t0 == 1.0 / empty.decode_expected
+    assert s.t_kv == max(0.0, 1.0 / served.decode_expected - s.t0)
+    assert s.compute_per_token == 1.0 / empty.prefill_tps  # type: ignore[operator]

@@ -37,7 +37,8 @@ from ..units import GiB
 from .kv import CTX_PAD, pad
 
 if TYPE_CHECKING:
-    from .api import Estimate
+    from .placement import Placement
+    from .speed import Speed
 
 MAX_USERS = 4096  # the most parallel sequences estimate() sizes
 LLAMA_N_BATCH = 2048  # llama-server's default logical batch (prompt tokens and decode tokens share it)
@@ -181,6 +182,7 @@ def serving(
     the figures at that many users; memory_limit then says at most `concurrency`)."""
     from .api import EstimateError, estimate, model_weights, place
     from .engines import ENGINES
+    from .speed import estimate_speed
 
     if not 1 <= concurrency <= MAX_USERS:
         raise EstimateError(f"concurrency must be between 1 and {MAX_USERS}, got {concurrency}")
@@ -195,9 +197,11 @@ def serving(
     if one.status == "none":
         return Serving(engine, ctx, concurrency, 0, 0, None, None, None, p, d, "none", (one.reason,))
     per = pad(ctx, CTX_PAD.get(eng.name, 256))
+    placed: dict[int, Placement] = {}  # users -> their placement, for the search and then the figures
 
     def holds(n: int) -> bool:
-        return place(model, quant, n * per, build, kv_type, eng, n)[0].status == one.status
+        placed[n] = place(model, quant, n * per, build, kv_type, eng, n)[0]
+        return placed[n].status == one.status
 
     lo, hi = 1, MAX_USERS if limit_search else concurrency
     if holds(hi):
@@ -213,8 +217,23 @@ def serving(
     most = min(memory_limit, cap) if cap else memory_limit
     n = min(concurrency, most)
 
-    def batch(depth: int, prompt_tokens: int) -> Estimate:
-        """The n sequences decoding together, each at `depth` tokens of context."""
+    def batch(depth: int, prompt_tokens: int) -> Speed | None:
+        """The speed of n sequences decoding together, each at `depth` tokens of context: from the
+        search's placement of n users where it has one (on one machine estimate() places them so too),
+        else from estimate()."""
+        p_n = placed.get(n) if build.machines == 1 else None
+        if p_n is not None:
+            return estimate_speed(
+                model.arch,
+                model_weights(model, quant)[0],
+                p_n,
+                build,
+                depth=min(depth, n * per),
+                kv_type=kv_type,
+                prompt_tokens=min(prompt_tokens, n * per),
+                active_params=model.active_params_b * 1e9,
+                explain=False,
+            )
         return estimate(
             model,
             quant,
@@ -227,20 +246,20 @@ def serving(
             prompt_tokens=prompt_tokens,
             with_max_ctx=False,
             explain=False,
-        )
+        ).speed
 
     served = batch(d, p)
     empty = batch(0, LLAMA_N_BATCH)  # a whole batch: prefill's per-batch weight reads spread over it
-    if served.speed is None or empty.speed is None:
+    if served is None or empty is None:
         return Serving(engine, ctx, concurrency, most, memory_limit, None, None, None, p, d, one.status)
-    t0 = 1.0 / empty.speed.decode_expected
-    t_kv = max(0.0, 1.0 / served.speed.decode_expected - t0)
-    t_roof0 = 1.0 / empty.speed.roofline
-    roof_kv = 1.0 / served.speed.roofline - t_roof0
+    t0 = 1.0 / empty.decode_expected
+    t_kv = max(0.0, 1.0 / served.decode_expected - t0)
+    t_roof0 = 1.0 / empty.roofline
+    roof_kv = 1.0 / served.roofline - t_roof0
     slowdown = t_kv / roof_kv if roof_kv > 1e-12 and t_kv > 0 else 1.0
     share = compute_share if compute_share is not None else COMPUTE_SHARE.get(eng.name, 1.0)
-    per_token = 1.0 / (share * empty.speed.prefill_tps) if empty.speed.prefill_tps else None
-    prompt_per_token = 1.0 / (share * served.speed.prefill_tps) if served.speed.prefill_tps else None
+    per_token = 1.0 / (share * empty.prefill_tps) if empty.prefill_tps else None
+    prompt_per_token = 1.0 / (share * served.prefill_tps) if served.prefill_tps else None
     w = model_weights(model, quant)[0]
     k_over_e = w.expert_read_fraction if w.expert_bytes else 0.0
     fractions = (float(w.total - w.expert_bytes - w.embd_bytes), float(w.expert_bytes), k_over_e)
