@@ -235,6 +235,46 @@ async def test_a_slow_detail_load_does_not_land_over_no_match(make_app, monkeypa
         assert "No model matches the filter." in screen.query_one(DetailPane).plain_text()
 
 
+async def test_a_filter_keystroke_that_keeps_the_model_loads_no_detail(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The detail pane is worked out again only when its model or the settings it depends on change: a
+    keystroke that narrows the filter but keeps the highlighted model costs no detail load, a new model
+    or a new context does (and the pane then shows it)."""
+    from dataclasses import replace
+
+    import llmtui.core.detail as detail_mod
+    from llmtui.ui.widgets.filter_bar import FilterBar
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        loads: list[str] = []
+        original = detail_mod.model_detail
+
+        def counted(model, *args, **kwargs):  # type: ignore[no-untyped-def]
+            loads.append(model.id)
+            return original(model, *args, **kwargs)
+
+        monkeypatch.setattr(detail_mod, "model_detail", counted)
+        await pilot.press("slash")
+        bar = screen.query_one(FilterBar)
+        bar.input.value = "llama 3.1"
+        await settle(pilot)
+        first = screen.table.rows[0].id
+        assert loads == [first]
+        bar.input.value = "llama 3.1 8b"  # still the same model on top
+        await settle(pilot)
+        assert screen.table.rows[0].id == first and loads == [first]
+        bar.input.value = "qwen"  # another model on top: loaded and shown
+        await settle(pilot)
+        top = screen.table.rows[0]
+        assert loads == [first, top.id] and top.model.name in screen.query_one(DetailPane).plain_text()
+        screen.state = replace(screen.state, ctx=32768)
+        screen._refresh_detail()  # the settings changed: the same model is worked out again
+        await settle(pilot)
+        assert loads == [first, top.id, top.id]
+
+
 async def test_enter_opens_detail_on_a_narrow_screen_and_escape_returns(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

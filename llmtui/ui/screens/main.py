@@ -114,6 +114,7 @@ class MainScreen(Screen[None]):
         self._sorted_key: tuple[int, str, bool] | None = None
         self._detail_for: Row | None = None  # the highlighted row the detail pane is for
         self._detail_request = 0  # numbers detail loads; only the latest may land
+        self._detail_shows: tuple[Any, tuple[Any, ...]] | None = None  # (model, its settings) last loaded
 
     # --- layout ---------------------------------------------------------------------------------------
 
@@ -374,8 +375,18 @@ class MainScreen(Screen[None]):
         """Load the detail of the highlighted model, when the pane is on screen. Each request gets a
         number; a worker's result is shown only if no later request came meanwhile, so a slow load
         for a model typed past cannot land over "no model matches"."""
+        row, st = self._detail_for, self.state
+        shows = None if row is None else (row.model, (st.build, st.quant, st.ctx, st.kv_type, st.engine))
+        if (
+            shows is not None
+            and self._detail_shows is not None
+            and shows[0] is self._detail_shows[0]
+            and shows[1] == self._detail_shows[1]
+        ):
+            return  # the pane shows this model for these settings, or its load is on the way (a filter
+            # keystroke that keeps the same model first loads nothing)
         self._detail_request += 1
-        row = self._detail_for
+        self._detail_shows = None
         if not self.has_class("-detail"):
             return  # hidden: loaded when shown
         if row is None:
@@ -384,6 +395,7 @@ class MainScreen(Screen[None]):
         if self.state.build is None or self.rows_pending:
             self.detail.clear("Detecting hardware…")
             return
+        self._detail_shows = shows
         self._load_detail(row.model, self.state, self._detail_request)
 
     def _detail_landed(self, request: int, show: Any, *args: Any) -> None:
