@@ -100,6 +100,28 @@ async def test_typed_query_filters_before_the_next_frame(make_app) -> None:  # t
         assert all("qwen" in f"{r.model.name} {r.model.family} {r.model.id} {r.model.hf_repo}".lower() for r in rows)
 
 
+async def test_a_query_longer_than_the_box_scrolls_with_the_cursor(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The box repaints rather than lays out the screen when its text changes (its width is fixed);
+    a query wider than the box still scrolls to keep the cursor in view, both ways."""
+    from llmtui.ui.widgets.filter_bar import FilterBar
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+        await pilot.press("slash")
+        box = screen.query_one(FilterBar).input
+        text = "qwen " + "x" * 90
+        await pilot.press(*[{" ": "space"}.get(ch, ch) for ch in text])
+        await settle(pilot)
+        assert box.value == text and box.cursor_position == len(text)
+        assert box.virtual_size.width == len(text) + 1  # the text and the cursor's cell
+        assert box.scroll_x > 0 and box.scroll_x + box.content_size.width >= len(text)  # the end is in view
+        await pilot.press("home")
+        await settle(pilot)
+        assert box.cursor_position == 0 and box.scroll_x == 0
+
+
 async def test_preset_query_shows_in_the_box_and_typing_leaves_the_preset(make_app) -> None:  # type: ignore[no-untyped-def]
     from llmtui.ui.widgets.filter_bar import FilterBar
 

@@ -9,7 +9,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, Label
 
 
@@ -18,7 +20,13 @@ class QueryInput(Input):
 
     A message would reach the screen a step later, after Textual has drawn the typed character,
     and the filtered table would then wait for the next frame (16-33 ms at 60 fps). Called here,
-    the character and the new rows go out in one frame."""
+    the character and the new rows go out in one frame.
+
+    Its width is fixed (1fr of the bar), so the text's width, which an Input keeps as its virtual
+    size, changes nothing in the layout: a change repaints it instead of laying out the whole screen
+    again (Widget.virtual_size lays out; with the table beside it that cost ~5 ms a keystroke)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def __init__(self, on_value: Callable[[str], None], **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
