@@ -96,6 +96,16 @@ class Query:
         return list(out) if out is rows else out
 
 
+def narrows(old: Query, new: Query) -> bool:
+    """Whether every row `new` matches also matches `old`, so `new` may filter `old`'s result instead
+    of every row (typing on at the end of a query): `old` is plain words only, and each of them lies
+    inside a plain word of `new` (what `new` adds besides only leaves fewer rows)."""
+    if any(t.kind != "text" or t.negate for t in old.terms):
+        return False
+    words = [t.value for t in new.terms if t.kind == "text" and not t.negate]
+    return all(any(o.value in w for w in words) for o in old.terms)
+
+
 def _number(key: str, raw: str) -> float:
     text = raw.strip().lower()
     if key in ("released", "year"):

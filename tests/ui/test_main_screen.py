@@ -100,6 +100,39 @@ async def test_typed_query_filters_before_the_next_frame(make_app) -> None:  # t
         assert all("qwen" in f"{r.model.name} {r.model.family} {r.model.id} {r.model.hf_repo}".lower() for r in rows)
 
 
+async def test_typing_on_backspacing_and_new_rows_show_what_the_whole_filter_shows(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The box filters a query typed on from the rows the last keystroke left; after each keystroke,
+    a backspace, a new sort and new rows the table holds what filtering every row gives."""
+    from dataclasses import replace
+
+    from llmtui.core.leaderboard import sort_rows
+    from llmtui.ui.screens.main import _default_desc
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_of(app)
+
+        def want() -> list[str]:
+            st = screen.state
+            ordered = sort_rows(screen.all_rows, st.sort, reverse=(not _default_desc(st.sort)) if st.reverse else None)
+            return [r.id for r in parse_query(st.full_query()).filter_rows(ordered)]
+
+        await pilot.press("slash")
+        for key in [*"qwen 3", "backspace", "backspace", *" 8b", "backspace", *"-a"]:
+            await pilot.press({" ": "space", "-": "minus"}.get(key, key))
+            assert [r.id for r in screen.table.rows] == want(), screen.state.query
+        await pilot.press("escape")  # cleared: every row again
+        await settle(pilot)
+        assert len(screen.table.rows) == len(screen.all_rows)
+        screen.state = replace(screen.state, query="llama", sort="params", reverse=True)  # a new sort
+        await settle(pilot)
+        assert [r.id for r in screen.table.rows] == want() and screen.table.rows
+        screen.state = replace(screen.state, query="llama 3", ctx=32768)  # typed on, and new rows
+        await settle(pilot)
+        assert [r.id for r in screen.table.rows] == want() and screen.table.rows
+
+
 async def test_a_query_longer_than_the_box_scrolls_with_the_cursor(make_app) -> None:  # type: ignore[no-untyped-def]
     """The box repaints rather than lays out the screen when its text changes (its width is fixed);
     a query wider than the box still scrolls to keep the cursor in view, both ways."""

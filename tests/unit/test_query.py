@@ -55,3 +55,37 @@ def test_filtering_keeps_the_order_and_returns_a_new_list(table: list[Row]) -> N
     picked = parse_query("fits").filter_rows(table)
     positions = [table.index(r) for r in picked]
     assert positions == sorted(positions)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    old=st.lists(st.sampled_from([*TERMS, "q", "qw", "l", "ll", "3", "b", "7b", "-"]), max_size=3),
+    more=st.text(alphabet="qwenlam37b -:<=!", max_size=6),
+)
+def test_a_query_typed_on_can_filter_the_last_result(old: list[str], more: str, table: list[Row]) -> None:
+    """narrows(old, new) promises that new matches only rows old matched: filtering old's result with
+    new then gives exactly what filtering every row does (the filter box types on from the rows the
+    last keystroke left)."""
+    from llmtui.core.query import QueryError, narrows
+
+    before = " ".join(old)
+    try:
+        q_old, q_new = parse_query(before), parse_query(before + more)
+    except QueryError:
+        return
+    if narrows(q_old, q_new):
+        assert q_new.filter_rows(q_old.filter_rows(table)) == q_new.filter_rows(table)
+
+
+def test_what_narrows_and_what_does_not() -> None:
+    from llmtui.core.query import narrows
+
+    def n(a: str, b: str) -> bool:
+        return narrows(parse_query(a), parse_query(b))
+
+    assert n("", "qwen") and n("qw", "qwen") and n("qwen", "qwen 7b") and n("qwen 7", "qwen 7b fits")
+    assert n("qwen", "size<20 qwen")  # a new term of another kind only leaves fewer rows
+    assert not n("qwen", "qwe")  # backspace: more rows match again
+    assert not n("qwen", "-qwen") and not n("-qwen", "-qwen 7")  # a negated word matches fewer as it grows
+    assert not n("l -l", "l -ll")  # ... even with the same letters elsewhere in the query
+    assert not n("size<20", "size<200") and not n("fits", "fits qwen")  # only plain words are compared

@@ -35,7 +35,7 @@ from ...core.leaderboard import (
     with_best_quants,
 )
 from ...core.presets import PRESETS, PRESETS_BY_KEY
-from ...core.query import QueryError, parse_query
+from ...core.query import QueryError, narrows, parse_query
 from ...core.units import count, fmt_ctx
 from ..state import CONTEXTS, HARDWARE, RECOMPUTE, REFILTER, RETITLE, ViewState, changed
 from ..widgets.detail import DetailPane
@@ -112,6 +112,8 @@ class MainScreen(Screen[None]):
         self.query_error = ""
         self._sorted: list[Row] = []  # all_rows in the current sort, remade when _sorted_key changes
         self._sorted_key: tuple[int, str, bool] | None = None
+        # (sorted rows, query, pending, the rows it left) of the rows shown last, for a query typed on
+        self._last_filter: tuple[list[Row], str, bool, list[Row]] | None = None
         self._detail_for: Row | None = None  # the highlighted row the detail pane is for
         self._detail_request = 0  # numbers detail loads; only the latest may land
         self._detail_shows: tuple[Any, tuple[Any, ...]] | None = None  # (model, its settings) last loaded
@@ -304,17 +306,27 @@ class MainScreen(Screen[None]):
             self._sorted_key = key
             reverse = (not _default_desc(self.state.sort)) if self.state.reverse else None
             self._sorted = sort_rows(self.all_rows, self.state.sort, reverse=reverse)
-        args = (self.state.full_query(), self._sorted, self.rows_pending)
+        text = self.state.full_query()
+        base = self._sorted
+        last = self._last_filter
+        if last is not None and last[0] is self._sorted and last[2] == self.rows_pending and _narrows(last[1], text):
+            base = last[3]  # typing on narrows the query: only the rows the last one left can match
         if len(self.all_rows) <= SYNC_FILTER_ROWS:
-            self._show_rows(*_filtered(*args))
+            self._filter_landed(self._sorted, text, _filtered(text, base, self.rows_pending))
         else:
-            self._filter(*args)
+            self._filter(self._sorted, text, base, self.rows_pending)
 
     @work(thread=True, exclusive=True, group="filter", description="filter")
-    def _filter(self, text: str, sorted_rows: list[Row], pending: bool) -> None:
+    def _filter(self, every: list[Row], text: str, sorted_rows: list[Row], pending: bool) -> None:
         result = _filtered(text, sorted_rows, pending)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_rows, *result)
+            self.app.call_from_thread(self._filter_landed, every, text, result)
+
+    def _filter_landed(self, every: list[Row], text: str, result: tuple[list[Row], str, bool]) -> None:
+        """The rows `text` leaves of `every` (the sorted rows): shown, and kept for a query typed on."""
+        shown, error, pending = result
+        self._last_filter = None if error else (every, text, pending, shown)
+        self._show_rows(shown, error, pending)
 
     def _show_rows(self, shown: list[Row], error: str, pending: bool) -> None:
         if error != self.query_error:
@@ -644,6 +656,13 @@ def _filtered(text: str, all_rows: list[Row], pending: bool) -> tuple[list[Row],
     if pending and q is not None and q.needs_rows:
         shown = [r for r in all_rows if q.matches_model(r.model)]
     return shown, error, pending
+
+
+def _narrows(old: str, new: str) -> bool:
+    try:
+        return narrows(parse_query(old), parse_query(new))
+    except QueryError:
+        return False
 
 
 def _query_filter(text: str) -> Any:
