@@ -493,8 +493,8 @@ def summarize(
     if groups is None:
         members: list[Sequence[Model]] = [(r.model,) for r in rs]
         in_order: Sequence[Model] = [r.model for r in rs]
-    elif bests is None or len(groups) != len(rs):
-        raise ValueError("summarize: groups need the use-case bests and one group per row")
+    elif bests is None or len(groups) != len(rs) or len(models) != sum(len(g) for g in groups):
+        raise ValueError("summarize: groups need the use-case bests, one group per row and the models in order")
     else:
         members, in_order = list(groups), models
     gpu_groups = [g for r, g in zip(rs, members, strict=True) if r.status == "gpu"]

@@ -204,6 +204,10 @@ def test_overview_places_each_group_once_and_counts_every_model(catalog: Catalog
         assert got.summary.biggest.startswith("Z ")  # the early copy comes first in the catalogue
         assert got.summary.fits_gpu >= 2  # every model of a group counted: each has two or three
         assert got.hints == tuple(_reference_hints(many, build, "Q4_K_M", 8192, "llama.cpp"))
+    reps = rows(many, build, models=[g[0] for g in groups], **kw)  # type: ignore[arg-type]
+    for bad in (dict(groups=groups[:-1], models=many.models), dict(groups=groups, models=many.models[:-1])):
+        with pytest.raises(ValueError):  # a group per row, and every model once, or the totals would be wrong
+            summarize(build, reps, bests=got.summary.best, **bad)  # type: ignore[arg-type]
 
 
 def test_rows_without_speed_have_the_same_fit(catalog: Catalog) -> None:
