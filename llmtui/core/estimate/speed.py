@@ -176,6 +176,7 @@ def decode_terms(
     slots = [s for s in p.used_slots if s.layers or s.holds_output or s.expert_bytes]
     terms: list[Term] = []
     roof = 0.0
+    total_read = w.read_per_token(include_output=True)  # bytes one token reads, over every device
     for stage in _stages(p, slots):
         # the devices of a tensor-parallel group hold equal shares and work at once: the slowest counts
         reads = [(t, *_slot_read(a, w, p, t, depth, kv_type)) for t in stage if t.bandwidth_gbs > 0]
@@ -188,8 +189,7 @@ def decode_terms(
             cls = s.device_class.removeprefix("CPU ") or "desktop"
             terms.append(Term(("cpu_bw", cls), x, s.name))
             terms.append(Term(("cpu_layer",), len(s.layers) * US, s.name))
-            total_read = w.read_per_token(include_output=True) or 1.0
-            terms.append(Term(("cpu_param",), active_params * min(1.0, weights / total_read) * NS, s.name))
+            terms.append(Term(("cpu_param",), active_params * min(1.0, weights / (total_read or 1.0)) * NS, s.name))
             continue
         b, c = backend_label(s), s.device_class
         dev = (s.device_id,) if s.device_id else ()  # this device's own runs, where the data has some
@@ -206,7 +206,7 @@ def decode_terms(
         if recurrent:
             terms.append(Term(("recurrent", b), recurrent * US, s.name))
         if s.tflops > 0:
-            share = weights / max(1.0, w.read_per_token(include_output=True))
+            share = weights / max(1.0, total_read)
             terms.append(Term(("compute", b, c), 2 * active_params * share / (s.tflops * 1e12), s.name))
         if s.tflops > 0 and depth >= ATTN_MIN_DEPTH:
             flops = _attn_flops(a, s.layers, depth) / len(stage)
