@@ -193,6 +193,25 @@ def test_a_builds_devices_are_fresh_for_every_placement(catalog: Catalog) -> Non
     assert [estimate(m, "Q4_K_M", 8192, b, with_speed=False).memory.total_bytes for m in big] == first
 
 
+def test_weights_kept_by_model_identity_are_the_same_weights(catalog: Catalog) -> None:
+    """model_weights answers a model it has seen by identity (no hash of its ~90 fields); a copy that is
+    equal but another object gets the same figures, and cache_clear forgets both caches."""
+    from dataclasses import replace
+
+    from llmtui.core.estimate.api import _BY_ID, model_weights
+
+    m = catalog.models[0]
+    first = model_weights(m, "Q4_K_M")
+    assert model_weights(m, "Q4_K_M") is first
+    twin = replace(m)  # equal, not the same object
+    assert twin == m and twin is not m and model_weights(twin, "Q4_K_M") == first
+    other = replace(m, id="x-renamed", name="X renamed")  # another model of the same architecture
+    assert model_weights(other, "Q4_K_M")[0] == first[0]
+    model_weights.cache_clear()  # type: ignore[attr-defined]
+    assert not _BY_ID
+    assert model_weights(m, "Q4_K_M") == first
+
+
 # --- invariants --------------------------------------------------------------------------------------------
 
 QUANT_LADDER = ["IQ2_XXS", "Q2_K", "Q3_K_M", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16"]
