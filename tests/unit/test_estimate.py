@@ -193,6 +193,30 @@ def test_a_builds_devices_are_fresh_for_every_placement(catalog: Catalog) -> Non
     assert [estimate(m, "Q4_K_M", 8192, b, with_speed=False).memory.total_bytes for m in big] == first
 
 
+@pytest.mark.parametrize("gpu", ["2x RTX 3090", "3x RTX 3060 12GB", "RTX 5090 + RTX 4090 + RTX 3060 12GB"])
+def test_a_layer_split_found_on_the_running_sums_equals_the_stepwise_one(
+    catalog: Catalog, gpu: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """_split_layers bisects a list of running sums where it can (no experts held back in the range);
+    the layout is the one its step-by-step bisection finds, for every model at two contexts."""
+    import llmtui.core.estimate.placement as placement
+
+    b = planned_build(catalog, gpu=gpu, ram="128GB")
+
+    def layouts() -> list[object]:
+        out: list[object] = []
+        for m in catalog.models:
+            for ctx in (8192, 131072):
+                e = estimate(m, "Q4_K_M", ctx, b, with_speed=False, with_max_ctx=False)
+                out.append((e.status, e.tensor_split, e.n_gpu_layers, e.n_cpu_moe, [d.layers for d in e.devices]))
+        return out
+
+    fast = layouts()
+    monkeypatch.setattr(placement, "_weights_kv_prefix", lambda w, kv: None)
+    assert layouts() == fast
+    assert sum(1 for f in fast if len(f[1]) > 1) > 20  # layer splits over several GPUs were compared  # type: ignore[index,arg-type]
+
+
 def test_weights_kept_by_model_identity_are_the_same_weights(catalog: Catalog) -> None:
     """model_weights answers a model it has seen by identity (no hash of its ~90 fields); a copy that is
     equal but another object gets the same figures, and cache_clear forgets both caches."""

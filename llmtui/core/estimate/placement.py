@@ -318,6 +318,23 @@ def _assign_range(slot: Slot, lo: int, hi: int, w: Weights, kv: KVCache, moe_upt
         cpu.expert_bytes += exp_cpu
 
 
+_WK: dict[tuple[int, int], tuple[Weights, KVCache, list[int] | None]] = {}
+
+
+def _weights_kv_prefix(w: Weights, kv: KVCache) -> list[int] | None:
+    """Running sums of the layers' weights and KV cache (index i: layers 0..i-1), kept per (weights,
+    cache) pair by identity (both come from caches, and the entry holds them); None if the two do not
+    cover the same layers."""
+    key = (id(w), id(kv))
+    hit = _WK.get(key)
+    if hit is None or hit[0] is not w or hit[1] is not kv:
+        if len(_WK) > 4096:
+            _WK.clear()
+        same = len(w.layer_prefix) == len(kv.prefix)
+        hit = _WK[key] = (w, kv, [x + y for x, y in zip(w.layer_prefix, kv.prefix, strict=True)] if same else None)
+    return hit[2]
+
+
 def _split_layers(
     a: Arch,
     w: Weights,
@@ -357,10 +374,16 @@ def _split_layers(
     # Targets in proportion to capacity; the last GPU also carries the output tensor.
     bounds = [lo]
     cum = 0.0
+    # with no experts held back in the range (moe_upto <= lo), need(i) is a difference of one running
+    # sum, so the bisection runs on that list itself instead of calling need() at every step
+    wk = _weights_kv_prefix(w, kv) if moe_upto <= lo and len(gpus) > 1 else None
     for c in caps[:-1]:
         cum += max(0, c) / cap_sum * total_need
         start = bounds[-1]
-        b = start + bisect_left(range(start, hi + 1), cum, key=need)
+        if wk is not None:
+            b = bisect_left(wk, cum + wk[lo], start, hi + 1)
+        else:
+            b = start + bisect_left(range(start, hi + 1), cum, key=need)
         if b > start and (b > hi or abs(need(b - 1) - cum) <= abs(need(b) - cum)):
             b -= 1
         bounds.append(min(b, hi))
