@@ -11,6 +11,7 @@ from .build import Build
 from .catalog.types import Catalog, Model, Score
 from .estimate.quant import DEFAULT_QUANT, QUANTS
 from .estimate.status import STATUS_ORDER, EstimateError
+from .memo import IdentityMemo
 from .quality import QuantLoss, adjusted, quant_loss
 
 SEED_COMPOSITE = "Composite (seed)"
@@ -151,25 +152,21 @@ def estimate_key(model: Model, quant: str) -> tuple[object, ...]:
     return (model.arch, model.active_params_b, model.files, model.hf_repo.lower() if published else "")
 
 
-_GROUPS: dict[tuple[int, str], tuple[list[Model], int, list[list[Model]]]] = {}
+_GROUPS: IdentityMemo[list[list[Model]]] = IdentityMemo(64)
 
 
 def model_groups(models: list[Model], quant: str) -> list[list[Model]]:
     """The models by estimate_key at a quant, in catalogue order (each group in its order, the groups
     by their first model): a build's figures are worked out once per group. Kept for the model list
     (by identity and length, as plan.ranked: a list grown or replaced is grouped again)."""
-    key = (id(models), quant)
-    hit = _GROUPS.get(key)
-    if hit is not None and hit[0] is models and hit[1] == len(models):
-        return hit[2]
-    by_key: dict[tuple[object, ...], list[Model]] = {}
-    for m in models:
-        by_key.setdefault(estimate_key(m, quant), []).append(m)
-    groups = list(by_key.values())
-    if len(_GROUPS) > 64:
-        _GROUPS.clear()
-    _GROUPS[key] = (models, len(models), groups)
-    return groups
+
+    def make() -> list[list[Model]]:
+        by_key: dict[tuple[object, ...], list[Model]] = {}
+        for m in models:
+            by_key.setdefault(estimate_key(m, quant), []).append(m)
+        return list(by_key.values())
+
+    return _GROUPS.get((models,), (quant, len(models)), make)
 
 
 def model_row(

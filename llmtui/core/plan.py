@@ -12,6 +12,7 @@ from .catalog.types import Arch, Catalog, Model, Score
 from .estimate import Estimate, EstimateError, estimate
 from .estimate.quant import DEFAULT_QUANT
 from .estimate.serving import Serving, serving
+from .memo import IdentityMemo
 from .units import GiB
 
 GPU_COUNTS = (1, 2, 3, 4, 6, 8)
@@ -317,7 +318,7 @@ def preset_rows(
     return out
 
 
-_RANKED: dict[tuple[int, str, str], tuple[list[Model], int, list[tuple[Model, Score]]]] = {}
+_RANKED: IdentityMemo[list[tuple[Model, Score]]] = IdentityMemo(64)  # a few catalogues' presets
 
 
 def ranked(catalog: Catalog, bench: str, query: str) -> list[tuple[Model, Score]]:
@@ -326,18 +327,14 @@ def ranked(catalog: Catalog, bench: str, query: str) -> list[tuple[Model, Score]
     the catalogue's model list (by identity and length: a list grown or replaced is ranked again)."""
     from .query import parse_query
 
-    key = (id(catalog.models), bench, query)
-    hit = _RANKED.get(key)
-    if hit is not None and hit[0] is catalog.models and hit[1] == len(catalog.models):
-        return hit[2]
-    q = parse_query(query)
-    out = [(m, sc) for m in catalog.models if (sc := m.score(bench)) is not None and q.matches_model(m)]
-    out.sort(key=lambda t: t[0].name.lower())
-    out.sort(key=lambda t: t[1].value, reverse=True)
-    if len(_RANKED) > 64:  # a few catalogues' presets; an old catalogue's lists go
-        _RANKED.clear()
-    _RANKED[key] = (catalog.models, len(catalog.models), out)
-    return out
+    def make() -> list[tuple[Model, Score]]:
+        q = parse_query(query)
+        out = [(m, sc) for m in catalog.models if (sc := m.score(bench)) is not None and q.matches_model(m)]
+        out.sort(key=lambda t: t[0].name.lower())
+        out.sort(key=lambda t: t[1].value, reverse=True)
+        return out
+
+    return _RANKED.get((catalog.models,), (bench, query, len(catalog.models)), make)
 
 
 def use_case_bests(

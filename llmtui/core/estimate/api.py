@@ -8,6 +8,7 @@ from typing import Any
 
 from ..build import Build
 from ..catalog.types import Model
+from ..memo import IdentityMemo
 from ..units import GB
 from .engines import (  # noqa: F401  (engine_* are part of this module's interface)
     ENGINES,
@@ -190,24 +191,16 @@ def _effective_quant(quant: str, engine: Engine) -> str:
     return quant
 
 
-# model_weights' answers by the model's identity: hashing a Model (its 17 fields and its architecture's
-# 69) for the lru_cache below costs ~6 us, and every placement asks. The entry holds the model, so its id
-# is not reused while kept.
-_BY_ID: dict[tuple[int, str], tuple[Model, tuple[Weights, int, str]]] = {}
+# model_weights' answers by the model's identity (core.memo): hashing a Model for the lru_cache below
+# costs ~6 us, and every placement asks.
+_BY_ID: IdentityMemo[tuple[Weights, int, str]] = IdentityMemo(16384)
 
 
 def model_weights(model: Model, quant: str) -> tuple[Weights, int, str]:
     """(weights, file bytes, how they were sized) of a model at a quant: by llama.cpp's rules, or for
     a published-only mix (UD-*) from the real file's size. Cached: place() and estimate() both ask,
     and the best-quant and largest-context searches ask many times."""
-    hit = _BY_ID.get((id(model), quant))
-    if hit is not None and hit[0] is model:
-        return hit[1]
-    out = _model_weights(model, quant)
-    if len(_BY_ID) > 16384:
-        _BY_ID.clear()
-    _BY_ID[(id(model), quant)] = (model, out)
-    return out
+    return _BY_ID.get((model,), quant, lambda: _model_weights(model, quant))
 
 
 def _clear_model_weights() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..build import GPU, Build, ram_class
 from ..catalog.types import Arch
+from ..memo import IdentityMemo
 from ..units import MiB
 from .engines import (
     OS_RESERVE_RAM_FRACTION,
@@ -148,10 +149,10 @@ def device_class(vendor: str, name: str, memory_type: str, unified: bool) -> str
     return f"{v} GDDR"
 
 
-# build_slots' devices per (build, engine, now), by identity: every model placed on a build asks for
-# the same ones (a leaderboard or a planner overview places thousands on one build). Slots are filled
-# by the placement, so each call gets fresh copies of the stored ones.
-_SLOTS: dict[tuple[int, int, bool], tuple[Build, Engine, list[Slot], Slot | None]] = {}
+# build_slots' devices per (build, engine, now): every model placed on a build asks for the same ones (a
+# leaderboard or a planner overview places thousands on one build). Slots are filled by the placement,
+# so each call gets fresh copies of the kept ones.
+_SLOTS: IdentityMemo[tuple[list[Slot], Slot | None]] = IdentityMemo(64)
 
 
 def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[list[Slot], Slot | None]:
@@ -159,13 +160,7 @@ def build_slots(build: Build, engine: Engine, *, now: bool = False) -> tuple[lis
     machine offers, less documented headroom), so it does not change from run to run; `now` judges
     it on what is free at this moment instead (a shared GPU server: the free memory detection measured,
     which is part of the build)."""
-    key = (id(build), id(engine), now)
-    hit = _SLOTS.get(key)
-    if hit is None or hit[0] is not build or hit[1] is not engine:
-        if len(_SLOTS) >= 64:  # a few builds at a time are in use; the old ones go
-            _SLOTS.clear()
-        hit = _SLOTS[key] = (build, engine, *_new_slots(build, engine, now=now))
-    gpus, cpu = hit[2], hit[3]
+    gpus, cpu = _SLOTS.get((build, engine), now, lambda: _new_slots(build, engine, now=now))
     return [g.empty() for g in gpus], None if cpu is None else cpu.empty()
 
 
@@ -318,21 +313,19 @@ def _assign_range(slot: Slot, lo: int, hi: int, w: Weights, kv: KVCache, moe_upt
         cpu.expert_bytes += exp_cpu
 
 
-_WK: dict[tuple[int, int], tuple[Weights, KVCache, list[int] | None]] = {}
+_WK: IdentityMemo[list[int] | None] = IdentityMemo(4096)
 
 
 def _weights_kv_prefix(w: Weights, kv: KVCache) -> list[int] | None:
     """Running sums of the layers' weights and KV cache (index i: layers 0..i-1), kept per (weights,
-    cache) pair by identity (both come from caches, and the entry holds them); None if the two do not
-    cover the same layers."""
-    key = (id(w), id(kv))
-    hit = _WK.get(key)
-    if hit is None or hit[0] is not w or hit[1] is not kv:
-        if len(_WK) > 4096:
-            _WK.clear()
-        same = len(w.layer_prefix) == len(kv.prefix)
-        hit = _WK[key] = (w, kv, [x + y for x, y in zip(w.layer_prefix, kv.prefix, strict=True)] if same else None)
-    return hit[2]
+    cache) pair (both come from caches); None if the two do not cover the same layers."""
+
+    def make() -> list[int] | None:
+        if len(w.layer_prefix) != len(kv.prefix):
+            return None
+        return [x + y for x, y in zip(w.layer_prefix, kv.prefix, strict=True)]
+
+    return _WK.get((w, kv), None, make)
 
 
 def _split_layers(
