@@ -8,6 +8,7 @@ import pytest
 
 from llmtui.core.build import Build, planned_build
 from llmtui.core.catalog import Catalog
+from llmtui.core.draft import Overview
 from llmtui.core.estimate import STATUS_ORDER, EstimateError, fit_status, on_gpu
 from llmtui.core.leaderboard import rows
 from llmtui.core.plan import hint_line, upgrade_hints, upgrade_options
@@ -157,19 +158,25 @@ def test_ranked_is_kept_per_model_list_and_made_again_when_it_changes(catalog: C
 def test_overview_equals_the_full_leaderboards(catalog: Catalog, spec: dict[str, str]) -> None:
     """overview() (every model's fit, speeds only for what it shows) equals the totals and bests of the
     full leaderboards with every speed and best quant, and the hints from every model's full status."""
+    want = _checked_overview(catalog, planned_build(catalog, **spec)).summary  # type: ignore[arg-type]
+    if want.fits_gpu:
+        assert want.biggest_tps and any(b.tps for b in want.best)  # speeds were compared, not only Nones
+
+
+def _checked_overview(catalog: Catalog, build: Build) -> Overview:
+    """overview() at Q4_K_M and 8K, asserted equal to the totals and bests of the full leaderboards
+    (every speed and best quant) and to the hints from every model's full status."""
     from llmtui.core.draft import overview
     from llmtui.core.leaderboard import default_benchmark
     from llmtui.core.plan import preset_rows, summarize
 
-    build = planned_build(catalog, **spec)  # type: ignore[arg-type]
     kw = dict(quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
     full = rows(catalog, build, **kw)  # type: ignore[arg-type]
     want = summarize(build, full, preset_rows(catalog, build, known=full, **kw))  # type: ignore[arg-type]
     got = overview(catalog, build, benchmark=default_benchmark(catalog), **kw)  # type: ignore[arg-type]
     assert got.summary == want
     assert got.hints == tuple(_reference_hints(catalog, build, "Q4_K_M", 8192, "llama.cpp"))
-    if want.fits_gpu:
-        assert want.biggest_tps and any(b.tps for b in want.best)  # speeds were compared, not only Nones
+    return got
 
 
 def test_overview_places_each_group_once_and_counts_every_model(catalog: Catalog) -> None:
@@ -179,9 +186,8 @@ def test_overview_places_each_group_once_and_counts_every_model(catalog: Catalog
     order among equals."""
     from dataclasses import replace
 
-    from llmtui.core.draft import overview
-    from llmtui.core.leaderboard import default_benchmark, estimate_key, model_groups
-    from llmtui.core.plan import preset_rows, summarize
+    from llmtui.core.leaderboard import estimate_key, model_groups
+    from llmtui.core.plan import summarize
 
     models = []
     for i, m in enumerate(catalog.models):
@@ -196,15 +202,10 @@ def test_overview_places_each_group_once_and_counts_every_model(catalog: Catalog
     assert model_groups(many.models, "Q4_K_M") is groups  # kept for the list
     for spec in (dict(gpu="RTX 3060 12GB", ram="32GB"), dict(gpu="2x RTX 3090", ram="128GB")):
         build = planned_build(many, **spec)  # type: ignore[arg-type]
-        kw = dict(quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
-        full = rows(many, build, **kw)  # type: ignore[arg-type]
-        want = summarize(build, full, preset_rows(many, build, known=full, **kw))  # type: ignore[arg-type]
-        got = overview(many, build, benchmark=default_benchmark(many), **kw)  # type: ignore[arg-type]
-        assert got.summary == want
+        got = _checked_overview(many, build)
         assert got.summary.biggest.startswith("Z ")  # the early copy comes first in the catalogue
         assert got.summary.fits_gpu >= 2  # every model of a group counted: each has two or three
-        assert got.hints == tuple(_reference_hints(many, build, "Q4_K_M", 8192, "llama.cpp"))
-    reps = rows(many, build, models=[g[0] for g in groups], **kw)  # type: ignore[arg-type]
+    reps = rows(many, build, models=[g[0] for g in groups], quant="Q4_K_M", ctx=8192)
     for bad in (dict(groups=groups[:-1], models=many.models), dict(groups=groups, models=many.models[:-1])):
         with pytest.raises(ValueError):  # a group per row, and every model once, or the totals would be wrong
             summarize(build, reps, bests=got.summary.best, **bad)  # type: ignore[arg-type]
