@@ -55,6 +55,12 @@ CURRENT_SINCE = "2025"
 PRIORS = {"bw": 1.3, "cpu_bw": 2.0, "pp": 2.0, "pp_cpu": 4.0, "allreduce": 15.0, "layer": 40.0}
 LAMBDA_CHILD = 3.0  # a delta on its parent costs as much as ~9 runs that disagree with it
 PREFILL_LAMBDA_CHILD = 1.0
+# Decode: a backend's delta on its root ("attn/Vulkan") costs this many times a device class's. A
+# backend seen on one vendor's cards alone otherwise takes half of that vendor's quirk and hands it to
+# every other vendor's cards on that backend (Intel's slow Vulkan attention made Strix Halo's 2.5x too
+# slow at 32K when kyuz0's Strix Halo runs were left out). Chosen by the cross-validation (2, 3, 5 tried;
+# p90 53.5% -> 48.2%).
+DECODE_BACKEND_FACTOR = 3.0
 LAMBDA_ROOT = 0.3
 LO_Q, HI_Q = 0.05, 0.95  # the range: these quantiles of measured / expected
 RANGE_MIN = 15  # runs a regime needs for a range of its own (else all regimes' runs together)
@@ -259,6 +265,15 @@ def observations(catalog: Catalog, excluded: list[Obs] | None = None) -> tuple[l
 # --- The fit -------------------------------------------------------------------------------------------
 
 
+_BACKEND_NAMES = frozenset([*BACKENDS.values(), "CPU"])
+
+
+def _backend_level(node: str) -> bool:
+    """A backend directly under its root ("bw/CUDA"), not a kernel kind's backend ("dq/iq/CUDA")."""
+    parts = node.split("/")
+    return len(parts) == 2 and parts[1] in _BACKEND_NAMES
+
+
 def _prefixes(key: tuple[str, ...]) -> Iterable[str]:
     for n in range(1, len(key) + 1):
         yield "/".join(key[:n])
@@ -270,10 +285,15 @@ class Design:
     fit(rows) solves it for any subset of the runs (cross-validation refits many subsets)."""
 
     def __init__(
-        self, rows: list[tuple[list[Term], float]], lam_child: float | None = None, robust: int | None = None
+        self,
+        rows: list[tuple[list[Term], float]],
+        lam_child: float | None = None,
+        robust: int | None = None,
+        backend_factor: float = 1.0,
     ) -> None:
         self.lam_child = lam_child
         self.robust = robust
+        self.backend_factor = backend_factor
         self.nodes = sorted({n for terms, _ in rows for t in terms for n in _prefixes(t.key)})
         self.idx = {n: i for i, n in enumerate(self.nodes)}
         self.x = np.zeros((len(rows), len(self.nodes)))
@@ -298,6 +318,7 @@ class Design:
         names = [self.nodes[c] for c in cols]
         root = np.array(["/" not in n for n in names])
         lam = np.where(root, LAMBDA_ROOT, LAMBDA_CHILD if self.lam_child is None else self.lam_child)
+        lam = lam * np.array([self.backend_factor if _backend_level(n) else 1.0 for n in names])
         target = np.where(root, LAMBDA_ROOT * np.array([PRIORS.get(n, 0.0) for n in names]) * scale, 0.0)
         weights = np.ones(len(xs))
         for _ in range((ROBUST_ITERATIONS if self.robust is None else self.robust) + 1):
@@ -352,7 +373,9 @@ class Model:
 
     def __init__(self, obs: list[Obs]) -> None:
         self.obs = obs
-        self.decode = Design([(o.decode, o.t) for o in obs], robust=DECODE_ROBUST_ITERATIONS)
+        self.decode = Design(
+            [(o.decode, o.t) for o in obs], robust=DECODE_ROBUST_ITERATIONS, backend_factor=DECODE_BACKEND_FACTOR
+        )
         self.pre_rows = np.array([i for i, o in enumerate(obs) if o.prefill and o.tp], dtype=int)
         self.prefill = Design([(obs[i].prefill or [], obs[i].tp or 1.0) for i in self.pre_rows], PREFILL_LAMBDA_CHILD)
         self.groups = np.array([o.group for o in obs])
