@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -11,7 +12,7 @@ from .build import Build, apple_limit, gpu_from_device
 from .catalog.types import Arch, Catalog, Model, Score
 from .estimate import Estimate, EstimateError, estimate
 from .estimate.quant import DEFAULT_QUANT
-from .estimate.serving import Serving, serving
+from .estimate.serving import Serving, aggregate_bound, serving
 from .memo import IdentityMemo
 from .units import GiB
 
@@ -354,8 +355,9 @@ def use_case_bests(
     of the best-quant search as the sort needs. "What runs first" ranks by the class the best quant
     fits in, which is the class the smallest quant reaches (one placement, not a search), so the walk
     stops at the first model in the best class; the adjusted sort stops once no raw score times the
-    largest loss factor can beat the best adjusted one; the throughput sort estimates serving for each
-    of the preset's rows (no bound stops it)."""
+    largest loss factor can beat the best adjusted one; the throughput sort estimates serving in the
+    order of an upper bound on it (serving.aggregate_bound: bytes over bandwidth, no placement) and
+    stops once no bound left can beat the best figure."""
     from .estimate import ENGINES, STATUS_ORDER, best_quant, fit_status, quant_order
     from .leaderboard import SERVING_USERS, Row, estimate_key, model_row, resolve_benchmark, serving_tps
     from .presets import PRESETS
@@ -370,6 +372,7 @@ def use_case_bests(
     classes: dict[tuple[object, ...], int] = {}
     bests: dict[tuple[object, ...], tuple[str | None, str]] = {}
     served: dict[tuple[object, ...], float | None] = {}
+    ceilings: dict[tuple[object, ...], float] = {}
 
     def row(m: Model, score: Score, bench: str, c: int) -> Row:
         k = (*estimate_key(m, quant), c)
@@ -409,6 +412,13 @@ def use_case_bests(
     def name(r: Row | Model) -> str:
         return (r.model if isinstance(r, Row) else r).name.lower()
 
+    def ceiling(r: Row, c: int) -> float:  # at least the serving figure (inf: no bound holds)
+        sk = (*estimate_key(r.model, quant), c)
+        if sk not in ceilings:
+            b = aggregate_bound(r.model, quant, c, build, kv_type=kv_type, engine=engine, users=SERVING_USERS)
+            ceilings[sk] = math.inf if b is None else b
+        return ceilings[sk]
+
     bound = max_factor()
     out: list[UseCaseBest] = []
     for p in PRESETS:
@@ -444,14 +454,20 @@ def use_case_bests(
         elif p.sort == "throughput":
             best_tps: float | None = None
             cands = sorted(walk, key=name)
-            for r in cands:
+            # by bound, highest first: once a bound is below the best figure, no later model can win
+            for bound_tps, r in sorted(((ceiling(r, c), r) for r in cands), key=lambda t: -t[0]):
+                if best_tps is not None and bound_tps < best_tps:
+                    break
                 sk = (*estimate_key(r.model, quant), c)
                 if sk not in served:
                     served[sk] = serving_tps(
                         r.model, build, quant=quant, ctx=c, kv_type=kv_type, engine=engine, users=SERVING_USERS
                     )
                 tps = served[sk]
-                if tps is not None and (best_tps is None or tps > best_tps):
+                if tps is None:
+                    continue
+                # the highest figure, and of equal ones the first by name (as the leaderboard's sort)
+                if best_tps is None or tps > best_tps or (tps == best_tps and top is not None and name(r) < name(top)):
                     top, best_tps = r, tps
             if top is None and cands:
                 top = cands[0]

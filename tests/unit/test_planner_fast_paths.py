@@ -224,3 +224,30 @@ def test_rows_without_speed_have_the_same_fit(catalog: Catalog) -> None:
     r, m = full[0], catalog.models[1]
     assert _with_model(r, m, None) == replace(r, model=m, score=None)  # every field carried over
     assert len(fields(Row)) == 11  # a field added to Row must be added to _with_model too
+
+
+def test_the_throughput_ranking_skips_models_its_bound_rules_out(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The "Production at scale" ranking estimates serving only for models whose bound can still beat the best so
+    far: the same pick as estimating every candidate, from fewer serving estimates."""
+    import llmtui.core.leaderboard as leaderboard
+    import llmtui.core.plan as plan
+
+    build = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
+    kw = dict(quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
+    calls: list[str] = []
+    real = leaderboard.serving_tps
+
+    def counted(m, *a, **k):  # type: ignore[no-untyped-def]
+        calls.append(m.id)
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(leaderboard, "serving_tps", counted)
+    pruned = plan.use_case_bests(catalog, build, **kw)  # type: ignore[arg-type]
+    with_bound = len(calls)
+    calls.clear()
+    monkeypatch.setattr(plan, "aggregate_bound", lambda *a, **k: None)
+    every = plan.use_case_bests(catalog, build, **kw)  # type: ignore[arg-type]
+    assert pruned == every
+    assert 0 < with_bound < len(calls) // 2, (with_bound, len(calls))

@@ -273,3 +273,59 @@ def test_the_step_model_takes_its_speeds_from_estimate(
     assert s.t0 == 1.0 / empty.decode_expected
     assert s.t_kv == max(0.0, 1.0 / served.decode_expected - s.t0)
     assert s.compute_per_token == 1.0 / empty.prefill_tps  # type: ignore[operator]
+
+
+BOUND_BUILDS = [
+    dict(gpu="RTX 3060 12GB", ram="16GB"),
+    dict(gpu="RTX 3060 12GB", ram="128GB"),
+    dict(gpu="3x RTX 3060 12GB", ram="64GB"),
+    dict(gpu="RTX 4090 + RTX 3060 12GB", ram="64GB"),
+    dict(gpu="4x RTX 4090", ram="256GB"),
+    dict(gpu="H100 SXM", ram="256GB"),
+    dict(gpu="AI Max+ 395"),
+    dict(mac="M4 Max 128GB"),
+    dict(ram="64GB"),
+]
+
+
+@pytest.mark.parametrize("spec", BOUND_BUILDS, ids=lambda s: " ".join(str(v) for v in s.values()))
+def test_the_throughput_bound_is_never_below_the_serving_figure(catalog: Catalog, spec: dict[str, str]) -> None:
+    """aggregate_bound() lets the "Production at scale" ranking skip models that cannot win: it must be
+    at or above serving()'s aggregate figure for every model that has one (dense, MoE, offloaded,
+    CPU-only, unified memory; 8K and 32K tokens), and close enough to prune (within 2.5x of the figure
+    for some model)."""
+    from llmtui.core.estimate.serving import aggregate_bound
+    from llmtui.core.leaderboard import SERVING_USERS, serving_tps
+
+    b = planned_build(catalog, **spec)  # type: ignore[arg-type]
+    ratios = []
+    for m in catalog.models:
+        for ctx in (8192, 32768):
+            kw = dict(quant="Q4_K_M", ctx=ctx, kv_type="f16", engine="llama.cpp", users=SERVING_USERS)
+            got = serving_tps(m, b, **kw)  # type: ignore[arg-type]
+            bound = aggregate_bound(m, "Q4_K_M", ctx, b, kv_type="f16", engine="llama.cpp", users=SERVING_USERS)
+            assert bound is not None
+            if got is not None:
+                assert bound >= got, (m.id, ctx, bound, got)
+                ratios.append(bound / got)
+    assert ratios and min(ratios) < 2.5  # 1.12-2.04 on these builds (H100: its fitted efficiency is lower)
+
+
+def test_no_throughput_bound_where_its_argument_does_not_hold(catalog: Catalog) -> None:
+    """vLLM (tensor parallel, its own compute share), several machines (network hops, fewest machines)
+    and a machine that `llmtui bench` calibrated (a factor on the expected speed) get no bound: the
+    ranking then estimates every model."""
+    from dataclasses import replace
+
+    from llmtui.core.build import MachineCalibration
+    from llmtui.core.estimate.serving import aggregate_bound
+
+    m = catalog.model("qwen3-30b-a3b")
+    assert m is not None
+    one = planned_build(catalog, gpu="RTX 4090", ram="64GB")
+    assert aggregate_bound(m, "Q4_K_M", 8192, one, kv_type="f16", engine="llama.cpp", users=32) is not None
+    assert aggregate_bound(m, "AWQ", 8192, one, kv_type="f16", engine="vllm", users=32) is None
+    two = planned_build(catalog, gpu="RTX 4090", ram="64GB", machines=2)
+    assert aggregate_bound(m, "Q4_K_M", 8192, two, kv_type="f16", engine="llama.cpp", users=32) is None
+    calibrated = replace(one, calibration=MachineCalibration("cuda", 1.3, None, 3, "2026-12-01"))
+    assert aggregate_bound(m, "Q4_K_M", 8192, calibrated, kv_type="f16", engine="llama.cpp", users=32) is None

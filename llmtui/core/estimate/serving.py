@@ -161,6 +161,54 @@ def curve(s: Serving, top: int | None = None) -> tuple[ServingPoint, ...]:
     return tuple(point_at(s, n) for n in users)
 
 
+# What aggregate_bound() adds to its bound: the bound's bytes are the weights' and the KV's as Weights and
+# the KV tables count them, the placement's slots count the same bytes, and a float sum may differ.
+BOUND_MARGIN = 1.02
+
+
+def aggregate_bound(
+    model: Model, quant: str, ctx: int, build: Build, *, kv_type: str, engine: str, users: int
+) -> float | None:
+    """An upper bound on serving()'s aggregate decode t/s for `users` users at `ctx` tokens each (depth
+    ctx), with no placement and no speed estimate: for ranking by throughput, which then estimates only
+    the models whose bound can still beat the best so far. None where it does not hold (other engines,
+    several machines, a machine calibrated by `llmtui bench`).
+
+    Why it holds for llama.cpp on one machine: step(n) = t0 + extra + n t_kv + n compute, where
+    t0 >= the weights' roofline (every bandwidth coefficient is at least 1, so the expected time is at
+    least the roofline time); both speeds come from one placement, so t_kv, the difference of two
+    expected times that differ only in the KV's terms (coefficients >= 1 on its bytes, >= 0 on the
+    rest), is at least the KV's roofline time, which makes the MoE slowdown >= 1 and
+    t0 + extra >= the roofline time of the union of experts n tokens read; compute >= 0. Every
+    roofline time is at least its bytes over the fastest device's bandwidth. So step(n) >= (weights
+    read by n tokens + n x KV at depth) / fastest bandwidth, and n / that grows with n, so n = users
+    (the most serving() seats) bounds every n it may seat."""
+    from .api import EstimateError, model_weights
+    from .engines import ENGINES
+    from .placement import build_slots
+    from .speed import _kv_read
+
+    eng = ENGINES.get(engine)
+    if eng is None or eng.name not in ("llama.cpp", "ollama") or build.machines != 1 or build.calibration:
+        return None
+    gpus, cpu = build_slots(build, eng)
+    fastest = max([s.bandwidth_gbs for s in gpus] + ([cpu.bandwidth_gbs] if cpu is not None else []), default=0.0)
+    if fastest <= 0:
+        return None
+    try:
+        w = model_weights(model, quant)[0]
+    except EstimateError:
+        return None
+    k = w.expert_read_fraction if w.expert_bytes else 0.0
+    dense = float(w.total - w.expert_bytes - w.embd_bytes)
+    weights = dense + w.expert_bytes * (1.0 - (1.0 - k) ** users)
+    a = model.arch
+    layers = range(a.layers)
+    kv = max(0.0, _kv_read(a, layers, ctx, kv_type) - _kv_read(a, layers, 0, kv_type))
+    seconds = (weights + users * kv) / (fastest * 1e9)
+    return users / seconds * BOUND_MARGIN if seconds > 0 else None
+
+
 def serving(
     model: Model,
     quant: str,
