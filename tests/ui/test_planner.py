@@ -440,3 +440,28 @@ def test_an_overview_a_worker_is_working_out_is_waited_for_not_redone(catalog: C
     a.join(30)
     b.join(30)
     assert len(calls) == 1 and len(got) == 2 and got[0] is got[1]
+
+
+async def test_plus_and_minus_rewrite_the_device_line_and_the_title(catalog: Catalog) -> None:
+    """+ and - rewrite the line's prompt in place while its length stays (9x -> 10x does not), and the
+    planner's texts follow every change: the title, the line, and 'CPU only' once the line is gone."""
+    app = LlmtuiApp(catalog=catalog, build=planned_build(catalog, gpu="RTX 3060 12GB", ram="32GB"), detect=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        planner = await open_planner(pilot)
+        lines = planner.query_one("#lines", OptionList)
+        title = planner.query_one("#plan-title", Static)
+        for keys, n in ((["plus"], 2), (["plus"], 3), (["plus"] * 6, 9), (["plus"], 10), (["minus"], 9)):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert lines.option_count == 1 and lines.highlighted == 0
+            assert str(lines.get_option_at_index(0).prompt).startswith(f"{n}x GeForce RTX 3060")
+            assert f"{n}x GeForce RTX 3060" in shown_text(title)
+        await pilot.press("x")
+        await settle(pilot)
+        assert [str(o.prompt) for o in lines.options] == ["(no GPU: CPU only)"]
+        assert "RTX 3060" not in shown_text(title)
+        await open_picker(pilot)
+        await pilot.press(*"3090", "enter")
+        await settle(pilot)
+        assert [str(o.prompt).split(" · ")[0] for o in lines.options] == ["1x GeForce RTX 3090"]
+        assert "Compare: 1, 2 or 3 pins" in shown_text(planner.query_one("#compare-title", Static))

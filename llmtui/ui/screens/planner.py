@@ -101,6 +101,7 @@ class PlannerScreen(Screen[PlanChoice | None]):
         self._overviews: dict[tuple[object, ...], Overview] = {}  # per build and view: pins are not recomputed
         self._computing: dict[tuple[object, ...], threading.Event] = {}  # overviews a worker is working out
         self._lock = threading.Lock()
+        self._texts: dict[str, tuple[str, str]] = {}  # what _set_text last put in each Static
 
     def compose(self) -> ComposeResult:
         yield Static("What-if planner", id="plan-title", markup=False)
@@ -156,12 +157,20 @@ class PlannerScreen(Screen[PlanChoice | None]):
     def _redraw_lines(self, select: int | None = None) -> None:
         ol = self.query_one("#lines", OptionList)
         highlighted = ol.highlighted if select is None else select
-        ol.clear_options()
-        if not self.draft.lines:
-            ol.add_option(Option("(no GPU: CPU only)", id="none", disabled=True))
-        for i, (g, n) in enumerate(self.draft.lines):
-            mem = f"{g.memory_bytes / GiB:g} GiB"
-            ol.add_option(Option(f"{n}x {g.name} · {mem} · {g.bandwidth_gbs:g} GB/s", id=str(i)))
+        lines = self.draft.lines
+        prompts = [f"{n}x {g.name} · {g.memory_bytes / GiB:g} GiB · {g.bandwidth_gbs:g} GB/s" for g, n in lines]
+        shown = [str(o.prompt) for o in ol.options if o.id != "none"]
+        same_rows = len(shown) == ol.option_count == len(prompts) and list(map(len, shown)) == list(map(len, prompts))
+        if lines and same_rows:
+            # + and - change a count: the prompts in place, no new layout (the same lengths take the same rows)
+            for i, (old, new) in enumerate(zip(shown, prompts, strict=True)):
+                if old != new:
+                    ol.replace_option_prompt_at_index(i, new)
+        else:
+            ol.clear_options()
+            if not lines:
+                ol.add_option(Option("(no GPU: CPU only)", id="none", disabled=True))
+            ol.add_options([Option(text, id=str(i)) for i, text in enumerate(prompts)])
         if self.draft.lines:  # a line is always selected, so + and - act on something
             ol.highlighted = min(highlighted or 0, len(self.draft.lines) - 1)
         self._sync_ram_box()
@@ -169,15 +178,13 @@ class PlannerScreen(Screen[PlanChoice | None]):
         eng = ENGINES[self.draft.engine]
         backend = BACKENDS[self.draft.backend] if self.draft.backend else f"{b.backend_label} (usual)"
         said = b.assumptions(where="planner")
-        self.query_one("#plan-meta", Static).update(
-            Text(
-                f"\nengine {eng.label} (e) · backend {backend} (b) · network {NETWORKS[self.draft.network][2]} (n)\n"
-                f"t: start from this machine · l: load a profile\n"
-                f"1/2/3 pin for comparison · c: go to it" + "".join(f"\nassumed: {a}" for a in said),
-                style="dim",
-            )
+        meta = (
+            f"\nengine {eng.label} (e) · backend {backend} (b) · network {NETWORKS[self.draft.network][2]} (n)\n"
+            f"t: start from this machine · l: load a profile\n"
+            f"1/2/3 pin for comparison · c: go to it" + "".join(f"\nassumed: {a}" for a in said)
         )
-        self.query_one("#plan-title", Static).update(f"What-if planner · {b.describe()}")
+        self._set_text("#plan-meta", meta, style="dim")
+        self._set_text("#plan-title", f"What-if planner · {b.describe()}")
 
     def _sync_ram_box(self) -> None:
         """A unified-memory machine's RAM is its GPU memory: the box shows that and cannot be edited."""
@@ -189,9 +196,16 @@ class PlannerScreen(Screen[PlanChoice | None]):
         box.value = _ram_text(unified.memory_bytes if unified else self.draft.ram_bytes)
         box.tooltip = "unified memory: the same memory as the GPU's" if unified else None
 
+    def _set_text(self, selector: str, text: str, *, style: str = "") -> None:
+        """A Static's text, updated only when it changes: an update lays the screen out again, and + and -
+        leave most of the planner's texts as they were."""
+        if self._texts.get(selector) != (text, style):
+            self._texts[selector] = (text, style)
+            self.query_one(selector, Static).update(Text(text, style=style) if style else text)
+
     def _error(self, message: str) -> None:
         with contextlib.suppress(NoMatches):  # from a worker, while the planner closes
-            self.query_one("#plan-error", Static).update(message)
+            self._set_text("#plan-error", message)
 
     def _selected_line(self) -> int | None:
         ol = self.query_one("#lines", OptionList)
@@ -573,11 +587,14 @@ class PlannerScreen(Screen[PlanChoice | None]):
     def _show_compare(self, labels: list[str], builds: list[Build], rows: list[CompareRow]) -> None:
         title = self.query_one("#compare-title", Static)
         table = self.query_one("#compare", DataTable)
-        table.clear(columns=True)
         if len(builds) < 2:
-            title.update(Text("\nCompare: 1, 2 or 3 pins the current build as A, B or C.", style="dim"))
-            table.display = False
+            self._set_text("#compare-title", "\nCompare: 1, 2 or 3 pins the current build as A, B or C.", style="dim")
+            if table.display or table.row_count:
+                table.clear(columns=True)
+                table.display = False
             return
+        table.clear(columns=True)
+        self._texts.pop("#compare-title", None)  # set here, not by _set_text
         title.update(
             Text.assemble(
                 ("\nCompare", "bold underline"),
