@@ -44,7 +44,7 @@ from llmtui.core.catalog import Catalog, load_catalog
 from llmtui.core.estimate.calibration import DEFAULTS, FLOOR, Table, range_for
 from llmtui.core.estimate.measured import Run, run_terms
 from llmtui.core.estimate.speed import Term
-from tests.bench.refdata import build_for, load, model_for
+from tests.bench.refdata import build_for, model_for, speed_points
 
 # Runs older than this describe a llama.cpp that was much slower (CUDA graphs, MMQ and flash-attention
 # kernels landed through 2024-2025); they are reported, not fitted.
@@ -206,7 +206,7 @@ def observations(catalog: Catalog, excluded: list[Obs] | None = None) -> tuple[l
     `excluded` given, those that can be placed are appended to it, to be reported against the fit."""
     obs: list[Obs] = []
     skipped: list[str] = []
-    points = load("speed_points") + load("speed_points_new")
+    points = speed_points()
     newest = max(y for p in points if (y := _year(p)) is not None)
     for p in points:
         label = f"{p['model']} {p['quant']} on {p['hardware']} ({p.get('backend') or '?'})"

@@ -41,6 +41,12 @@ MODEL_ALIASES = {
 }
 
 
+def speed_points() -> list[dict[str, Any]]:
+    """Every published llama-bench run: data/reference/speed_points*.toml, in file-name order."""
+    names = sorted(f.stem for f in (bundled_data_dir() / "reference").glob("speed_points*.toml"))
+    return [p for name in names for p in load(name)]
+
+
 def load(name: str) -> list[dict[str, Any]]:
     with (bundled_data_dir() / "reference" / f"{name}.toml").open("rb") as fh:
         doc = tomllib.load(fh)
