@@ -312,7 +312,7 @@ def estimate_speed(
     else:
         basis.append(
             f"range {lo:.2f}x-{hi:.2f}x: measured/expected at the 5th and 95th percentile of "
-            f"{cal.RANGE_POINTS.get(kind, 0)} published runs ({kind}), each predicted without its own source"
+            f"{cal.range_text(kind)}, each predicted without its own source"
         )
     low = expected * lo
     high = min(roofline, expected * hi)
