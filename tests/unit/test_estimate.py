@@ -67,6 +67,28 @@ def test_file_sizes_against_published_gguf_sizes(catalog: Catalog) -> None:
     assert errors[int(len(errors) * 0.9)] < 0.02
 
 
+def test_an_estimate_says_where_its_range_comes_from(catalog: Catalog) -> None:
+    """A regime with runs enough has a range of its own runs; one with few (CPU-only) has every regime's,
+    widened to its own runs' spread, and the basis says which."""
+    from llmtui.core.estimate import calibration as cal
+
+    few = [k for k, n in cal.RANGE_POINTS.items() if n < cal.RANGE_MIN]
+    enough = [k for k, n in cal.RANGE_POINTS.items() if n >= cal.RANGE_MIN]
+    assert few and enough
+    for k in enough:
+        assert cal.range_text(k) == f"{cal.RANGE_POINTS[k]} published runs ({k})"
+    for k in few:
+        assert f"widened to the spread of the {cal.RANGE_POINTS[k]} {k} runs" in cal.range_text(k)
+    m = catalog.model("qwen3-8b")
+    assert m is not None
+    e = estimate(m, "Q4_K_M", 8192, planned_build(catalog, ram="64GB"))
+    assert e.speed is not None and e.speed.regime == "cpu"
+    assert any(cal.range_text("cpu") in line for line in e.speed.basis)
+    lo, hi = cal.RANGES["cpu"]
+    assert e.speed.decode_low == pytest.approx(e.speed.decode_expected * lo)
+    assert e.speed.decode_high == pytest.approx(min(e.speed.roofline, e.speed.decode_expected * hi))
+
+
 def test_calibration_constants_match_the_data(catalog: Catalog) -> None:
     """calibration.py holds what tests/bench/calibrate.py fits from the reference data (`make calibrate`)."""
     from llmtui.core.estimate import calibration as cal
