@@ -50,6 +50,25 @@ def rtx4090(catalog: Catalog) -> Build:
 
 
 @pytest.fixture
+def model_calls(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """`model_calls(owner, "name")`: owner.name still runs, and the returned list gets the id of the
+    model each call is for (its first argument), in call order."""
+
+    def spy(owner: object, name: str) -> list[str]:
+        calls: list[str] = []
+        real = getattr(owner, name)
+
+        def counted(model, *args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(model.id)
+            return real(model, *args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counted)
+        return calls
+
+    return spy
+
+
+@pytest.fixture
 def make_app(catalog: Catalog):  # type: ignore[no-untyped-def]
     """The app on a planned build, without detection (UI and hostile tests)."""
     from llmtui.ui.app import LlmtuiApp

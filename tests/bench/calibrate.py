@@ -267,7 +267,7 @@ def observations(catalog: Catalog, excluded: list[Obs] | None = None) -> tuple[l
 # --- The fit -------------------------------------------------------------------------------------------
 
 
-_BACKEND_NAMES = frozenset([*BACKENDS.values(), "CPU"])
+_BACKEND_NAMES = frozenset(BACKENDS.values())  # CUDA ... CPU, as speed.backend_label names them
 
 
 def _backend_level(node: str) -> bool:

@@ -290,7 +290,7 @@ async def test_a_slow_detail_load_does_not_land_over_no_match(make_app, monkeypa
         assert "No model matches the filter." in screen.query_one(DetailPane).plain_text()
 
 
-async def test_a_filter_keystroke_that_keeps_the_model_loads_no_detail(make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_a_filter_keystroke_that_keeps_the_model_loads_no_detail(make_app, model_calls) -> None:  # type: ignore[no-untyped-def]
     """The detail pane is worked out again only when its model or the settings it depends on change: a
     keystroke that narrows the filter but keeps the highlighted model costs no detail load, a new model
     or a new context does (and the pane then shows it)."""
@@ -303,14 +303,7 @@ async def test_a_filter_keystroke_that_keeps_the_model_loads_no_detail(make_app,
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main_of(app)
-        loads: list[str] = []
-        original = detail_mod.model_detail
-
-        def counted(model, *args, **kwargs):  # type: ignore[no-untyped-def]
-            loads.append(model.id)
-            return original(model, *args, **kwargs)
-
-        monkeypatch.setattr(detail_mod, "model_detail", counted)
+        loads = model_calls(detail_mod, "model_detail")
         await pilot.press("slash")
         bar = screen.query_one(FilterBar)
         bar.input.value = "llama 3.1"

@@ -404,7 +404,7 @@ def test_the_readmes_cross_validated_speed_figures_are_the_current_ones(catalog:
     assert shown == computed
 
 
-def test_models_of_one_architecture_are_estimated_once(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_models_of_one_architecture_are_estimated_once(catalog: Catalog, model_calls) -> None:  # type: ignore[no-untyped-def]
     """The leaderboard estimates a model and its copies (a fine-tune of the same architecture, listed
     under another name and score) once, and gives each row the same figures with its own score."""
     from dataclasses import replace as dc_replace
@@ -416,14 +416,7 @@ def test_models_of_one_architecture_are_estimated_once(catalog: Catalog, monkeyp
     assert base is not None
     copies = [dc_replace(base, id=f"tune-{i}", name=f"Tune {i}", scores=()) for i in range(5)]
     small = Cat(models=[base, *copies], devices=catalog.devices)
-    calls: list[str] = []
-    real = leaderboard.model_row
-
-    def counting(model, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(model.id)
-        return real(model, *args, **kwargs)
-
-    monkeypatch.setattr(leaderboard, "model_row", counting)
+    calls = model_calls(leaderboard, "model_row")
     out = leaderboard.rows(small, planned_build(catalog, gpu="RTX 4090", ram="64GB"))
     assert calls == ["qwen3-8b"]
     assert [r.model.id for r in out] == ["qwen3-8b", *(c.id for c in copies)]

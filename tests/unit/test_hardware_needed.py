@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
-
 from llmtui.core import plan
 from llmtui.core.build import Build
 from llmtui.core.catalog import Catalog
@@ -24,17 +22,10 @@ def test_each_row_is_the_model_planned_alone(catalog: Catalog) -> None:
         assert r.memory_bytes == mem.memory.total_bytes
 
 
-def test_variants_are_planned_once(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_variants_are_planned_once(catalog: Catalog, model_calls) -> None:  # type: ignore[no-untyped-def]
     base = [m for m in catalog.models if m.params_b < 10][:3]
     variants = [replace(m, id=f"{m.id}-ft{i}", name=f"{m.name} ft{i}") for m in base for i in range(4)]
-    calls: list[str] = []
-    real = plan.cheapest_builds
-
-    def counted(model, *a, **k):  # type: ignore[no-untyped-def]
-        calls.append(model.id)
-        return real(model, *a, **k)
-
-    monkeypatch.setattr(plan, "cheapest_builds", counted)
+    calls = model_calls(plan, "cheapest_builds")
     rows = list(plan.hardware_needed(catalog, base + variants))
     assert len(rows) == 15 and len(calls) == 3
     by_id = {r.model.id: r for r in rows}

@@ -227,7 +227,7 @@ def test_rows_without_speed_have_the_same_fit(catalog: Catalog) -> None:
 
 
 def test_the_throughput_ranking_skips_models_its_bound_rules_out(
-    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch, model_calls
 ) -> None:
     """The "Production at scale" ranking estimates serving only for models whose bound can still beat the best so
     far: the same pick as estimating every candidate, from fewer serving estimates."""
@@ -236,14 +236,7 @@ def test_the_throughput_ranking_skips_models_its_bound_rules_out(
 
     build = planned_build(catalog, gpu="2x RTX 3090", ram="64GB")
     kw = dict(quant="Q4_K_M", ctx=8192, kv_type="f16", engine="llama.cpp")
-    calls: list[str] = []
-    real = leaderboard.serving_tps
-
-    def counted(m, *a, **k):  # type: ignore[no-untyped-def]
-        calls.append(m.id)
-        return real(m, *a, **k)
-
-    monkeypatch.setattr(leaderboard, "serving_tps", counted)
+    calls = model_calls(leaderboard, "serving_tps")
     pruned = plan.use_case_bests(catalog, build, **kw)  # type: ignore[arg-type]
     with_bound = len(calls)
     calls.clear()

@@ -171,8 +171,8 @@ class PlannerScreen(Screen[PlanChoice | None]):
             if not lines:
                 ol.add_option(Option("(no GPU: CPU only)", id="none", disabled=True))
             ol.add_options([Option(text, id=str(i)) for i, text in enumerate(prompts)])
-        if self.draft.lines:  # a line is always selected, so + and - act on something
-            ol.highlighted = min(highlighted or 0, len(self.draft.lines) - 1)
+        if lines:  # a line is always selected, so + and - act on something
+            ol.highlighted = min(highlighted or 0, len(lines) - 1)
         self._sync_ram_box()
         b = self.draft.build()
         eng = ENGINES[self.draft.engine]
